@@ -1,0 +1,2 @@
+//! The Tauri shell (placeholder while the workspace is being laid out).
+pub fn run() {}
