@@ -1,0 +1,82 @@
+//! The `/v1/` request guard: fault decisions, bearer-token check, per-client rate
+//! limit, and "drop after commit" (the write is applied, then the connection is closed
+//! before any byte of the answer is sent).
+
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+
+use crate::auth::bearer;
+use crate::error::{ApiError, Source};
+use crate::state::{lock, AppState};
+
+/// Closes the connection a request arrived on (inserted by the accept loop).
+#[derive(Clone)]
+pub struct ConnKill(pub Arc<tokio::sync::Notify>);
+
+/// Whether the fault injector expires this request's page token.
+#[derive(Clone, Copy)]
+pub struct PageFault(pub bool);
+
+pub async fn guard(State(app): State<Arc<AppState>>, mut req: Request, next: Next) -> Response {
+    let is_write = matches!(
+        *req.method(),
+        Method::POST | Method::PUT | Method::DELETE | Method::PATCH
+    );
+    let decision = lock(&app.faults).decide(is_write);
+    if !decision.latency.is_zero() {
+        tokio::time::sleep(decision.latency).await;
+    }
+    let now = Utc::now();
+    let client_id = {
+        let mut auth = lock(&app.auth);
+        let Some(token) = bearer(req.headers()).map(str::to_owned) else {
+            return ApiError::unauthorized().into_response();
+        };
+        if !auth.access_valid(&token, now) {
+            return ApiError::unauthorized().into_response();
+        }
+        if decision.expire_token {
+            auth.expire_access(&token, now);
+            lock(&app.faults).counters.token_expiries += 1;
+            return ApiError::unauthorized().into_response();
+        }
+        auth.client_id.clone()
+    };
+    if let Err(retry) = lock(&app.limiter).check(&client_id) {
+        return ApiError::too_many(retry).into_response();
+    }
+    if decision.maintenance {
+        let mut response = ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "MyCase is down for scheduled maintenance",
+            Source::None,
+        )
+        .into_response();
+        response
+            .headers_mut()
+            .insert("Retry-After", HeaderValue::from(1));
+        return response;
+    }
+    if decision.storm {
+        return ApiError::too_many(1).into_response();
+    }
+    if decision.error {
+        return ApiError::internal().into_response();
+    }
+    req.extensions_mut().insert(PageFault(decision.expire_page));
+    let kill = req.extensions().get::<ConnKill>().cloned();
+    let response = next.run(req).await;
+    if decision.drop_after_commit && response.status().is_success() {
+        if let Some(ConnKill(notify)) = kill {
+            lock(&app.faults).counters.drops += 1;
+            notify.notify_one();
+            std::future::pending::<()>().await;
+        }
+    }
+    response
+}

@@ -1,0 +1,36 @@
+//! Shared server state: storage, auth, signing key, rate limiter and fault engine.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::auth::AuthState;
+use crate::faults::Faults;
+use crate::ratelimit::RateLimiter;
+use crate::secrets::Signer;
+use crate::store::Store;
+
+/// Everything handlers share.
+pub struct AppState {
+    pub base_url: String,
+    pub store: Store,
+    pub auth: Mutex<AuthState>,
+    pub signer: Signer,
+    pub limiter: Mutex<RateLimiter>,
+    pub faults: Mutex<Faults>,
+    pub admin_token: String,
+    pub page_token_ttl: Duration,
+    pub storage_url_ttl: Duration,
+    pub doc_dir: PathBuf,
+    /// The `/v1/firm` body.
+    pub firm: Mutex<Value>,
+    /// The staff id `/v1/me` answers with.
+    pub me: Mutex<Option<i64>>,
+}
+
+/// Locks a mutex, recovering from poisoning (a panicked handler must not wedge the server).
+pub fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
