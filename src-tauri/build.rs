@@ -1,3 +1,14 @@
+//! Build script: declares the app's own commands so each one gets an
+//! `allow-<command>` permission that capabilities must grant explicitly, and
+//! points tauri-build at `src-tauri/capabilities/`.
+
+/// Every command in `src-tauri/src/ipc.rs`. A command missing here cannot be
+/// granted, and the UI gets a permission error, so keep the two in step.
+const COMMANDS: &[&str] = &["app_info", "sync_status"];
+
 fn main() {
-    tauri_build::build()
+    let attributes = tauri_build::Attributes::new()
+        .capabilities_path_pattern("src-tauri/capabilities/**/*.json")
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    tauri_build::try_build(attributes).expect("tauri-build failed");
 }

@@ -1,2 +1,55 @@
-//! The Tauri shell (placeholder while the workspace is being laid out).
-pub fn run() {}
+//! The Tauri shell of Casefile: the only code that knows Tauri.
+//!
+//! It wires the window, plugins, logging and the typed command router to the
+//! Tauri-free crates under `crates/`. It routes; it does not decide.
+
+pub mod commands;
+pub mod error;
+pub mod events;
+pub mod ipc;
+pub mod logging;
+pub mod paths;
+pub mod state;
+
+use tauri::Manager;
+use tauri_specta::Event;
+
+use crate::events::SyncStatusChanged;
+use crate::paths::AppPaths;
+use crate::state::AppState;
+
+/// Starts the desktop app and blocks until it exits.
+pub fn run() {
+    let ipc = ipc::builder::<tauri::Wry>();
+    let result = tauri::Builder::default()
+        // Must be the first plugin: a second launch focuses the first window.
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .invoke_handler(ipc.invoke_handler())
+        .setup(move |app| {
+            ipc.mount_events(app);
+            let paths = AppPaths::resolve(app.handle())?;
+            std::fs::create_dir_all(&paths.data_dir)?;
+            let guard = logging::init(&paths.log_dir);
+            tracing::info!(version = env!("CARGO_PKG_VERSION"), "casefile starting");
+            let state = AppState::new(paths);
+            let status = state.sync_status();
+            app.manage(state);
+            if let Some(guard) = guard {
+                app.manage(guard);
+            }
+            SyncStatusChanged(status).emit(app.handle())?;
+            Ok(())
+        })
+        .run(tauri::generate_context!());
+    if let Err(err) = result {
+        eprintln!("casefile: the app could not start: {err}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,7 @@
+//! The command router: every `#[tauri::command]` the UI can call.
+//!
+//! Commands validate their own arguments, call into the Tauri-free crates,
+//! and classify failures into [`crate::error::UiError`]. They decide nothing
+//! themselves: the shell routes, the core decides.
+
+pub mod app;

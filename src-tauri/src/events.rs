@@ -1,0 +1,47 @@
+//! Events the shell pushes to the UI. Their TypeScript types are generated
+//! (see `ipc.rs`), so the UI cannot drift from what Rust emits.
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use tauri_specta::Event;
+
+/// The phase of the sync engine, as the status bar shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncState {
+    /// No firm account is connected: the app runs on its local cache only.
+    NoAccount,
+    Idle,
+    Syncing,
+    Offline,
+    Throttled,
+    AuthRequired,
+    Error,
+}
+
+/// What the status bar shows about sync.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct SyncStatus {
+    pub state: SyncState,
+    /// A short sentence for the status bar.
+    pub detail: String,
+    /// Local edits not yet confirmed by the server.
+    pub pending_changes: u32,
+    /// RFC 3339 time of the last successful sync, if any.
+    pub last_success: Option<String>,
+}
+
+impl SyncStatus {
+    pub fn no_account() -> Self {
+        Self {
+            state: SyncState::NoAccount,
+            detail: "Local only: no firm account connected".into(),
+            pending_changes: 0,
+            last_success: None,
+        }
+    }
+}
+
+/// Emitted whenever the sync status changes.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+pub struct SyncStatusChanged(pub SyncStatus);
