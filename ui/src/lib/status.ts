@@ -1,0 +1,25 @@
+// Pure helpers that turn the Rust sync status into status-bar text and tone.
+import type { SyncState, SyncStatus } from '../platform';
+
+export type Tone = 'neutral' | 'ok' | 'busy' | 'warn' | 'error';
+
+const TONES: Record<SyncState, Tone> = {
+  no_account: 'neutral',
+  idle: 'ok',
+  syncing: 'busy',
+  offline: 'warn',
+  throttled: 'warn',
+  auth_required: 'error',
+  error: 'error',
+};
+
+export function toneOf(state: SyncState): Tone {
+  return TONES[state];
+}
+
+/** "3 changes waiting to sync", or null when nothing waits. */
+export function pendingText(status: SyncStatus): string | null {
+  const n = status.pending_changes;
+  if (n <= 0) return null;
+  return `${n} change${n === 1 ? '' : 's'} waiting to sync`;
+}

@@ -1,0 +1,30 @@
+// The platform boundary: everything the UI needs from the host, as one
+// interface. `tauri.ts` implements it over the generated IPC bindings; `mock.ts`
+// implements it in memory for unit tests. Only files in this folder may import
+// @tauri-apps/*. Components receive a Platform through context, never import one.
+import { getContext, setContext } from 'svelte';
+import type { AppInfo, SyncStatus, UiError } from './bindings';
+
+export type { AppInfo, SyncState, SyncStatus, UiError } from './bindings';
+
+/** A command's outcome: the classified `{code, message}` error is data, not a throw. */
+export type Outcome<T> = { status: 'ok'; data: T } | { status: 'error'; error: UiError };
+
+export interface Platform {
+  appInfo(): Promise<Outcome<AppInfo>>;
+  syncStatus(): Promise<Outcome<SyncStatus>>;
+  /** Subscribes to sync status changes; resolves to an unsubscribe function. */
+  onSyncStatus(listener: (status: SyncStatus) => void): Promise<() => void>;
+}
+
+const KEY = Symbol('casefile.platform');
+
+export function providePlatform(platform: Platform): void {
+  setContext(KEY, platform);
+}
+
+export function usePlatform(): Platform {
+  const platform = getContext<Platform | undefined>(KEY);
+  if (!platform) throw new Error('No platform provided: mount the app through App.svelte.');
+  return platform;
+}
