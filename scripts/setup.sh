@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Shared set-up for scripts/run and scripts/test: installs what is missing and
+# says what it is doing. Idempotent, and quick when everything is already there.
+# Sourced, not executed.
+
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+
+say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
+die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+# Debian/Ubuntu packages: building the app (WebKitGTK, TLS, icons) ...
+BUILD_PACKAGES=(libwebkit2gtk-4.1-dev build-essential curl wget file libssl-dev
+  libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev libxdo-dev pkg-config)
+# ... and running it headless under test: Xvfb, WebDriver, a session bus and a keychain.
+TEST_PACKAGES=(xvfb xauth webkit2gtk-driver gnome-keyring dbus dbus-x11 dbus-user-session
+  libsecret-tools libdbus-1-dev x11-utils xdotool python3-gi gir1.2-gtk-3.0)
+
+ensure_apt() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  command -v apt-get >/dev/null || die "missing packages (${missing[*]}) and no apt-get: see README, 'Other systems'"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  say "Installing system packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+ensure_toolchains() {
+  command -v cargo >/dev/null || die "Rust is not installed: install it from https://rustup.rs (stable), then rerun"
+  if ! command -v node >/dev/null; then
+    ensure_apt nodejs npm
+  fi
+  local major
+  major="$(node -p 'process.versions.node.split(".")[0]')"
+  [ "$major" -ge 20 ] || die "Node.js 20 or newer is needed (found $(node --version))"
+}
+
+ensure_ui() {
+  if [ ! -d "$ROOT/ui/node_modules" ] || [ "$ROOT/ui/package-lock.json" -nt "$ROOT/ui/node_modules/.package-lock.json" ]; then
+    say "Installing UI dependencies (npm ci)"
+    (cd "$ROOT/ui" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  say "Building the UI (vite)"
+  (cd "$ROOT/ui" && npx --no-install vite build --logLevel warn)
+}
+
+ensure_tauri_driver() {
+  if ! command -v tauri-driver >/dev/null; then
+    say "Installing tauri-driver (cargo install, about 30 s)"
+    cargo install tauri-driver --locked --quiet
+  fi
+}
