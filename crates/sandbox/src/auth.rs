@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::{DateTime, Utc};
@@ -156,16 +156,14 @@ pub async fn authorize(
         .map(|s| format!("&state={}", urlencode(s)))
         .unwrap_or_default();
     if q.response_type.as_deref() != Some("code") {
-        return Redirect::to(&format!(
+        return found(&format!(
             "{redirect}{sep}error=unsupported_response_type{state_param}"
-        ))
-        .into_response();
+        ));
     }
     if !method_ok {
-        return Redirect::to(&format!(
+        return found(&format!(
             "{redirect}{sep}error=invalid_request&error_description=code_challenge_method%20must%20be%20S256{state_param}"
-        ))
-        .into_response();
+        ));
     }
     let code = random_token(24);
     let expires = Utc::now() + auth.code_ttl;
@@ -177,7 +175,12 @@ pub async fn authorize(
             expires,
         },
     );
-    Redirect::to(&format!("{redirect}{sep}code={code}{state_param}")).into_response()
+    found(&format!("{redirect}{sep}code={code}{state_param}"))
+}
+
+/// A 302 Found to `url` (what OAuth servers answer at the consent step).
+fn found(url: &str) -> Response {
+    (StatusCode::FOUND, [(header::LOCATION, url.to_owned())]).into_response()
 }
 
 /// Percent-encodes a query value.

@@ -54,13 +54,18 @@ async fn server_errors_happen_at_their_rate_and_replay_by_seed() {
     env.set_faults(cfg).await;
     assert_eq!(statuses(&env, 1000).await, first, "same seed, same faults");
     env.set_faults(json!({"seed": 8, "error_rate": 0.1})).await;
-    assert_ne!(statuses(&env, 1000).await, first, "another seed, other faults");
+    assert_ne!(
+        statuses(&env, 1000).await,
+        first,
+        "another seed, other faults"
+    );
 }
 
 #[tokio::test]
 async fn storms_and_maintenance_windows_come_in_runs() {
     let env = common::empty().await;
-    env.set_faults(json!({"seed": 3, "storm_rate": 0.02, "storm_length": 5})).await;
+    env.set_faults(json!({"seed": 3, "storm_rate": 0.02, "storm_length": 5}))
+        .await;
     let v = statuses(&env, 1000).await;
     let storms = count(&v, 429);
     println!("storm_rate 0.02 x 5 over 1000 requests: {storms} answered 429");
@@ -76,7 +81,8 @@ async fn storms_and_maintenance_windows_come_in_runs() {
     assert!(resp.headers().contains_key("retry-after"));
     common::assert_error(resp, 429, "storm").await;
 
-    env.set_faults(json!({"seed": 3, "maintenance_rate": 0.01, "maintenance_length": 20})).await;
+    env.set_faults(json!({"seed": 3, "maintenance_rate": 0.01, "maintenance_length": 20}))
+        .await;
     let v = statuses(&env, 1000).await;
     let down = count(&v, 503);
     println!("maintenance_rate 0.01 x 20 over 1000 requests: {down} answered 503");
@@ -88,7 +94,8 @@ async fn storms_and_maintenance_windows_come_in_runs() {
 #[tokio::test]
 async fn latency_is_added_to_every_request() {
     let env = common::empty().await;
-    env.set_faults(json!({"seed": 1, "latency_ms": 30, "latency_jitter_ms": 20})).await;
+    env.set_faults(json!({"seed": 1, "latency_ms": 30, "latency_jitter_ms": 20}))
+        .await;
     for _ in 0..20 {
         let t = Instant::now();
         assert_eq!(env.get("/v1/firm").send().await.unwrap().status(), 200);
@@ -100,10 +107,15 @@ async fn latency_is_added_to_every_request() {
 #[tokio::test]
 async fn dropped_writes_are_committed_but_unanswered() {
     let env = common::empty().await;
-    env.set_faults(json!({"seed": 11, "drop_after_commit_rate": 0.25})).await;
+    env.set_faults(json!({"seed": 11, "drop_after_commit_rate": 0.25}))
+        .await;
     let mut dropped = 0;
     for i in 0..200 {
-        match env.post("/v1/case_stages", &json!({"name": format!("Stage {i}")})).send().await {
+        match env
+            .post("/v1/case_stages", &json!({"name": format!("Stage {i}")}))
+            .send()
+            .await
+        {
             Ok(resp) => assert_eq!(resp.status(), 201),
             Err(_) => dropped += 1,
         }
@@ -111,26 +123,55 @@ async fn dropped_writes_are_committed_but_unanswered() {
     println!("drop_after_commit_rate 0.25 over 200 writes: {dropped} dropped");
     assert!((30..=70).contains(&dropped), "{dropped}");
     assert_eq!(env.fault_counters().await["drops"], dropped);
-    let dump: Value = env.admin(reqwest::Method::GET, "/admin/dump").send().await.unwrap().json().await.unwrap();
-    assert_eq!(dump["records"]["case_stages"].as_array().unwrap().len(), 200, "every write committed");
+    let dump: Value = env
+        .admin(reqwest::Method::GET, "/admin/dump")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        dump["records"]["case_stages"].as_array().unwrap().len(),
+        200,
+        "every write committed"
+    );
     for _ in 0..50 {
-        assert_eq!(env.get("/v1/firm").send().await.unwrap().status(), 200, "reads are never dropped");
+        assert_eq!(
+            env.get("/v1/firm").send().await.unwrap().status(),
+            200,
+            "reads are never dropped"
+        );
     }
 }
 
 #[tokio::test]
 async fn tokens_expire_at_their_rate_and_stay_expired() {
     let mut env = common::empty().await;
-    env.set_faults(json!({"seed": 5, "token_expiry_rate": 0.1})).await;
+    env.set_faults(json!({"seed": 5, "token_expiry_rate": 0.1}))
+        .await;
     let mut expired = 0;
     for _ in 0..300 {
         let resp = env.get("/v1/firm").send().await.unwrap();
         if resp.status() == 401 {
             expired += 1;
             let old = env.info.access_token.clone();
-            let again = env.http.get(env.url("/v1/firm")).bearer_auth(&old).send().await.unwrap();
+            let again = env
+                .http
+                .get(env.url("/v1/firm"))
+                .bearer_auth(&old)
+                .send()
+                .await
+                .unwrap();
             assert_eq!(again.status(), 401, "an expired token stays expired");
-            let fresh: Value = env.admin(reqwest::Method::POST, "/admin/tokens").send().await.unwrap().json().await.unwrap();
+            let fresh: Value = env
+                .admin(reqwest::Method::POST, "/admin/tokens")
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
             env.info.access_token = fresh["access_token"].as_str().unwrap().to_owned();
         } else {
             assert_eq!(resp.status(), 200);
@@ -143,15 +184,28 @@ async fn tokens_expire_at_their_rate_and_stay_expired() {
 #[tokio::test]
 async fn page_links_expire_at_their_rate() {
     let env = common::empty().await;
-    let clients: Vec<Value> = (0..5).map(|i| json!({"first_name": format!("F{i}"), "last_name": "L"})).collect();
+    let clients: Vec<Value> = (0..5)
+        .map(|i| json!({"first_name": format!("F{i}"), "last_name": "L"}))
+        .collect();
     env.admin_insert("clients", Value::Array(clients)).await;
-    env.set_faults(json!({"seed": 9, "page_expiry_rate": 0.3})).await;
+    env.set_faults(json!({"seed": 9, "page_expiry_rate": 0.3}))
+        .await;
     let mut expired = 0;
     for _ in 0..200 {
         let first = env.get("/v1/clients?page_size=1").send().await.unwrap();
-        assert_eq!(first.status(), 200, "first pages carry no token and never expire");
+        assert_eq!(
+            first.status(),
+            200,
+            "first pages carry no token and never expire"
+        );
         let link = next_link(&first).unwrap();
-        let next = env.http.get(&link).bearer_auth(&env.info.access_token).send().await.unwrap();
+        let next = env
+            .http
+            .get(&link)
+            .bearer_auth(&env.info.access_token)
+            .send()
+            .await
+            .unwrap();
         match next.status().as_u16() {
             200 => {}
             422 => expired += 1,
@@ -173,7 +227,11 @@ async fn rate_limit_answers_429_with_retry_after() {
         match resp.status().as_u16() {
             200 => ok += 1,
             429 => {
-                let retry: u64 = resp.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+                let retry: u64 = resp.headers()["retry-after"]
+                    .to_str()
+                    .unwrap()
+                    .parse()
+                    .unwrap();
                 assert!(retry >= 1);
                 limited += 1;
             }
@@ -183,8 +241,21 @@ async fn rate_limit_answers_429_with_retry_after() {
     assert!((10..=15).contains(&ok), "{ok} passed a 10/s limit");
     assert_eq!(ok + limited, 40);
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    assert_eq!(env.get("/v1/firm").send().await.unwrap().status(), 200, "the bucket refills");
-    let resp = env.admin(reqwest::Method::PUT, "/admin/rate_limit").json(&json!({"per_second": 0})).send().await.unwrap();
+    assert_eq!(
+        env.get("/v1/firm").send().await.unwrap().status(),
+        200,
+        "the bucket refills"
+    );
+    let resp = env
+        .admin(reqwest::Method::PUT, "/admin/rate_limit")
+        .json(&json!({"per_second": 0}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 204);
-    assert_eq!(count(&statuses(&env, 100).await, 200), 100, "0 turns the limit off");
+    assert_eq!(
+        count(&statuses(&env, 100).await, 200),
+        100,
+        "0 turns the limit off"
+    );
 }

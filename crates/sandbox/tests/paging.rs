@@ -28,20 +28,33 @@ async fn ten_thousand_records_walk_once_each_while_records_change() {
     let mut url = env.url("/v1/clients?page_size=1000");
     let mut pages = 0;
     loop {
-        let resp = env.http.get(&url).bearer_auth(&env.info.access_token).send().await.unwrap();
+        let resp = env
+            .http
+            .get(&url)
+            .bearer_auth(&env.info.access_token)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(resp.status(), 200);
         assert_eq!(resp.headers()["item-count"], "10000");
         let next = next_link(&resp);
         let items: Vec<Value> = resp.json().await.unwrap();
         assert!(items.len() <= 1000);
         for item in &items {
-            assert!(seen.insert(item["id"].as_i64().unwrap()), "duplicate {}", item["id"]);
+            assert!(
+                seen.insert(item["id"].as_i64().unwrap()),
+                "duplicate {}",
+                item["id"]
+            );
         }
         pages += 1;
         // Another user edits records behind and ahead of the cursor between pages.
         for id in [pages * 7, (pages * 1000 + 13).min(10_000), 9_999 - pages] {
             let resp = env
-                .admin(reqwest::Method::PUT, &format!("/admin/records/clients/{id}"))
+                .admin(
+                    reqwest::Method::PUT,
+                    &format!("/admin/records/clients/{id}"),
+                )
                 .json(&json!({"notes": format!("edited on page {pages}")}))
                 .send()
                 .await
@@ -79,15 +92,30 @@ async fn updated_after_is_inclusive_and_default_page_size_is_25() {
         .await
         .unwrap();
     let stamp = changed["updated_at"].as_str().unwrap().to_owned();
-    let resp = env.get(&format!("/v1/clients?filter[updated_after]={stamp}")).send().await.unwrap();
-    assert_eq!(resp.headers()["item-count"], "1", "the record updated exactly at the filter time is included");
+    let resp = env
+        .get(&format!("/v1/clients?filter[updated_after]={stamp}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        resp.headers()["item-count"],
+        "1",
+        "the record updated exactly at the filter time is included"
+    );
     let items: Vec<Value> = resp.json().await.unwrap();
     assert_eq!(items[0]["id"], 42);
     // The filter follows the walk through its page links.
-    let resp = env.get("/v1/clients?page_size=10&filter[updated_after]=2000-01-01").send().await.unwrap();
+    let resp = env
+        .get("/v1/clients?page_size=10&filter[updated_after]=2000-01-01")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.headers()["item-count"], "60");
     let link = next_link(&resp).unwrap();
-    assert!(link.contains("filter%5Bupdated_after%5D=2000-01-01"), "{link}");
+    assert!(
+        link.contains("filter%5Bupdated_after%5D=2000-01-01"),
+        "{link}"
+    );
 }
 
 #[tokio::test]
@@ -99,23 +127,47 @@ async fn page_links_expire_and_cannot_be_forged_or_moved() {
     )
     .await;
     seed_clients(&env, 30).await;
-    env.create("/v1/case_stages", json!({"name": "Intake"})).await;
+    env.create("/v1/case_stages", json!({"name": "Intake"}))
+        .await;
     let resp = env.get("/v1/clients?page_size=10").send().await.unwrap();
     let link = next_link(&resp).unwrap();
     let token = link.split("page_token=").nth(1).unwrap().to_owned();
 
-    let moved = env.get(&format!("/v1/case_stages?page_size=10&page_token={token}")).send().await.unwrap();
+    let moved = env
+        .get(&format!("/v1/case_stages?page_size=10&page_token={token}"))
+        .send()
+        .await
+        .unwrap();
     assert_error(moved, 422, "token used on another collection").await;
     let mut forged = token.clone();
     forged.insert(1, 'A');
-    let forged = env.get(&format!("/v1/clients?page_size=10&page_token={forged}")).send().await.unwrap();
+    let forged = env
+        .get(&format!("/v1/clients?page_size=10&page_token={forged}"))
+        .send()
+        .await
+        .unwrap();
     assert_error(forged, 422, "forged token").await;
 
-    let fresh = env.http.get(&link).bearer_auth(&env.info.access_token).send().await.unwrap();
+    let fresh = env
+        .http
+        .get(&link)
+        .bearer_auth(&env.info.access_token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(fresh.status(), 200);
     tokio::time::sleep(Duration::from_millis(2100)).await;
-    let expired = env.http.get(&link).bearer_auth(&env.info.access_token).send().await.unwrap();
+    let expired = env
+        .http
+        .get(&link)
+        .bearer_auth(&env.info.access_token)
+        .send()
+        .await
+        .unwrap();
     let body = assert_error(expired, 422, "expired page token").await;
     assert_eq!(body["errors"][0]["source"]["parameter"], "page_token");
-    assert!(body["errors"][0]["description"].as_str().unwrap().contains("expired"));
+    assert!(body["errors"][0]["description"]
+        .as_str()
+        .unwrap()
+        .contains("expired"));
 }

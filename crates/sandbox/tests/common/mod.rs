@@ -89,7 +89,12 @@ impl Env {
             .send()
             .await
             .expect("send");
-        assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap_or_default());
+        assert_eq!(
+            resp.status(),
+            200,
+            "{}",
+            resp.text().await.unwrap_or_default()
+        );
     }
     pub async fn fault_counters(&self) -> Value {
         let v: Value = self
@@ -118,7 +123,10 @@ pub fn contracts_dir() -> Option<PathBuf> {
     let dir = std::env::var_os("CASEFILE_CONTRACTS")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
-            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/contracts"))
+            PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../../shared/contracts"
+            ))
         });
     if dir.join("mycase").is_dir() {
         Some(dir)
@@ -133,7 +141,13 @@ pub fn contracts_dir() -> Option<PathBuf> {
 
 /// The response schema of an operation, with the spec's components attached so
 /// `#/components/...` references resolve inside it.
-pub fn response_schema(dir: &std::path::Path, file: &str, path: &str, method: &str, status: &str) -> Value {
+pub fn response_schema(
+    dir: &std::path::Path,
+    file: &str,
+    path: &str,
+    method: &str,
+    status: &str,
+) -> Value {
     let text = std::fs::read_to_string(dir.join("mycase").join(file)).expect("spec file");
     let spec: Value = serde_json::from_str(&text).expect("spec json");
     let schema = spec["paths"][path][method]["responses"][status]["content"]["application/json"]
@@ -156,7 +170,10 @@ pub fn assert_valid(schema: &Value, instance: &Value, what: &str) {
         .iter_errors(instance)
         .map(|e| format!("{} at {}", e, e.instance_path()))
         .collect();
-    assert!(errors.is_empty(), "{what} does not match the contract: {errors:#?}\n{instance:#}");
+    assert!(
+        errors.is_empty(),
+        "{what} does not match the contract: {errors:#?}\n{instance:#}"
+    );
 }
 
 /// The error body shape of error-handling.txt: `{"errors":[{"description", "source":
@@ -195,4 +212,59 @@ pub async fn assert_error(resp: reqwest::Response, status: u16, what: &str) -> V
     let body: Value = resp.json().await.expect("error body is JSON");
     assert_valid(&error_schema(), &body, what);
     body
+}
+
+/// A `casefile-sandbox` child process, killed (by pid) on drop.
+pub struct Child {
+    pub child: std::process::Child,
+    pub info: ReadyInfo,
+}
+
+impl Child {
+    pub fn spawn(args: &[&str]) -> Child {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_casefile-sandbox"))
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::inherit())
+            .spawn()
+            .expect("binary starts");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut line = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("ready line");
+        let info: ReadyInfo =
+            serde_json::from_str(line.trim()).expect("ready line is ReadyInfo JSON");
+        Child { child, info }
+    }
+
+    /// Peak resident set size (VmHWM) in KiB, from /proc.
+    pub fn peak_rss_kib(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        status
+            .lines()
+            .find(|l| l.starts_with("VmHWM:"))?
+            .split_whitespace()
+            .nth(1)?
+            .parse()
+            .ok()
+    }
+
+    /// Sends SIGTERM and waits for the exit status.
+    pub fn terminate(&mut self) -> std::process::ExitStatus {
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        self.child.wait().expect("wait")
+    }
+}
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
 }
