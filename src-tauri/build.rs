@@ -7,6 +7,10 @@
 const COMMANDS: &[&str] = &["app_info", "sync_status"];
 
 fn main() {
+    // tauri-build does not watch a custom capabilities folder: without this, a
+    // changed permission would not reach the binary until something else changed.
+    println!("cargo:rerun-if-changed=src-tauri/capabilities");
+    println!("cargo:rerun-if-changed=tauri.conf.json");
     let attributes = tauri_build::Attributes::new()
         .capabilities_path_pattern("src-tauri/capabilities/**/*.json")
         .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));

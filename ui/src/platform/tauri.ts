@@ -1,10 +1,27 @@
 // The real platform: the generated tauri-specta bindings over Tauri IPC.
 import { commands, events } from './bindings';
-import type { Platform } from './index';
+import type { Outcome, Platform, UiError } from './index';
+
+/**
+ * Commands reject with a classified UiError object; Tauri itself (an ACL
+ * denial, an unknown command, a bad argument) rejects with a bare string.
+ * Both reach the UI as a UiError.
+ */
+export function normalise<T>(outcome: { status: 'ok'; data: T } | { status: 'error'; error: unknown }): Outcome<T> {
+  if (outcome.status === 'ok') return outcome;
+  const error = outcome.error;
+  if (typeof error === 'object' && error !== null && 'code' in error && 'message' in error) {
+    return { status: 'error', error: error as UiError };
+  }
+  return {
+    status: 'error',
+    error: { code: 'internal', message: `The app's core refused the request: ${String(error)}` },
+  };
+}
 
 export const tauriPlatform: Platform = {
-  appInfo: () => commands.appInfo(),
-  syncStatus: () => commands.syncStatus(),
+  appInfo: async () => normalise(await commands.appInfo()),
+  syncStatus: async () => normalise(await commands.syncStatus()),
   async onSyncStatus(listener) {
     return events.syncStatusChanged.listen((event) => listener(event.payload));
   },
