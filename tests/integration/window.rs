@@ -7,17 +7,25 @@
 //! `CASEFILE_DATA_DIR`. It clicks through every navigation item and saves a
 //! screenshot per view under `target/e2e/`.
 //!
-//! The test fails, with the reason, when no display or no tauri-driver is
-//! present; `CASEFILE_SKIP_WINDOW_TESTS=1` skips it explicitly, saying so.
+//! A second test launches the binary twice: the second launch must hand over
+//! to the first (single instance) and exit.
+//!
+//! The tests fail, with the reason, when no display or no tauri-driver is
+//! present; `CASEFILE_SKIP_WINDOW_TESTS=1` skips them explicitly, saying so.
+//! They take a shared lock: two app instances at once would, by design, merge.
 
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 
 use crate::common::artifacts_dir;
+
+/// Serialises the tests that start the app (single instance would merge them).
+static APP_LOCK: Mutex<()> = Mutex::new(());
 
 type TestResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
@@ -205,16 +213,26 @@ async fn exercise_window(client: &Client, data_dir: &str) -> TestResult {
     Ok(())
 }
 
-#[test]
-fn the_real_window_shows_rust_data_in_every_view() {
+/// False (after saying so) when the window tests are explicitly skipped;
+/// panics with instructions when there is no display.
+fn window_tests_enabled(name: &str) -> bool {
     if std::env::var_os("CASEFILE_SKIP_WINDOW_TESTS").is_some() {
-        eprintln!("SKIPPED: window test skipped because CASEFILE_SKIP_WINDOW_TESTS is set");
-        return;
+        eprintln!("SKIPPED: {name}: CASEFILE_SKIP_WINDOW_TESTS is set");
+        return false;
     }
     assert!(
         std::env::var_os("DISPLAY").is_some(),
         "no DISPLAY: run the README's test command (it starts Xvfb), or set CASEFILE_SKIP_WINDOW_TESTS=1 to skip this test explicitly"
     );
+    true
+}
+
+#[test]
+fn the_real_window_shows_rust_data_in_every_view() {
+    if !window_tests_enabled("the_real_window_shows_rust_data_in_every_view") {
+        return;
+    }
+    let _serial = APP_LOCK.lock().unwrap_or_else(|p| p.into_inner());
     let scratch = tempfile::Builder::new()
         .prefix("casefile-e2e-")
         .tempdir()
@@ -246,5 +264,84 @@ fn the_real_window_shows_rust_data_in_every_view() {
     assert!(
         data_dir.join("logs").is_dir(),
         "the app did not create its log directory inside CASEFILE_DATA_DIR"
+    );
+}
+
+/// Stops a directly launched app with SIGTERM on drop.
+struct App(Child);
+
+impl Drop for App {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.0.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn launch(data_dir: &std::path::Path) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_casefile"))
+        .env("CASEFILE_DATA_DIR", data_dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("launch the app")
+}
+
+#[test]
+fn a_second_launch_hands_over_to_the_first() {
+    if !window_tests_enabled("a_second_launch_hands_over_to_the_first") {
+        return;
+    }
+    let _serial = APP_LOCK.lock().unwrap_or_else(|p| p.into_inner());
+    let scratch = tempfile::tempdir().unwrap();
+    let first_dir = scratch.path().join("first");
+    let mut first = App(launch(&first_dir));
+    // The first instance is up once it has opened its log.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !first_dir.join("logs").is_dir() {
+        assert!(
+            Instant::now() < deadline,
+            "the first instance did not start within 30 s"
+        );
+        assert!(
+            first.0.try_wait().unwrap().is_none(),
+            "the first instance exited early"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+
+    let second_dir = scratch.path().join("second");
+    let mut second = launch(&second_dir);
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let status = loop {
+        if let Some(status) = second.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = second.kill();
+            let _ = second.wait();
+            panic!("the second launch kept running: single instance is not enforced");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(status.success(), "the second launch exited with {status}");
+    assert!(
+        !second_dir.join("logs").exists(),
+        "the second launch started its own app before handing over"
+    );
+    assert!(
+        first.0.try_wait().unwrap().is_none(),
+        "the first instance must keep running"
     );
 }
