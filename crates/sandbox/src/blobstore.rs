@@ -65,25 +65,26 @@ fn s3_error(status: StatusCode, code: &str, message: &str) -> Response {
     (status, [(header::CONTENT_TYPE, "application/xml")], body).into_response()
 }
 
-fn check(app: &AppState, method: &str, version_id: i64, q: &Signed) -> Result<(), Response> {
+/// `Some(error answer)` when the signature is wrong or expired.
+fn check(app: &AppState, method: &str, version_id: i64, q: &Signed) -> Option<Response> {
     if !app.signer.verify(
         message(method, version_id, q.expires).as_bytes(),
         &q.signature,
     ) {
-        return Err(s3_error(
+        return Some(s3_error(
             StatusCode::FORBIDDEN,
             "SignatureDoesNotMatch",
             "The request signature we calculated does not match the signature you provided.",
         ));
     }
     if q.expires <= Utc::now().timestamp() {
-        return Err(s3_error(
+        return Some(s3_error(
             StatusCode::FORBIDDEN,
             "AccessDenied",
             "Request has expired",
         ));
     }
-    Ok(())
+    None
 }
 
 fn blob_path(app: &AppState, version_id: i64) -> PathBuf {
@@ -109,7 +110,7 @@ pub async fn upload(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    if let Err(r) = check(&app, "PUT", version_id, &q) {
+    if let Some(r) = check(&app, "PUT", version_id, &q) {
         return r;
     }
     let chunked = headers
@@ -224,7 +225,7 @@ pub async fn download(
     Path(version_id): Path<i64>,
     Query(q): Query<Signed>,
 ) -> Response {
-    if let Err(r) = check(&app, "GET", version_id, &q) {
+    if let Some(r) = check(&app, "GET", version_id, &q) {
         return r;
     }
     let blob = match app.store.read(|tx| tx.blob(version_id)) {

@@ -67,12 +67,11 @@ impl Kind {
     }
 }
 
-/// A stored record with its tree columns.
+/// A stored record with the case it belongs to.
 #[derive(Clone, Debug)]
 pub struct Row {
     pub body: Value,
     pub case_id: Option<i64>,
-    pub parent_id: Option<i64>,
 }
 
 /// One condition of a listing.
@@ -260,22 +259,15 @@ impl Tx<'_> {
         let row = self
             .conn
             .query_row(
-                "SELECT body, case_id, parent_id FROM records WHERE kind = ?1 AND id = ?2",
+                "SELECT body, case_id FROM records WHERE kind = ?1 AND id = ?2",
                 params![kind.as_str(), id],
-                |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, Option<i64>>(1)?,
-                        r.get::<_, Option<i64>>(2)?,
-                    ))
-                },
+                |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?)),
             )
             .optional()?;
         match row {
-            Some((body, case_id, parent_id)) => Ok(Some(Row {
+            Some((body, case_id)) => Ok(Some(Row {
                 body: serde_json::from_str(&body)?,
                 case_id,
-                parent_id,
             })),
             None => Ok(None),
         }
