@@ -214,7 +214,8 @@ pub async fn assert_error(resp: reqwest::Response, status: u16, what: &str) -> V
     body
 }
 
-/// A `casefile-sandbox` child process, killed (by pid) on drop.
+/// A `casefile-sandbox` child process, stopped by SIGTERM (by pid) on drop so it
+/// removes its temporary document directory.
 pub struct Child {
     pub child: std::process::Child,
     pub info: ReadyInfo,
@@ -263,8 +264,7 @@ impl Child {
 impl Drop for Child {
     fn drop(&mut self) {
         if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
+            self.terminate();
         }
     }
 }
