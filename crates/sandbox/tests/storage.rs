@@ -1,0 +1,55 @@
+//! Records can live in a SQLite file (not only in memory), and uploaded bytes in a
+//! chosen directory.
+
+mod common;
+
+use casefile_sandbox::{SandboxConfig, Storage};
+use serde_json::json;
+
+#[tokio::test]
+async fn records_and_bytes_persist_where_configured() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("sandbox.sqlite3");
+    let docs = dir.path().join("docs");
+    let env = common::with(
+        SandboxConfig::empty()
+            .with_rate_limit(0)
+            .with_storage(Storage::File(db.clone()))
+            .with_doc_dir(docs.clone()),
+    )
+    .await;
+    let case = env
+        .create("/v1/cases", json!({"name": "Persisted matter"}))
+        .await;
+    let doc = env
+        .create(
+            &format!("/v1/cases/{}/documents", case["id"]),
+            json!({"path": "letter", "filename": "letter.txt"}),
+        )
+        .await;
+    let put = env
+        .http
+        .put(doc["put_url"].as_str().unwrap())
+        .body("Dear counsel,")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(put.status(), 200);
+    env.sandbox.shutdown().await;
+
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let body: String = conn
+        .query_row(
+            "SELECT body FROM records WHERE kind = 'cases' AND id = ?1",
+            [case["id"].as_i64().unwrap()],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(body.contains("Persisted matter"));
+    let stored: Vec<_> = std::fs::read_dir(&docs).unwrap().collect();
+    assert_eq!(
+        stored.len(),
+        1,
+        "one uploaded blob in the configured directory"
+    );
+}
