@@ -3,7 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
+use tauri::{AppHandle, Manager, Runtime};
 use tauri_specta::Event;
+
+use crate::state::AppState;
 
 /// The phase of the sync engine, as the status bar shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -33,9 +36,22 @@ pub struct SyncStatus {
 
 impl SyncStatus {
     pub fn no_account() -> Self {
+        Self::no_account_with("Local only: no firm account connected")
+    }
+
+    pub fn no_account_with(detail: impl Into<String>) -> Self {
         Self {
             state: SyncState::NoAccount,
-            detail: "Local only: no firm account connected".into(),
+            detail: detail.into(),
+            pending_changes: 0,
+            last_success: None,
+        }
+    }
+
+    pub fn error(detail: impl Into<String>) -> Self {
+        Self {
+            state: SyncState::Error,
+            detail: detail.into(),
             pending_changes: 0,
             last_success: None,
         }
@@ -45,3 +61,13 @@ impl SyncStatus {
 /// Emitted whenever the sync status changes.
 #[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
 pub struct SyncStatusChanged(pub SyncStatus);
+
+/// Records the new sync status and tells every window.
+pub fn publish_sync_status<R: Runtime>(app: &AppHandle<R>, status: SyncStatus) {
+    if let Some(state) = app.try_state::<AppState>() {
+        state.set_sync_status(status.clone());
+    }
+    if let Err(err) = SyncStatusChanged(status).emit(app) {
+        tracing::warn!(error = %err, "could not emit the sync status");
+    }
+}

@@ -4,6 +4,7 @@
 //! Tauri-free crates under `crates/`. It routes; it does not decide.
 
 pub mod commands;
+pub mod demo;
 pub mod error;
 pub mod events;
 pub mod ipc;
@@ -12,9 +13,8 @@ pub mod paths;
 pub mod state;
 
 use tauri::Manager;
-use tauri_specta::Event;
 
-use crate::events::SyncStatusChanged;
+use crate::events::publish_sync_status;
 use crate::paths::AppPaths;
 use crate::state::AppState;
 
@@ -44,7 +44,10 @@ pub fn run() {
             if let Some(guard) = guard {
                 app.manage(guard);
             }
-            SyncStatusChanged(status).emit(app.handle())?;
+            publish_sync_status(app.handle(), status);
+            if demo::requested() {
+                demo::start(app.handle());
+            }
             Ok(())
         })
         .run(tauri::generate_context!());

@@ -20,6 +20,13 @@ impl AppState {
         }
     }
 
+    pub fn set_sync_status(&self, status: SyncStatus) {
+        match self.sync_status.lock() {
+            Ok(mut current) => *current = status,
+            Err(poisoned) => *poisoned.into_inner() = status,
+        }
+    }
+
     /// The current sync status. A poisoned lock still holds a valid status.
     pub fn sync_status(&self) -> SyncStatus {
         match self.sync_status.lock() {

@@ -4,7 +4,8 @@
 //! It proves the whole chain (bundle loads, IPC round trip works, Rust's
 //! answers reach the screen) by looking for text only Rust can produce: the
 //! data directory this test chose at random, passed to the app through
-//! `CASEFILE_DATA_DIR`. It clicks through every navigation item and saves a
+//! `CASEFILE_DATA_DIR`, and the loopback address of the demo firm it starts
+//! with `--demo`. It clicks through every navigation item and saves a
 //! screenshot per view under `target/e2e/`.
 //!
 //! A second test launches the binary twice: the second launch must hand over
@@ -116,7 +117,8 @@ async fn connect(port: u16) -> TestResult<Client> {
     let mut caps = serde_json::Map::new();
     caps.insert(
         "tauri:options".into(),
-        serde_json::json!({ "application": env!("CARGO_BIN_EXE_casefile") }),
+        // --demo: the app starts the embedded demo firm, as `scripts/run` does.
+        serde_json::json!({ "application": env!("CARGO_BIN_EXE_casefile"), "args": ["--demo"] }),
     );
     let mut last = None;
     for _ in 0..3 {
@@ -180,8 +182,10 @@ async fn exercise_window(client: &Client, data_dir: &str) -> TestResult {
     wait_for_text(
         client,
         "[data-testid=sync-status]",
-        "sync status from Rust",
-        |t| t.contains("no firm account connected"),
+        "demo firm status from Rust (its loopback address only Rust knows)",
+        |t| {
+            t.starts_with("Demo firm ready at http://127.0.0.1:") && t.ends_with("(not synced yet)")
+        },
     )
     .await?;
 
