@@ -11,6 +11,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
 use chrono::Utc;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -20,7 +22,7 @@ use crate::auth::bearer;
 use crate::config::FaultConfig;
 use crate::error::{ApiError, ApiResult};
 use crate::faults::Faults;
-use crate::seed::tree_columns;
+use crate::seed::{seed_document, tree_columns};
 use crate::state::{lock, AppState};
 use crate::store::Kind;
 
@@ -28,6 +30,7 @@ pub fn router() -> Router<Arc<AppState>> {
     Router::new()
         .route("/admin/dump", get(dump))
         .route("/admin/records/{kind}", post(insert))
+        .route("/admin/documents", post(insert_document))
         .route("/admin/records/{kind}/{id}", put(change).delete(remove))
         .route("/admin/faults", get(get_faults).put(set_faults))
         .route("/admin/rate_limit", put(set_rate_limit))
@@ -102,6 +105,35 @@ async fn insert(
         Ok(out)
     })?;
     Ok((StatusCode::CREATED, Json(created)).into_response())
+}
+
+#[derive(Deserialize)]
+struct DocumentFixture {
+    document: Value,
+    content_base64: String,
+}
+
+/// `POST /admin/documents` with `{"document": {...API shape, with case and folder},
+/// "content_base64": "..."}`: stores the document with its bytes as version 1.
+/// 201 with the stored document.
+async fn insert_document(State(app): State<Arc<AppState>>, body: Bytes) -> ApiResult<Response> {
+    let fixture: DocumentFixture = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::bad_request(format!("invalid body: {e}")))?;
+    let content = STANDARD
+        .decode(fixture.content_base64.as_bytes())
+        .map_err(|_| ApiError::bad_request("content_base64 is not base64"))?;
+    let mut document = fixture.document;
+    if let Some(obj) = document.as_object_mut() {
+        obj.remove("id");
+    } else {
+        return Err(ApiError::bad_request("document must be a JSON object"));
+    }
+    let now = Utc::now();
+    let stored = app.store.batch(|tx| {
+        let id = seed_document(&app, tx, document, &content, now)?;
+        Ok::<_, ApiError>(tx.get(Kind::Document, id)?.map(|r| r.body))
+    })?;
+    Ok((StatusCode::CREATED, Json(stored)).into_response())
 }
 
 /// `PUT /admin/records/{kind}/{id}`: shallow-merges the body's fields into the record

@@ -53,3 +53,56 @@ async fn records_and_bytes_persist_where_configured() {
         "one uploaded blob in the configured directory"
     );
 }
+
+#[tokio::test]
+async fn admin_document_fixtures_carry_their_bytes() {
+    let env = common::empty().await;
+    let case = env
+        .create("/v1/cases", json!({"name": "Fixture matter"}))
+        .await;
+    let root: serde_json::Value = env
+        .get(&format!("/v1/cases/{}/folder", case["id"]))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let resp = env
+        .admin(reqwest::Method::POST, "/admin/documents")
+        .json(&json!({
+            "document": {"name": "Engagement letter", "filename": "engagement.txt", "path": "Engagement letter",
+                          "description": "", "case": {"id": case["id"]}, "folder": {"id": root["id"]}},
+            "content_base64": "RW5nYWdlZC4=",
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 201);
+    let doc: serde_json::Value = resp.json().await.unwrap();
+    let listed: Vec<serde_json::Value> = env
+        .get(&format!("/v1/folders/{}/documents", root["id"]))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed[0]["id"], doc["id"]);
+    let data = env
+        .get(&format!("/v1/documents/{}/data", doc["id"]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(data.status(), 302);
+    let bytes = env
+        .http
+        .get(data.headers()["location"].to_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(&bytes[..], b"Engaged.");
+}
