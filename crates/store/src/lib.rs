@@ -1,0 +1,351 @@
+//! casefile-store: the local SQLite cache everything in the UI reads from.
+//!
+//! One database file per firm account, in WAL mode, with ONE writer (a
+//! dedicated thread) and a few read-only connections, so the UI never waits
+//! on sync. A user's edit is one transaction (row + change counter + outbox);
+//! a server page is one transaction (rows + mirror + checkpoint). No
+//! transaction ever spans network I/O: callers fetch first, then write.
+//!
+//! Modules: `record` (entities <-> rows), `edits` (local edits), `server_page`
+//! (server pages), `bookkeeping` (outbox, mirror, checkpoints, conflicts,
+//! quarantine), `activity`, `query` (the UI's reads), `recovery` (damaged
+//! files), `migrations`, `writer`, `readers`, `connection`.
+
+pub mod activity;
+pub mod bookkeeping;
+mod connection;
+pub mod edits;
+pub mod error;
+pub mod migrations;
+pub mod query;
+mod readers;
+pub mod record;
+pub mod recovery;
+pub mod server_page;
+mod writer;
+
+use std::path::{Path, PathBuf};
+
+use casefile_domain::entity::{
+    Case, Client, Company, Document, Event, Folder, Kind, Location, Staff, Task,
+};
+use casefile_domain::ids::{AccountId, LocalId, RemoteId};
+use chrono::Utc;
+use rusqlite::{params, Transaction};
+
+pub use activity::Change;
+pub use bookkeeping::{Checkpoint, Conflict, OutboxOp, Quarantined};
+pub use edits::{OpId, OpKind};
+pub use error::{Result, StoreError};
+pub use query::cases::{CaseDetail, CaseQuery, CaseRow, CaseSort};
+pub use query::events::EventQuery;
+pub use query::folders::FolderNode;
+pub use query::search::SearchHit;
+pub use query::tasks::TaskQuery;
+pub use query::Page;
+pub use record::{CaseStage, Entity, PracticeArea};
+pub use recovery::Recovery;
+pub use server_page::PageOutcome;
+
+use readers::Readers;
+use writer::Writer;
+
+/// The cache of one firm account.
+pub struct Store {
+    account: AccountId,
+    path: PathBuf,
+    writer: Writer,
+    readers: Readers,
+    recovery: Option<Recovery>,
+}
+
+fn now() -> String {
+    Utc::now().to_rfc3339()
+}
+
+/// The database file name for an account: only safe characters.
+fn file_name(account: &AccountId) -> String {
+    let safe: String = account
+        .0
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{safe}.sqlite")
+}
+
+impl Store {
+    /// Opens (creating if needed) the cache of `account` in `dir`. A damaged
+    /// file is moved aside and its pending changes carried over; see
+    /// [`Store::recovery`].
+    pub fn open(dir: &Path, account: &AccountId) -> Result<Self> {
+        std::fs::create_dir_all(dir)?;
+        let path = dir.join(file_name(account));
+        let recovery = if path.exists() && !recovery::is_healthy(&path) {
+            let stamp = Utc::now().format("%Y%m%dT%H%M%S%.3fZ").to_string();
+            Some(recovery::move_aside(&path, &stamp)?)
+        } else {
+            None
+        };
+        let mut conn = connection::open_writer(&path)?;
+        migrations::apply(&mut conn)?;
+        if let Some(recovery) = &recovery {
+            let tx = conn.transaction()?;
+            restore(&tx, recovery)?;
+            tx.commit()?;
+        }
+        let writer = Writer::spawn(conn)?;
+        Ok(Self {
+            account: account.clone(),
+            readers: Readers::new(path.clone(), 3),
+            path,
+            writer,
+            recovery,
+        })
+    }
+
+    pub fn account(&self) -> &AccountId {
+        &self.account
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Set when the database was found damaged at open.
+    pub fn recovery(&self) -> Option<&Recovery> {
+        self.recovery.as_ref()
+    }
+
+    /// Runs `f` in one write transaction on the writer thread.
+    pub fn write<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Transaction<'_>) -> Result<T> + Send + 'static,
+    {
+        self.writer.call(move |conn| {
+            let tx = conn.transaction()?;
+            let out = f(&tx)?;
+            tx.commit()?;
+            Ok(out)
+        })
+    }
+
+    /// Runs `f` on a reader connection.
+    pub fn read<T>(&self, f: impl FnOnce(&rusqlite::Connection) -> Result<T>) -> Result<T> {
+        self.readers.read(f)
+    }
+
+    // ---- writes -------------------------------------------------------
+
+    /// Applies a page of server records and the resource's checkpoint atomically.
+    pub fn apply_page<E: Entity>(
+        &self,
+        rows: Vec<E>,
+        checkpoint: Option<Checkpoint>,
+    ) -> Result<PageOutcome> {
+        self.write(move |tx| server_page::apply_page(tx, rows, checkpoint.as_ref(), &now()))
+    }
+
+    /// Saves a local create or update; returns its outbox op id once committed.
+    pub fn save<E: Entity>(&self, record: E, summary: impl Into<String>) -> Result<OpId> {
+        let account = self.account.clone();
+        let summary = summary.into();
+        self.write(move |tx| edits::save_local(tx, &account, &record, &summary, &now()))
+    }
+
+    /// Deletes a record locally (tombstone + queued delete).
+    pub fn delete(&self, kind: Kind, id: LocalId, summary: impl Into<String>) -> Result<OpId> {
+        let account = self.account.clone();
+        let summary = summary.into();
+        self.write(move |tx| edits::delete_local(tx, &account, kind, &id, &summary, &now()))
+    }
+
+    pub fn ack_op(
+        &self,
+        op_id: OpId,
+        counter_snapshot: i64,
+        remote_id: Option<RemoteId>,
+    ) -> Result<()> {
+        self.write(move |tx| bookkeeping::ack_op(tx, &op_id, counter_snapshot, remote_id.as_ref()))
+    }
+
+    pub fn fail_op(&self, op_id: OpId, reason: impl Into<String>) -> Result<()> {
+        let reason = reason.into();
+        self.write(move |tx| bookkeeping::fail_op(tx, &op_id, &reason))
+    }
+
+    pub fn record_conflicts(&self, conflicts: Vec<Conflict>) -> Result<()> {
+        self.write(move |tx| {
+            conflicts
+                .iter()
+                .try_for_each(|c| bookkeeping::record_conflict(tx, c))
+        })
+    }
+
+    pub fn resolve_conflict(&self, id: String, resolution: String) -> Result<()> {
+        self.write(move |tx| bookkeeping::resolve_conflict(tx, &id, &resolution, &now()))
+    }
+
+    pub fn quarantine(
+        &self,
+        resource: String,
+        remote_id: Option<String>,
+        payload: serde_json::Value,
+        reason: String,
+    ) -> Result<()> {
+        self.write(move |tx| {
+            bookkeeping::quarantine(
+                tx,
+                &resource,
+                remote_id.as_deref(),
+                &payload,
+                &reason,
+                &now(),
+            )
+        })
+    }
+
+    pub fn apply_remote_deletions<E: Entity>(&self, ids: Vec<LocalId>) -> Result<Vec<LocalId>> {
+        self.write(move |tx| server_page::apply_remote_deletions::<E>(tx, &ids))
+    }
+
+    // ---- reads --------------------------------------------------------
+
+    pub fn get<E: Entity>(&self, id: &LocalId) -> Result<Option<E>> {
+        self.read(|c| record::read_row(c, id, false))
+    }
+
+    pub fn mirror(&self, kind: Kind, id: &LocalId) -> Result<Option<serde_json::Value>> {
+        self.read(|c| bookkeeping::get_mirror(c, kind, id))
+    }
+
+    pub fn checkpoint(&self, resource: &str) -> Result<Option<Checkpoint>> {
+        self.read(|c| bookkeeping::get_checkpoint(c, resource))
+    }
+
+    pub fn pending_ops(&self) -> Result<Vec<OutboxOp>> {
+        self.read(bookkeeping::pending_ops)
+    }
+
+    pub fn pending_count(&self) -> Result<u64> {
+        self.read(bookkeeping::pending_count)
+    }
+
+    pub fn conflicts(&self) -> Result<Vec<Conflict>> {
+        self.read(bookkeeping::open_conflicts)
+    }
+
+    pub fn quarantined(&self) -> Result<Vec<Quarantined>> {
+        self.read(bookkeeping::quarantined)
+    }
+
+    pub fn local_id_for(&self, kind: Kind, remote: &RemoteId) -> Result<Option<LocalId>> {
+        self.read(|c| bookkeeping::local_id_for(c, kind, remote))
+    }
+
+    pub fn cases(&self, q: &CaseQuery) -> Result<Page<CaseRow>> {
+        self.read(|c| query::cases::list_cases(c, q))
+    }
+
+    /// The case screen; "upcoming" is measured from `now`, in the viewer's `today`.
+    pub fn case_detail(
+        &self,
+        id: &LocalId,
+        now: chrono::DateTime<Utc>,
+        today: chrono::NaiveDate,
+    ) -> Result<Option<CaseDetail>> {
+        self.read(|c| query::cases::case_detail(c, id, now.timestamp(), &today.to_string(), 20))
+    }
+
+    pub fn events(&self, q: &EventQuery) -> Result<Vec<Event>> {
+        self.read(|c| query::events::events_in_range(c, q))
+    }
+
+    pub fn tasks(&self, q: &TaskQuery) -> Result<Page<Task>> {
+        self.read(|c| query::tasks::list_tasks(c, q))
+    }
+
+    pub fn folder_tree(&self, case: &LocalId) -> Result<Vec<FolderNode>> {
+        self.read(|c| query::folders::folder_tree(c, case))
+    }
+
+    pub fn documents_in_folder(&self, folder: &LocalId) -> Result<Vec<Document>> {
+        self.read(|c| query::folders::documents_in_folder(c, folder))
+    }
+
+    pub fn recent_changes(&self, limit: u32, offset: u32) -> Result<Vec<Change>> {
+        self.read(|c| activity::recent_changes(c, limit, offset))
+    }
+
+    pub fn search(&self, text: &str, limit: u32) -> Result<Vec<SearchHit>> {
+        self.read(|c| query::search::search(c, text, limit))
+    }
+
+    /// Counts of live records per kind, for status displays.
+    pub fn counts(&self) -> Result<Vec<(Kind, u64)>> {
+        self.read(|c| {
+            Kind::ALL
+                .iter()
+                .map(|&k| {
+                    let n = c.query_row(
+                        &format!(
+                            "SELECT count(*) FROM {} WHERE deleted = 0",
+                            record::table(k)
+                        ),
+                        [],
+                        |r| r.get::<_, i64>(0).map(|n| n.max(0) as u64),
+                    )?;
+                    Ok((k, n))
+                })
+                .collect()
+        })
+    }
+}
+
+/// Puts rescued operations, and the records they carry, into a fresh database.
+fn restore(tx: &Transaction<'_>, recovery: &Recovery) -> Result<()> {
+    let at = now();
+    for op in &recovery.rescued {
+        if let (Some(payload), Some(kind)) = (&op.payload, Kind::parse(&op.kind)) {
+            restore_record(tx, kind, payload, op.counter_snapshot, &at)?;
+        }
+        tx.execute(
+            "INSERT OR IGNORE INTO outbox (op_id, kind, record_id, op, payload, counter_snapshot, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![op.op_id, op.kind, op.record_id, op.op, op.payload, op.counter_snapshot, op.created_at],
+        )?;
+    }
+    Ok(())
+}
+
+fn restore_record(
+    tx: &Transaction<'_>,
+    kind: Kind,
+    payload: &str,
+    counter: i64,
+    at: &str,
+) -> Result<()> {
+    fn put<E: Entity>(tx: &Transaction<'_>, payload: &str, counter: i64, at: &str) -> Result<()> {
+        let record: E = serde_json::from_str(payload)?;
+        record::write_row(tx, &record, counter, false, at)
+    }
+    match kind {
+        Kind::Staff => put::<Staff>(tx, payload, counter, at),
+        Kind::CaseStage => put::<CaseStage>(tx, payload, counter, at),
+        Kind::PracticeArea => put::<PracticeArea>(tx, payload, counter, at),
+        Kind::Location => put::<Location>(tx, payload, counter, at),
+        Kind::Client => put::<Client>(tx, payload, counter, at),
+        Kind::Company => put::<Company>(tx, payload, counter, at),
+        Kind::Case => put::<Case>(tx, payload, counter, at),
+        Kind::Folder => put::<Folder>(tx, payload, counter, at),
+        Kind::Document => put::<Document>(tx, payload, counter, at),
+        Kind::Event => put::<Event>(tx, payload, counter, at),
+        Kind::Task => put::<Task>(tx, payload, counter, at),
+    }
+}

@@ -1,0 +1,264 @@
+//! How entities become rows. Each entity is stored whole as JSON in its
+//! table's `data` column (so unmodelled provider fields survive); the columns
+//! SQL filters and sorts on are generated from that JSON by the schema. This
+//! module writes rows and their `links` (relations) for any [`Entity`].
+
+use casefile_domain::entity::{
+    Case, Client, Company, Document, Event, Folder, Kind, Location, Meta, Named, Staff, Task,
+};
+use casefile_domain::ids::LocalId;
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::{de::DeserializeOwned, Serialize};
+
+use crate::error::{Result, StoreError};
+
+/// A relation from a record to another, e.g. case -> client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub rel: &'static str,
+    pub to: LocalId,
+    pub role: Option<String>,
+}
+
+/// A cached entity: its kind, its meta, and its relations.
+pub trait Entity: Serialize + DeserializeOwned + Send + 'static {
+    const KIND: Kind;
+    fn meta(&self) -> &Meta;
+    fn meta_mut(&mut self) -> &mut Meta;
+    fn links(&self) -> Vec<Link> {
+        Vec::new()
+    }
+}
+
+macro_rules! plain_entity {
+    ($ty:ty, $kind:expr) => {
+        impl Entity for $ty {
+            const KIND: Kind = $kind;
+            fn meta(&self) -> &Meta {
+                &self.meta
+            }
+            fn meta_mut(&mut self) -> &mut Meta {
+                &mut self.meta
+            }
+        }
+    };
+}
+
+plain_entity!(Staff, Kind::Staff);
+plain_entity!(Location, Kind::Location);
+plain_entity!(Client, Kind::Client);
+plain_entity!(Company, Kind::Company);
+plain_entity!(Folder, Kind::Folder);
+plain_entity!(Document, Kind::Document);
+
+/// Case stages and practice areas share a shape; the wrapper picks the table.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct CaseStage(pub Named);
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct PracticeArea(pub Named);
+
+impl Entity for CaseStage {
+    const KIND: Kind = Kind::CaseStage;
+    fn meta(&self) -> &Meta {
+        &self.0.meta
+    }
+    fn meta_mut(&mut self) -> &mut Meta {
+        &mut self.0.meta
+    }
+}
+
+impl Entity for PracticeArea {
+    const KIND: Kind = Kind::PracticeArea;
+    fn meta(&self) -> &Meta {
+        &self.0.meta
+    }
+    fn meta_mut(&mut self) -> &mut Meta {
+        &mut self.0.meta
+    }
+}
+
+impl Entity for Case {
+    const KIND: Kind = Kind::Case;
+    fn meta(&self) -> &Meta {
+        &self.meta
+    }
+    fn meta_mut(&mut self) -> &mut Meta {
+        &mut self.meta
+    }
+    fn links(&self) -> Vec<Link> {
+        let clients = self.clients.iter().map(|&to| Link {
+            rel: "case_client",
+            to,
+            role: None,
+        });
+        let companies = self.companies.iter().map(|&to| Link {
+            rel: "case_company",
+            to,
+            role: None,
+        });
+        let staff = self.staff.iter().map(|s| Link {
+            rel: "case_staff",
+            to: s.staff,
+            role: Some(s.role.clone()),
+        });
+        clients.chain(companies).chain(staff).collect()
+    }
+}
+
+impl Entity for Event {
+    const KIND: Kind = Kind::Event;
+    fn meta(&self) -> &Meta {
+        &self.meta
+    }
+    fn meta_mut(&mut self) -> &mut Meta {
+        &mut self.meta
+    }
+    fn links(&self) -> Vec<Link> {
+        staff_links("event_staff", &self.staff)
+    }
+}
+
+impl Entity for Task {
+    const KIND: Kind = Kind::Task;
+    fn meta(&self) -> &Meta {
+        &self.meta
+    }
+    fn meta_mut(&mut self) -> &mut Meta {
+        &mut self.meta
+    }
+    fn links(&self) -> Vec<Link> {
+        staff_links("task_staff", &self.staff)
+    }
+}
+
+fn staff_links(rel: &'static str, staff: &[LocalId]) -> Vec<Link> {
+    staff
+        .iter()
+        .map(|&to| Link {
+            rel,
+            to,
+            role: None,
+        })
+        .collect()
+}
+
+/// The table holding a kind.
+pub fn table(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Staff => "staff",
+        Kind::CaseStage => "case_stages",
+        Kind::PracticeArea => "practice_areas",
+        Kind::Location => "locations",
+        Kind::Client => "clients",
+        Kind::Company => "companies",
+        Kind::Case => "cases",
+        Kind::Folder => "folders",
+        Kind::Document => "documents",
+        Kind::Event => "events",
+        Kind::Task => "tasks",
+    }
+}
+
+/// The state of a row before a write.
+pub struct Existing {
+    pub id: LocalId,
+    pub change_counter: i64,
+}
+
+/// Finds the row for this record: by local id, else by remote id.
+pub fn find_existing(tx: &Transaction<'_>, kind: Kind, meta: &Meta) -> Result<Option<Existing>> {
+    let table = table(kind);
+    let by_id = tx
+        .prepare_cached(&format!(
+            "SELECT id, change_counter FROM {table} WHERE id = ?1"
+        ))?
+        .query_row([meta.id.to_string()], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+        })
+        .optional()?;
+    let found = match (by_id, &meta.remote_id) {
+        (Some(row), _) => Some(row),
+        (None, Some(remote)) => tx
+            .prepare_cached(&format!(
+                "SELECT id, change_counter FROM {table} WHERE remote_id = ?1"
+            ))?
+            .query_row([&remote.0], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+            })
+            .optional()?,
+        (None, None) => None,
+    };
+    found
+        .map(|(id, change_counter)| {
+            LocalId::parse(&id)
+                .map(|id| Existing { id, change_counter })
+                .map_err(|e| StoreError::Invalid(format!("bad id in {table}: {e}")))
+        })
+        .transpose()
+}
+
+/// Writes `record` as its row (insert or replace by id), setting the counter
+/// to `counter` and the tombstone flag to `deleted`, and rewrites its links.
+pub fn write_row<E: Entity>(
+    tx: &Transaction<'_>,
+    record: &E,
+    counter: i64,
+    deleted: bool,
+    now: &str,
+) -> Result<()> {
+    let meta = record.meta();
+    let data = serde_json::to_string(record)?;
+    let table = table(E::KIND);
+    tx.prepare_cached(&format!(
+        "INSERT INTO {table} (id, remote_id, data, change_counter, deleted, server_updated_at, local_updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (id) DO UPDATE SET remote_id = excluded.remote_id, data = excluded.data,
+           change_counter = excluded.change_counter, deleted = excluded.deleted,
+           server_updated_at = excluded.server_updated_at, local_updated_at = excluded.local_updated_at"
+    ))?
+    .execute(params![
+        meta.id.to_string(),
+        meta.remote_id.as_ref().map(|r| r.0.as_str()),
+        data,
+        counter,
+        deleted,
+        meta.server_updated_at.map(|t| t.to_rfc3339()),
+        now,
+    ])?;
+    write_links(tx, &meta.id, &record.links())
+}
+
+fn write_links(tx: &Transaction<'_>, from: &LocalId, links: &[Link]) -> Result<()> {
+    let from = from.to_string();
+    tx.prepare_cached("DELETE FROM links WHERE from_id = ?1")?
+        .execute([&from])?;
+    let mut insert = tx.prepare_cached(
+        "INSERT OR REPLACE INTO links (from_id, rel, to_id, role) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for link in links {
+        insert.execute(params![from, link.rel, link.to.to_string(), link.role])?;
+    }
+    Ok(())
+}
+
+/// Reads one record by local id (tombstoned rows included when `with_deleted`).
+pub fn read_row<E: Entity>(
+    conn: &rusqlite::Connection,
+    id: &LocalId,
+    with_deleted: bool,
+) -> Result<Option<E>> {
+    let table = table(E::KIND);
+    let sql = if with_deleted {
+        format!("SELECT data FROM {table} WHERE id = ?1")
+    } else {
+        format!("SELECT data FROM {table} WHERE id = ?1 AND deleted = 0")
+    };
+    let data: Option<String> = conn
+        .prepare_cached(&sql)?
+        .query_row([id.to_string()], |r| r.get(0))
+        .optional()?;
+    data.map(|d| serde_json::from_str(&d).map_err(StoreError::from))
+        .transpose()
+}

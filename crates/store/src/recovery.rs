@@ -1,0 +1,95 @@
+//! A damaged database is moved aside, never deleted: it can hold edits that
+//! never reached the server. Before moving it, the pending outbox is read out
+//! (as far as the damage allows) and written next to it as JSON; the fresh
+//! database then gets those operations, and their records, back.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags};
+use serde::{Deserialize, Serialize};
+
+use crate::error::Result;
+
+/// A pending operation rescued from a damaged database.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RescuedOp {
+    pub op_id: String,
+    pub kind: String,
+    pub record_id: String,
+    pub op: String,
+    pub payload: Option<String>,
+    pub counter_snapshot: i64,
+    pub created_at: String,
+}
+
+/// What happened to a damaged database.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Recovery {
+    /// Where the damaged file now is.
+    pub moved_to: PathBuf,
+    /// Where the rescued operations were written.
+    pub rescued_file: PathBuf,
+    pub rescued: Vec<RescuedOp>,
+}
+
+/// Whether the file at `path` is a healthy SQLite database.
+pub fn is_healthy(path: &Path) -> bool {
+    let Ok(conn) = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE) else {
+        return false;
+    };
+    matches!(
+        conn.query_row("PRAGMA quick_check", [], |r| r.get::<_, String>(0)),
+        Ok(ref s) if s == "ok"
+    )
+}
+
+/// Reads whatever outbox rows can still be read from a damaged file.
+fn rescue_outbox(path: &Path) -> Vec<RescuedOp> {
+    let read = || -> rusqlite::Result<Vec<RescuedOp>> {
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let mut stmt = conn.prepare(
+            "SELECT op_id, kind, record_id, op, payload, counter_snapshot, created_at FROM outbox ORDER BY seq",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(RescuedOp {
+                op_id: r.get(0)?,
+                kind: r.get(1)?,
+                record_id: r.get(2)?,
+                op: r.get(3)?,
+                payload: r.get(4)?,
+                counter_snapshot: r.get(5)?,
+                created_at: r.get(6)?,
+            })
+        })?;
+        // Keep every row that can be read, even if a later one fails.
+        Ok(rows.filter_map(|r| r.ok()).collect())
+    };
+    read().unwrap_or_default()
+}
+
+/// Moves a damaged database (and its WAL and SHM files) aside and writes the
+/// rescued outbox beside it. `stamp` makes the names unique.
+pub fn move_aside(path: &Path, stamp: &str) -> Result<Recovery> {
+    let rescued = rescue_outbox(path);
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "cache.sqlite".into());
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    let rescued_file = dir.join(format!("{name}.rescued-{stamp}.json"));
+    std::fs::write(&rescued_file, serde_json::to_vec_pretty(&rescued)?)?;
+    let moved_to = dir.join(format!("{name}.damaged-{stamp}"));
+    std::fs::rename(path, &moved_to)?;
+    for suffix in ["-wal", "-shm"] {
+        let side = dir.join(format!("{name}{suffix}"));
+        if side.exists() {
+            std::fs::rename(&side, dir.join(format!("{name}.damaged-{stamp}{suffix}")))?;
+        }
+    }
+    tracing::warn!(rescued = rescued.len(), "damaged cache moved aside");
+    Ok(Recovery {
+        moved_to,
+        rescued_file,
+        rescued,
+    })
+}
