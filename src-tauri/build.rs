@@ -4,7 +4,15 @@
 
 /// Every command in `src-tauri/src/ipc.rs`. A command missing here cannot be
 /// granted, and the UI gets a permission error, so keep the two in step.
-const COMMANDS: &[&str] = &["app_info", "sync_status"];
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "sync_status",
+    "list_cases",
+    "list_events",
+    "list_tasks",
+    "search",
+    "cache_summary",
+];
 
 fn main() {
     // tauri-build does not watch a custom capabilities folder: without this, a

@@ -18,6 +18,11 @@ pub fn builder<R: tauri::Runtime>() -> Builder<R> {
         .commands(collect_commands![
             commands::app::app_info,
             commands::app::sync_status,
+            commands::cache::list_cases,
+            commands::cache::list_events,
+            commands::cache::list_tasks,
+            commands::cache::search,
+            commands::cache::cache_summary,
         ])
         .events(collect_events![SyncStatusChanged])
         .disable_serde_phases()

@@ -3,6 +3,7 @@
 //! It wires the window, plugins, logging and the typed command router to the
 //! Tauri-free crates under `crates/`. It routes; it does not decide.
 
+pub mod cache;
 pub mod commands;
 pub mod demo;
 pub mod error;
@@ -38,7 +39,8 @@ pub fn run() {
             std::fs::create_dir_all(&paths.data_dir)?;
             let guard = logging::init(&paths.log_dir);
             tracing::info!(version = env!("CARGO_PKG_VERSION"), "casefile starting");
-            let state = AppState::new(paths);
+            let store = cache::open(&paths);
+            let state = AppState::new(paths, store);
             let status = state.sync_status();
             app.manage(state);
             if let Some(guard) = guard {

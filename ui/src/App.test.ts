@@ -39,7 +39,7 @@ describe('App shell', () => {
   it('focuses search with "/" and clears it with Escape', async () => {
     const platform = createMockPlatform();
     render(App, { props: { platform } });
-    const search = screen.getByRole('searchbox', { name: 'Search everything' }) as HTMLInputElement;
+    const search = screen.getByRole('combobox', { name: 'Search everything' }) as HTMLInputElement;
     await fireEvent.keyDown(window, { key: '/' });
     expect(document.activeElement).toBe(search);
     await fireEvent.input(search, { target: { value: 'Martinez' } });

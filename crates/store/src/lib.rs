@@ -38,7 +38,7 @@ pub use bookkeeping::{Checkpoint, Conflict, OutboxOp, Quarantined};
 pub use edits::{OpId, OpKind};
 pub use error::{Result, StoreError};
 pub use query::cases::{CaseDetail, CaseQuery, CaseRow, CaseSort};
-pub use query::events::EventQuery;
+pub use query::events::{CalendarRow, CalendarTime, EventQuery};
 pub use query::folders::FolderNode;
 pub use query::search::SearchHit;
 pub use query::tasks::TaskQuery;
@@ -265,6 +265,11 @@ impl Store {
 
     pub fn events(&self, q: &EventQuery) -> Result<Vec<Event>> {
         self.read(|c| query::events::events_in_range(c, q))
+    }
+
+    /// The calendar's view of [`Store::events`]: only what it draws.
+    pub fn calendar(&self, q: &EventQuery) -> Result<Vec<CalendarRow>> {
+        self.read(|c| query::events::calendar_in_range(c, q))
     }
 
     pub fn tasks(&self, q: &TaskQuery) -> Result<Page<Task>> {

@@ -170,26 +170,21 @@ pub struct Existing {
 /// Finds the row for this record: by local id, else by remote id.
 pub fn find_existing(tx: &Transaction<'_>, kind: Kind, meta: &Meta) -> Result<Option<Existing>> {
     let table = table(kind);
-    let by_id = tx
+    // One statement, two index probes: by local id first, else by remote id.
+    let found = tx
         .prepare_cached(&format!(
-            "SELECT id, change_counter FROM {table} WHERE id = ?1"
+            "SELECT id, change_counter FROM {table} WHERE id = ?1
+             UNION ALL SELECT id, change_counter FROM {table} WHERE remote_id = ?2
+             LIMIT 1"
         ))?
-        .query_row([meta.id.to_string()], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
-        })
+        .query_row(
+            params![
+                meta.id.to_string(),
+                meta.remote_id.as_ref().map(|r| r.0.as_str())
+            ],
+            |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)),
+        )
         .optional()?;
-    let found = match (by_id, &meta.remote_id) {
-        (Some(row), _) => Some(row),
-        (None, Some(remote)) => tx
-            .prepare_cached(&format!(
-                "SELECT id, change_counter FROM {table} WHERE remote_id = ?1"
-            ))?
-            .query_row([&remote.0], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
-            })
-            .optional()?,
-        (None, None) => None,
-    };
     found
         .map(|(id, change_counter)| {
             LocalId::parse(&id)
@@ -208,8 +203,38 @@ pub fn write_row<E: Entity>(
     deleted: bool,
     now: &str,
 ) -> Result<()> {
-    let meta = record.meta();
     let data = serde_json::to_string(record)?;
+    write_row_json(
+        tx,
+        record,
+        &data,
+        RowState {
+            counter,
+            deleted,
+            is_new: false,
+        },
+        now,
+    )
+}
+
+/// How a row is written: its change counter, tombstone flag, and whether it
+/// is known to be new (then there are no old links to clear).
+#[derive(Debug, Clone, Copy)]
+pub struct RowState {
+    pub counter: i64,
+    pub deleted: bool,
+    pub is_new: bool,
+}
+
+/// [`write_row`] with the record already serialised as `data`.
+pub fn write_row_json<E: Entity>(
+    tx: &Transaction<'_>,
+    record: &E,
+    data: &str,
+    state: RowState,
+    now: &str,
+) -> Result<()> {
+    let meta = record.meta();
     let table = table(E::KIND);
     tx.prepare_cached(&format!(
         "INSERT INTO {table} (id, remote_id, data, change_counter, deleted, server_updated_at, local_updated_at)
@@ -222,23 +247,24 @@ pub fn write_row<E: Entity>(
         meta.id.to_string(),
         meta.remote_id.as_ref().map(|r| r.0.as_str()),
         data,
-        counter,
-        deleted,
+        state.counter,
+        state.deleted,
         meta.server_updated_at.map(|t| t.to_rfc3339()),
         now,
     ])?;
-    write_links(tx, &meta.id, &record.links())
-}
-
-fn write_links(tx: &Transaction<'_>, from: &LocalId, links: &[Link]) -> Result<()> {
-    let from = from.to_string();
-    tx.prepare_cached("DELETE FROM links WHERE from_id = ?1")?
-        .execute([&from])?;
-    let mut insert = tx.prepare_cached(
-        "INSERT OR REPLACE INTO links (from_id, rel, to_id, role) VALUES (?1, ?2, ?3, ?4)",
-    )?;
-    for link in links {
-        insert.execute(params![from, link.rel, link.to.to_string(), link.role])?;
+    let from = meta.id.to_string();
+    if !state.is_new {
+        tx.prepare_cached("DELETE FROM links WHERE from_id = ?1")?
+            .execute([&from])?;
+    }
+    let links = record.links();
+    if !links.is_empty() {
+        let mut insert = tx.prepare_cached(
+            "INSERT OR REPLACE INTO links (from_id, rel, to_id, role) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for link in links {
+            insert.execute(params![from, link.rel, link.to.to_string(), link.role])?;
+        }
     }
     Ok(())
 }

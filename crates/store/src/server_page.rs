@@ -9,7 +9,7 @@ use rusqlite::{params, Transaction};
 
 use crate::bookkeeping::{put_checkpoint, Checkpoint};
 use crate::error::Result;
-use crate::record::{find_existing, table, write_row, Entity};
+use crate::record::{find_existing, table, write_row_json, Entity, RowState};
 
 /// What applying a page did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -34,13 +34,19 @@ pub fn apply_page<E: Entity>(
             // Keep the local id the rest of the cache refers to.
             row.meta_mut().id = existing.id;
         }
-        put_mirror(tx, row)?;
+        let data = serde_json::to_string(&*row)?;
+        put_mirror_json(tx, row, &data)?;
         match existing {
             Some(existing) if existing.change_counter > 0 => {
                 outcome.needs_merge.push(existing.id);
             }
             _ => {
-                write_row(tx, row, 0, false, now)?;
+                let state = RowState {
+                    counter: 0,
+                    deleted: false,
+                    is_new: existing.is_none(),
+                };
+                write_row_json(tx, row, &data, state, now)?;
                 outcome.applied += 1;
             }
         }
@@ -53,6 +59,10 @@ pub fn apply_page<E: Entity>(
 
 /// Stores the server copy of a record as its merge base.
 pub fn put_mirror<E: Entity>(tx: &Transaction<'_>, record: &E) -> Result<()> {
+    put_mirror_json(tx, record, &serde_json::to_string(record)?)
+}
+
+fn put_mirror_json<E: Entity>(tx: &Transaction<'_>, record: &E, data: &str) -> Result<()> {
     let meta = record.meta();
     tx.prepare_cached(
         "INSERT INTO mirror (kind, id, data, server_updated_at) VALUES (?1, ?2, ?3, ?4)
@@ -62,7 +72,7 @@ pub fn put_mirror<E: Entity>(tx: &Transaction<'_>, record: &E) -> Result<()> {
     .execute(params![
         E::KIND.as_str(),
         meta.id.to_string(),
-        serde_json::to_string(record)?,
+        data,
         meta.server_updated_at.map(|t| t.to_rfc3339()),
     ])?;
     Ok(())

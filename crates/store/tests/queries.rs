@@ -318,6 +318,35 @@ fn events_overlap_by_instant_and_all_day_events_keep_their_dates_across_zones() 
         order,
         ["Sabbatical", "Trial (3 days)", "Court holiday", "Hearing"]
     );
+    // The calendar's projection returns the same events in the same order.
+    let q = EventQuery {
+        from,
+        to,
+        viewer: chrono_tz::UTC,
+        case: None,
+        staff: None,
+    };
+    let drawn: Vec<_> = store
+        .calendar(&q)
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.id, r.name))
+        .collect();
+    let full: Vec<_> = month.iter().map(|e| (e.meta.id, e.name.clone())).collect();
+    assert_eq!(drawn, full);
+    let holiday = store
+        .calendar(&q)
+        .unwrap()
+        .into_iter()
+        .find(|r| r.name == "Court holiday")
+        .unwrap();
+    assert_eq!(
+        holiday.time,
+        casefile_store::CalendarTime::AllDay {
+            start: date("2026-03-15"),
+            end: date("2026-03-16")
+        }
+    );
 }
 
 #[test]

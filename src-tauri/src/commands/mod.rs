@@ -5,3 +5,4 @@
 //! themselves: the shell routes, the core decides.
 
 pub mod app;
+pub mod cache;

@@ -10,6 +10,11 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 export const commands = {
 	appInfo: () => typedError<AppInfo, UiError>(__TAURI_INVOKE("app_info")),
 	syncStatus: () => typedError<SyncStatus, UiError>(__TAURI_INVOKE("sync_status")),
+	listCases: (request: CaseListRequest) => typedError<CasePage, UiError>(__TAURI_INVOKE("list_cases", { request })),
+	listEvents: (from: string, to: string, zone: string) => typedError<CalendarEvent[], UiError>(__TAURI_INVOKE("list_events", { from, to, zone })),
+	listTasks: (request: TaskListRequest) => typedError<TaskPage, UiError>(__TAURI_INVOKE("list_tasks", { request })),
+	search: (text: string) => typedError<SearchResult[], UiError>(__TAURI_INVOKE("search", { text })),
+	cacheSummary: () => typedError<CacheSummary, UiError>(__TAURI_INVOKE("cache_summary")),
 };
 
 /** Events */
@@ -26,6 +31,65 @@ export type AppInfo = {
 	data_dir: string,
 	/**  Where the rolling log is written. */
 	log_dir: string,
+};
+
+/**  How much the local cache holds. */
+export type CacheSummary = {
+	cases: number,
+	events: number,
+	tasks: number,
+	documents: number,
+	pending_changes: number,
+};
+
+/**
+ *  An event shaped for the calendar: instants for timed events, dates (with
+ *  an exclusive end) for all-day ones.
+ */
+export type CalendarEvent = {
+	id: string,
+	title: string,
+	start: string,
+	end: string,
+	all_day: boolean,
+	location: string | null,
+};
+
+export type CaseListItem = {
+	id: string,
+	name: string,
+	number: string | null,
+	status: string,
+	stage: string | null,
+	practice_area: string | null,
+	opened_on: string | null,
+	pending_changes: boolean,
+};
+
+export type CaseListRequest = {
+	/**  "open", "closed", or null for all. */
+	status: string | null,
+	text: string | null,
+	/**  "name", "number", "opened" or "updated". */
+	sort: string,
+	descending: boolean,
+	offset: number,
+	limit: number,
+};
+
+export type CasePage = {
+	items: CaseListItem[],
+	total: number,
+	offset: number,
+	limit: number,
+};
+
+export type SearchResult = {
+	/**  "case", "client", "company", "event", "task" or "document". */
+	kind: string,
+	id: string,
+	title: string,
+	subtitle: string | null,
 };
 
 /**  The phase of the sync engine, as the status bar shows it. */
@@ -46,6 +110,30 @@ export type SyncStatus = {
 
 /**  Emitted whenever the sync status changes. */
 export type SyncStatusChanged = SyncStatus;
+
+export type TaskItem = {
+	id: string,
+	name: string,
+	priority: string,
+	due: string | null,
+	completed: boolean,
+};
+
+export type TaskListRequest = {
+	/**  "open", "overdue", "completed" or "all". */
+	filter: string,
+	/**  Today in the viewer's zone (YYYY-MM-DD), for "overdue". */
+	today: string,
+	offset: number,
+	limit: number,
+};
+
+export type TaskPage = {
+	items: TaskItem[],
+	total: number,
+	offset: number,
+	limit: number,
+};
 
 /**  A classified error, serialised as `{"code": "...", "message": "...", ...}`. */
 export type UiError = 

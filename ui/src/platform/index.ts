@@ -3,9 +3,34 @@
 // implements it in memory for unit tests. Only files in this folder may import
 // @tauri-apps/*. Components receive a Platform through context, never import one.
 import { getContext, setContext } from 'svelte';
-import type { AppInfo, SyncStatus, UiError } from './bindings';
+import type {
+  AppInfo,
+  CacheSummary,
+  CalendarEvent,
+  CaseListRequest,
+  CasePage,
+  SearchResult,
+  SyncStatus,
+  TaskListRequest,
+  TaskPage,
+  UiError,
+} from './bindings';
 
-export type { AppInfo, SyncState, SyncStatus, UiError } from './bindings';
+export type {
+  AppInfo,
+  CacheSummary,
+  CalendarEvent,
+  CaseListItem,
+  CaseListRequest,
+  CasePage,
+  SearchResult,
+  SyncState,
+  SyncStatus,
+  TaskItem,
+  TaskListRequest,
+  TaskPage,
+  UiError,
+} from './bindings';
 
 /** A command's outcome: the classified `{code, message}` error is data, not a throw. */
 export type Outcome<T> = { status: 'ok'; data: T } | { status: 'error'; error: UiError };
@@ -13,6 +38,12 @@ export type Outcome<T> = { status: 'ok'; data: T } | { status: 'error'; error: U
 export interface Platform {
   appInfo(): Promise<Outcome<AppInfo>>;
   syncStatus(): Promise<Outcome<SyncStatus>>;
+  listCases(request: CaseListRequest): Promise<Outcome<CasePage>>;
+  /** Events overlapping [from, to) (RFC 3339 with offsets), for the laptop's IANA zone. */
+  listEvents(from: string, to: string, zone: string): Promise<Outcome<CalendarEvent[]>>;
+  listTasks(request: TaskListRequest): Promise<Outcome<TaskPage>>;
+  search(text: string): Promise<Outcome<SearchResult[]>>;
+  cacheSummary(): Promise<Outcome<CacheSummary>>;
   /** Subscribes to sync status changes; resolves to an unsubscribe function. */
   onSyncStatus(listener: (status: SyncStatus) => void): Promise<() => void>;
 }

@@ -1,15 +1,37 @@
 // An in-memory platform for unit tests (and nothing else): it lets a test set
 // what the "Rust side" answers and push events, without a window or IPC.
-import type { AppInfo, Outcome, Platform, SyncStatus, UiError } from './index';
+// Its queries mimic the Rust ones closely enough for the views' logic.
+import type {
+  AppInfo,
+  CalendarEvent,
+  CaseListItem,
+  Outcome,
+  Platform,
+  SearchResult,
+  SyncStatus,
+  TaskItem,
+  UiError,
+} from './index';
+
+export interface MockData {
+  cases: CaseListItem[];
+  events: CalendarEvent[];
+  tasks: TaskItem[];
+}
 
 export interface MockPlatform extends Platform {
   /** Pushes a sync status change to every listener, as Rust's event would. */
   emitSyncStatus(status: SyncStatus): void;
   /** Makes the next calls of `appInfo` fail with this classified error. */
   failAppInfo(error: UiError | null): void;
+  /** Makes the next calls of `listCases` fail with this classified error. */
+  failCases(error: UiError | null): void;
+  /** The requests `listCases` received, newest last. */
+  caseRequests: Parameters<Platform['listCases']>[0][];
+  data: MockData;
 }
 
-export function createMockPlatform(overrides: Partial<AppInfo> = {}): MockPlatform {
+export function createMockPlatform(overrides: Partial<AppInfo> = {}, data: Partial<MockData> = {}): MockPlatform {
   const info: AppInfo = {
     name: 'Casefile',
     version: '0.0.0-test',
@@ -24,14 +46,54 @@ export function createMockPlatform(overrides: Partial<AppInfo> = {}): MockPlatfo
     last_success: null,
   };
   let appInfoError: UiError | null = null;
+  let casesError: UiError | null = null;
   const listeners = new Set<(s: SyncStatus) => void>();
-  const ok = <T>(data: T): Outcome<T> => ({ status: 'ok', data });
+  const ok = <T>(value: T): Outcome<T> => ({ status: 'ok', data: value });
+  const store: MockData = { cases: [], events: [], tasks: [], ...data };
+  const caseRequests: Parameters<Platform['listCases']>[0][] = [];
   return {
+    data: store,
+    caseRequests,
     async appInfo() {
       return appInfoError ? { status: 'error', error: appInfoError } : ok(info);
     },
     async syncStatus() {
       return ok(status);
+    },
+    async listCases(request) {
+      caseRequests.push(request);
+      if (casesError) return { status: 'error', error: casesError };
+      const text = request.text?.toLowerCase() ?? '';
+      const matching = store.cases
+        .filter((c) => !request.status || c.status === request.status)
+        .filter((c) => !text || c.name.toLowerCase().includes(text) || (c.number ?? '').toLowerCase().includes(text))
+        .sort((a, b) => a.name.localeCompare(b.name) * (request.descending ? -1 : 1));
+      return ok({
+        items: matching.slice(request.offset, request.offset + request.limit),
+        total: matching.length,
+        offset: request.offset,
+        limit: request.limit,
+      });
+    },
+    async listEvents(from, to) {
+      return ok(store.events.filter((e) => e.start < to && e.end > from));
+    },
+    async listTasks(request) {
+      const matching = store.tasks.filter((t) =>
+        request.filter === 'open' ? !t.completed : request.filter === 'completed' ? t.completed
+          : request.filter === 'overdue' ? !t.completed && t.due !== null && t.due < request.today : true,
+      );
+      return ok({ items: matching.slice(request.offset, request.offset + request.limit), total: matching.length, offset: request.offset, limit: request.limit });
+    },
+    async search(text) {
+      const t = text.toLowerCase();
+      const hits: SearchResult[] = store.cases
+        .filter((c) => c.name.toLowerCase().includes(t))
+        .map((c) => ({ kind: 'case', id: c.id, title: c.name, subtitle: c.number }));
+      return ok(hits);
+    },
+    async cacheSummary() {
+      return ok({ cases: store.cases.length, events: store.events.length, tasks: store.tasks.length, documents: 0, pending_changes: 0 });
     },
     async onSyncStatus(listener) {
       listeners.add(listener);
@@ -43,6 +105,9 @@ export function createMockPlatform(overrides: Partial<AppInfo> = {}): MockPlatfo
     },
     failAppInfo(error) {
       appInfoError = error;
+    },
+    failCases(error) {
+      casesError = error;
     },
   };
 }

@@ -22,6 +22,11 @@ export function normalise<T>(outcome: { status: 'ok'; data: T } | { status: 'err
 export const tauriPlatform: Platform = {
   appInfo: async () => normalise(await commands.appInfo()),
   syncStatus: async () => normalise(await commands.syncStatus()),
+  listCases: async (request) => normalise(await commands.listCases(request)),
+  listEvents: async (from, to, zone) => normalise(await commands.listEvents(from, to, zone)),
+  listTasks: async (request) => normalise(await commands.listTasks(request)),
+  search: async (text) => normalise(await commands.search(text)),
+  cacheSummary: async () => normalise(await commands.cacheSummary()),
   async onSyncStatus(listener) {
     return events.syncStatusChanged.listen((event) => listener(event.payload));
   },

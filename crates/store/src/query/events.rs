@@ -5,12 +5,13 @@
 use casefile_domain::entity::Event;
 use casefile_domain::ids::LocalId;
 use casefile_domain::time::window_dates;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use rusqlite::{types::Value, Connection};
+use serde::Serialize;
 
 use super::cases::data_rows;
-use crate::error::Result;
+use crate::error::{Result, StoreError};
 
 /// Timed events longer than this are found by a second, unbounded branch.
 const LONG_EVENT_S: i64 = 31 * 24 * 3600;
@@ -25,8 +26,90 @@ pub struct EventQuery {
     pub staff: Option<LocalId>,
 }
 
-/// Events overlapping [from, to), ordered by start.
+/// Events overlapping [from, to), ordered by start, as full records.
 pub fn events_in_range(conn: &Connection, q: &EventQuery) -> Result<Vec<Event>> {
+    let (sql, args) = window_sql(q, "data");
+    data_rows(conn, &sql, rusqlite::params_from_iter(args.iter()))
+}
+
+/// What the calendar draws for one event; read from indexed columns without
+/// decoding the whole record, so a month of events stays fast.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CalendarRow {
+    pub id: LocalId,
+    pub name: String,
+    pub location: Option<String>,
+    pub time: CalendarTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum CalendarTime {
+    Timed {
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    },
+    AllDay {
+        start: NaiveDate,
+        end: NaiveDate,
+    },
+}
+
+/// [`events_in_range`] for the calendar: the same rows, only what it draws.
+pub fn calendar_in_range(conn: &Connection, q: &EventQuery) -> Result<Vec<CalendarRow>> {
+    let (sql, args) = window_sql(
+        q,
+        "id, name, location, all_day, start_s, end_s, start_date, end_date",
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, Option<String>>(1)?,
+            r.get::<_, Option<String>>(2)?,
+            r.get::<_, bool>(3)?,
+            r.get::<_, Option<i64>>(4)?,
+            r.get::<_, Option<i64>>(5)?,
+            r.get::<_, Option<String>>(6)?,
+            r.get::<_, Option<String>>(7)?,
+        ))
+    })?;
+    let bad = |what: &str| StoreError::Invalid(format!("event row: bad {what}"));
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, name, location, all_day, start_s, end_s, start_date, end_date) = row?;
+        let time = if all_day {
+            let date = |d: Option<String>| {
+                d.and_then(|d| d.parse::<NaiveDate>().ok())
+                    .ok_or_else(|| bad("date"))
+            };
+            CalendarTime::AllDay {
+                start: date(start_date)?,
+                end: date(end_date)?,
+            }
+        } else {
+            let instant = |s: Option<i64>| {
+                s.and_then(|s| DateTime::from_timestamp(s, 0))
+                    .ok_or_else(|| bad("instant"))
+            };
+            CalendarTime::Timed {
+                start: instant(start_s)?,
+                end: instant(end_s)?,
+            }
+        };
+        out.push(CalendarRow {
+            id: LocalId::parse(&id).map_err(|_| bad("id"))?,
+            name: name.unwrap_or_default(),
+            location,
+            time,
+        });
+    }
+    Ok(out)
+}
+
+/// The window query, selecting `columns`. Three index-friendly branches:
+/// ordinary timed events (bounded lookback), long timed events, and all-day
+/// events by date.
+fn window_sql(q: &EventQuery, columns: &str) -> (String, Vec<Value>) {
     let (first, last_exclusive) = window_dates(q.from, q.to, q.viewer);
     let from_s = q.from.timestamp();
     let to_s = q.to.timestamp();
@@ -49,19 +132,17 @@ pub fn events_in_range(conn: &Connection, q: &EventQuery) -> Result<Vec<Event>> 
             args.len()
         ));
     }
-    // Three index-friendly branches: ordinary timed events (bounded lookback),
-    // long timed events, and all-day events by date.
     let sql = format!(
-        "SELECT data FROM (
-           SELECT data, start_s AS k, id FROM events
+        "SELECT {columns} FROM (
+           SELECT *, start_s AS k FROM events
             WHERE deleted = 0 AND all_day = 0 AND start_s >= ?3 AND start_s < ?2 AND end_s > ?1{extra}
-           UNION
-           SELECT data, start_s AS k, id FROM events
+           UNION ALL
+           SELECT *, start_s AS k FROM events
             WHERE deleted = 0 AND all_day = 0 AND start_s < ?3 AND end_s > ?1 AND end_s - start_s > {LONG_EVENT_S}{extra}
-           UNION
-           SELECT data, unixepoch(start_date) AS k, id FROM events
+           UNION ALL
+           SELECT *, unixepoch(start_date) AS k FROM events
             WHERE deleted = 0 AND all_day = 1 AND start_date < ?5 AND end_date > ?4{extra}
          ) ORDER BY k, id"
     );
-    data_rows(conn, &sql, rusqlite::params_from_iter(args.iter()))
+    (sql, args)
 }

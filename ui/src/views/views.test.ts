@@ -1,0 +1,125 @@
+// The data views against the mock platform: what a user sees for data,
+// filters, sorting, paging, empty and error states, and search.
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import App from '../App.svelte';
+import { createMockPlatform } from '../platform/mock';
+import type { CaseListItem, TaskItem } from '../platform';
+
+const caseRow = (i: number, over: Partial<CaseListItem> = {}): CaseListItem => ({
+  id: `c${i}`,
+  name: `Case ${String(i).padStart(3, '0')}`,
+  number: `2026-CV-${i}`,
+  status: 'open',
+  stage: 'Discovery',
+  practice_area: 'Personal Injury',
+  opened_on: '2026-01-15',
+  pending_changes: false,
+  ...over,
+});
+
+describe('Cases view', () => {
+  afterEach(() => cleanup());
+
+  it('lists open cases by default and pages through them', async () => {
+    const cases = Array.from({ length: 120 }, (_, i) => caseRow(i));
+    cases.push(caseRow(500, { name: 'Closed matter', status: 'closed' }));
+    const platform = createMockPlatform({}, { cases });
+    render(App, { props: { platform } });
+    const table = await screen.findByTestId('cases-table');
+    expect(within(table).getAllByRole('row')).toHaveLength(51); // header + 50
+    expect(screen.getByTestId('pager').textContent).toContain('1–50 of 120');
+    expect(platform.caseRequests.at(-1)).toMatchObject({ status: 'open', sort: 'name', offset: 0, limit: 50 });
+    await fireEvent.click(screen.getByRole('button', { name: 'Next page' }));
+    await waitFor(() => expect(screen.getByTestId('pager').textContent).toContain('51–100 of 120'));
+    await fireEvent.click(screen.getByRole('button', { name: 'All' }));
+    await waitFor(() => expect(screen.getByTestId('pager').textContent).toContain('1–50 of 121'));
+  });
+
+  it('sorts by a column and flips direction on a second click', async () => {
+    const platform = createMockPlatform({}, { cases: [caseRow(1), caseRow(2)] });
+    render(App, { props: { platform } });
+    const table = await screen.findByTestId('cases-table');
+    await fireEvent.click(within(table).getByRole('button', { name: /^Case/ }));
+    await waitFor(() => expect(platform.caseRequests.at(-1)).toMatchObject({ sort: 'name', descending: true }));
+    await fireEvent.click(within(screen.getByTestId('cases-table')).getByRole('button', { name: /^Opened/ }));
+    await waitFor(() => expect(platform.caseRequests.at(-1)).toMatchObject({ sort: 'opened', descending: false }));
+  });
+
+  it('marks cases with changes waiting to sync', async () => {
+    const platform = createMockPlatform({}, { cases: [caseRow(1, { pending_changes: true })] });
+    render(App, { props: { platform } });
+    expect(await screen.findByTitle('Changed on this laptop; waiting to sync')).toBeTruthy();
+  });
+
+  it('tells an empty cache from filters that match nothing', async () => {
+    const empty = createMockPlatform();
+    render(App, { props: { platform: empty } });
+    // "Open" is a filter, so an empty cache first reads as no match; "All" shows the empty cache.
+    await fireEvent.click(await screen.findByRole('button', { name: 'All' }));
+    expect(await screen.findByTestId('cases-empty')).toBeTruthy();
+    cleanup();
+    const some = createMockPlatform({}, { cases: [caseRow(1)] });
+    render(App, { props: { platform: some } });
+    await screen.findByTestId('cases-table');
+    await fireEvent.input(screen.getByRole('searchbox', { name: 'Filter cases' }), { target: { value: 'zzz' } });
+    expect(await screen.findByTestId('cases-no-match')).toBeTruthy();
+  });
+
+  it('shows a classified error with a retry that recovers', async () => {
+    const platform = createMockPlatform({}, { cases: [caseRow(1)] });
+    platform.failCases({ code: 'internal', message: 'The local cache could not be read; details are in the log.' });
+    render(App, { props: { platform } });
+    expect(await screen.findByText('The local cache could not be read; details are in the log.')).toBeTruthy();
+    platform.failCases(null);
+    await fireEvent.click(screen.getAllByRole('button', { name: 'Try again' })[0]!);
+    expect(await screen.findByTestId('cases-table')).toBeTruthy();
+  });
+});
+
+describe('Tasks view', () => {
+  afterEach(() => cleanup());
+
+  it('filters to overdue work and marks it', async () => {
+    const tasks: TaskItem[] = [
+      { id: 't1', name: 'File the reply brief', priority: 'high', due: '2000-01-01', completed: false },
+      { id: 't2', name: 'Send engagement letter', priority: 'low', due: '2999-01-01', completed: false },
+      { id: 't3', name: 'Archive old files', priority: 'medium', due: '2000-01-01', completed: true },
+    ];
+    const platform = createMockPlatform({}, { tasks });
+    render(App, { props: { platform } });
+    await fireEvent.click(screen.getByRole('button', { name: /Tasks/ }));
+    const list = await screen.findByTestId('tasks-list');
+    expect(within(list).getAllByRole('listitem')).toHaveLength(2);
+    await fireEvent.click(screen.getByRole('button', { name: 'Overdue' }));
+    await waitFor(() => expect(within(screen.getByTestId('tasks-list')).getAllByRole('listitem')).toHaveLength(1));
+    const item = within(screen.getByTestId('tasks-list')).getByRole('listitem');
+    expect(item.textContent).toContain('File the reply brief');
+    expect(item.classList.contains('overdue')).toBe(true);
+  });
+});
+
+describe('Global search', () => {
+  afterEach(() => cleanup());
+
+  it('shows type-ahead results and opens a case with the keyboard', async () => {
+    const platform = createMockPlatform({}, { cases: [caseRow(7, { name: 'Martinez v. Hollis Trucking LLC', number: '2024-CV-001.2' })] });
+    render(App, { props: { platform } });
+    await fireEvent.click(screen.getByRole('button', { name: /Tasks/ }));
+    const box = screen.getByRole('combobox', { name: 'Search everything' });
+    await fireEvent.input(box, { target: { value: 'martinez' } });
+    const results = await screen.findByTestId('search-results');
+    expect(results.textContent).toContain('Martinez v. Hollis Trucking LLC');
+    await fireEvent.keyDown(box, { key: 'Enter' });
+    // The case list opens filtered to the chosen case.
+    await waitFor(() => expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Cases'));
+    await waitFor(() => expect(platform.caseRequests.at(-1)).toMatchObject({ text: '2024-CV-001.2', status: null }));
+  });
+
+  it('says so when nothing matches', async () => {
+    const platform = createMockPlatform();
+    render(App, { props: { platform } });
+    await fireEvent.input(screen.getByRole('combobox', { name: 'Search everything' }), { target: { value: 'nobody' } });
+    expect((await screen.findByTestId('search-results')).textContent).toContain('Nothing in the local cache matches');
+  });
+});
