@@ -2,6 +2,8 @@
 -- Every entity table keeps the full provider-neutral record as JSON in `data`
 -- (so fields we do not model survive), plus bookkeeping columns; what SQL must
 -- filter, sort or search on is exposed as generated columns and indexed.
+-- The calendar reads events' columns for thousands of rows at a time, so
+-- those are STORED (computed once on write) rather than VIRTUAL.
 -- Generated from a table list once; edit this file, not a generator.
 
 CREATE TABLE staff (
@@ -129,15 +131,15 @@ CREATE TABLE events (
   deleted INTEGER NOT NULL DEFAULT 0,
   server_updated_at TEXT,
   local_updated_at TEXT NOT NULL,
-  name TEXT GENERATED ALWAYS AS (json_extract(data, '$.name')) VIRTUAL,
-  description TEXT GENERATED ALWAYS AS (json_extract(data, '$.description')) VIRTUAL,
-  location TEXT GENERATED ALWAYS AS (json_extract(data, '$.location')) VIRTUAL,
-  case_id TEXT GENERATED ALWAYS AS (json_extract(data, '$.case')) VIRTUAL,
-  all_day INTEGER GENERATED ALWAYS AS (json_extract(data, '$.time.kind') = 'all_day') VIRTUAL,
-  start_s INTEGER GENERATED ALWAYS AS (CASE json_extract(data, '$.time.kind') WHEN 'timed' THEN unixepoch(json_extract(data, '$.time.start')) END) VIRTUAL,
-  end_s INTEGER GENERATED ALWAYS AS (CASE json_extract(data, '$.time.kind') WHEN 'timed' THEN unixepoch(json_extract(data, '$.time.end')) END) VIRTUAL,
-  start_date TEXT GENERATED ALWAYS AS (CASE json_extract(data, '$.time.kind') WHEN 'all_day' THEN json_extract(data, '$.time.start') END) VIRTUAL,
-  end_date TEXT GENERATED ALWAYS AS (CASE json_extract(data, '$.time.kind') WHEN 'all_day' THEN json_extract(data, '$.time.end') END) VIRTUAL
+  name TEXT GENERATED ALWAYS AS (json_extract(data, '$.name')) STORED,
+  description TEXT GENERATED ALWAYS AS (json_extract(data, '$.description')) STORED,
+  location TEXT GENERATED ALWAYS AS (json_extract(data, '$.location')) STORED,
+  case_id TEXT GENERATED ALWAYS AS (json_extract(data, '$.case')) STORED,
+  all_day INTEGER GENERATED ALWAYS AS (json_extract(data, '$.time.kind') = 'all_day') STORED,
+  start_s INTEGER GENERATED ALWAYS AS (CASE json_extract(data, '$.time.kind') WHEN 'timed' THEN unixepoch(json_extract(data, '$.time.start')) END) STORED,
+  end_s INTEGER GENERATED ALWAYS AS (CASE json_extract(data, '$.time.kind') WHEN 'timed' THEN unixepoch(json_extract(data, '$.time.end')) END) STORED,
+  start_date TEXT GENERATED ALWAYS AS (CASE json_extract(data, '$.time.kind') WHEN 'all_day' THEN json_extract(data, '$.time.start') END) STORED,
+  end_date TEXT GENERATED ALWAYS AS (CASE json_extract(data, '$.time.kind') WHEN 'all_day' THEN json_extract(data, '$.time.end') END) STORED
 );
 
 CREATE TABLE tasks (

@@ -28,7 +28,7 @@ pub struct EventQuery {
 
 /// Events overlapping [from, to), ordered by start, as full records.
 pub fn events_in_range(conn: &Connection, q: &EventQuery) -> Result<Vec<Event>> {
-    let (sql, args) = window_sql(q, "data");
+    let (sql, args) = window_sql(q, "events.data");
     data_rows(conn, &sql, rusqlite::params_from_iter(args.iter()))
 }
 
@@ -132,17 +132,20 @@ fn window_sql(q: &EventQuery, columns: &str) -> (String, Vec<Value>) {
             args.len()
         ));
     }
+    // The branches pick rowids from the indexes; only matching rows are then
+    // read, so no generated column is computed for rows outside the window.
     let sql = format!(
         "SELECT {columns} FROM (
-           SELECT *, start_s AS k FROM events
+           SELECT rowid AS r, start_s AS k FROM events
             WHERE deleted = 0 AND all_day = 0 AND start_s >= ?3 AND start_s < ?2 AND end_s > ?1{extra}
            UNION ALL
-           SELECT *, start_s AS k FROM events
+           SELECT rowid, start_s FROM events
             WHERE deleted = 0 AND all_day = 0 AND start_s < ?3 AND end_s > ?1 AND end_s - start_s > {LONG_EVENT_S}{extra}
            UNION ALL
-           SELECT *, unixepoch(start_date) AS k FROM events
+           SELECT rowid, unixepoch(start_date) FROM events
             WHERE deleted = 0 AND all_day = 1 AND start_date < ?5 AND end_date > ?4{extra}
-         ) ORDER BY k, id"
+         ) AS w JOIN events ON events.rowid = w.r
+         ORDER BY w.k, events.id"
     );
     (sql, args)
 }
