@@ -323,3 +323,16 @@ pub fn local_id_for(conn: &Connection, kind: Kind, remote: &RemoteId) -> Result<
     id.map(|id| LocalId::parse(&id).map_err(|_| StoreError::Invalid("bad id".into())))
         .transpose()
 }
+
+/// The local id of a named record (stage, practice area, location, company).
+pub fn local_id_by_name(conn: &Connection, kind: Kind, name: &str) -> Result<Option<LocalId>> {
+    let id: Option<String> = conn
+        .prepare_cached(&format!(
+            "SELECT id FROM {} WHERE name = ?1 AND deleted = 0 ORDER BY id LIMIT 1",
+            table(kind)
+        ))?
+        .query_row([name], |r| r.get(0))
+        .optional()?;
+    id.map(|id| LocalId::parse(&id).map_err(|_| StoreError::Invalid("bad id".into())))
+        .transpose()
+}

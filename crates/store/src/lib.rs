@@ -249,6 +249,12 @@ impl Store {
         self.read(|c| bookkeeping::local_id_for(c, kind, remote))
     }
 
+    /// The local id of a case stage or practice area by its name (providers
+    /// like MyCase refer to them by name).
+    pub fn local_id_by_name(&self, kind: Kind, name: &str) -> Result<Option<LocalId>> {
+        self.read(|c| bookkeeping::local_id_by_name(c, kind, name))
+    }
+
     pub fn cases(&self, q: &CaseQuery) -> Result<Page<CaseRow>> {
         self.read(|c| query::cases::list_cases(c, q))
     }

@@ -1,0 +1,45 @@
+//! Provider errors, classified so the engine knows whether to retry.
+
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProviderError {
+    /// The token is missing, expired or revoked: refresh or sign in again.
+    #[error("the server refused the credentials (401)")]
+    Unauthorized,
+    /// The request was refused as invalid; `field` names the source when given.
+    #[error("the server refused the request: {message}")]
+    Validation {
+        message: String,
+        field: Option<String>,
+    },
+    #[error("not found (404)")]
+    NotFound,
+    /// Rate limited or in maintenance; wait at least `retry_after`.
+    #[error("the server asked us to wait (status {status})")]
+    Throttled {
+        status: u16,
+        retry_after: Option<Duration>,
+    },
+    #[error("server error (status {0})")]
+    Server(u16),
+    #[error("unexpected status {0}")]
+    Unexpected(u16),
+    #[error("network error: {0}")]
+    Network(#[from] reqwest::Error),
+    #[error("the server sent something we could not read: {0}")]
+    Decode(String),
+}
+
+impl ProviderError {
+    /// Whether the same request may succeed later without any change.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            ProviderError::Throttled { .. } | ProviderError::Server(_) => true,
+            ProviderError::Network(e) => {
+                e.is_timeout() || e.is_connect() || e.is_request() || e.is_body()
+            }
+            _ => false,
+        }
+    }
+}

@@ -1,0 +1,53 @@
+//! Resolves a record's remote references to local ids through the store,
+//! remembering answers for the page being mapped.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use casefile_domain::entity::{Kind, Location};
+use casefile_domain::ids::{LocalId, RemoteId};
+use casefile_providers::mycase::map::Resolve;
+use casefile_store::Store;
+
+pub struct StoreResolver<'a> {
+    store: &'a Store,
+    ids: RefCell<HashMap<(Kind, String), Option<LocalId>>>,
+    names: RefCell<HashMap<(Kind, String), Option<LocalId>>>,
+}
+
+impl<'a> StoreResolver<'a> {
+    pub fn new(store: &'a Store) -> Self {
+        Self {
+            store,
+            ids: RefCell::default(),
+            names: RefCell::default(),
+        }
+    }
+}
+
+impl Resolve for StoreResolver<'_> {
+    fn local(&self, kind: Kind, remote: &RemoteId) -> Option<LocalId> {
+        *self
+            .ids
+            .borrow_mut()
+            .entry((kind, remote.0.clone()))
+            .or_insert_with(|| self.store.local_id_for(kind, remote).ok().flatten())
+    }
+
+    fn by_name(&self, kind: Kind, name: &str) -> Option<LocalId> {
+        *self
+            .names
+            .borrow_mut()
+            .entry((kind, name.to_owned()))
+            .or_insert_with(|| self.store.local_id_by_name(kind, name).ok().flatten())
+    }
+
+    fn location_name(&self, remote: &RemoteId) -> Option<String> {
+        let id = self.local(Kind::Location, remote)?;
+        self.store
+            .get::<Location>(&id)
+            .ok()
+            .flatten()
+            .map(|l| l.name)
+    }
+}

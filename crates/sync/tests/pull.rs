@@ -1,0 +1,201 @@
+//! The pull against the real sandbox on loopback: a full first sync of the
+//! demo firm, an incremental sync that costs one request per resource, a
+//! server-side change arriving, a local edit surviving a pull, and a record
+//! the server garbles being quarantined while the rest of its page applies.
+
+use casefile_domain::entity::{Case, Kind};
+use casefile_domain::ids::AccountId;
+use casefile_providers::mycase::MyCase;
+use casefile_sandbox::{RunningSandbox, SandboxConfig};
+use casefile_store::{CaseQuery, Store};
+use serde_json::json;
+
+async fn setup() -> (RunningSandbox, tempfile::TempDir, Store, MyCase) {
+    let sandbox = casefile_sandbox::start(SandboxConfig::default().with_rate_limit(0))
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), &AccountId("demo".into())).unwrap();
+    let info = sandbox.info();
+    let client = MyCase::new(&info.base_url, info.access_token.clone()).unwrap();
+    (sandbox, dir, store, client)
+}
+
+async fn admin(
+    sandbox: &RunningSandbox,
+    method: reqwest::Method,
+    path: &str,
+    body: serde_json::Value,
+) -> serde_json::Value {
+    let info = sandbox.info();
+    let response = reqwest::Client::new()
+        .request(method, format!("{}{path}", info.base_url))
+        .bearer_auth(&info.admin_token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        response.status().is_success(),
+        "{path}: {}",
+        response.status()
+    );
+    response.json().await.unwrap_or(serde_json::Value::Null)
+}
+
+fn count(store: &Store, kind: Kind) -> u64 {
+    store
+        .counts()
+        .unwrap()
+        .into_iter()
+        .find(|(k, _)| *k == kind)
+        .unwrap()
+        .1
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_first_sync_brings_the_whole_demo_firm_and_the_next_costs_one_request_per_resource() {
+    let (sandbox, _dir, store, client) = setup().await;
+    let dump = admin(&sandbox, reqwest::Method::GET, "/admin/dump", json!(null)).await;
+    let server_count = |k: &str| {
+        dump["records"][k]
+            .as_array()
+            .map(|a| a.len() as u64)
+            .unwrap_or_else(|| {
+                panic!(
+                    "dump has no {k}: {}",
+                    dump.as_object()
+                        .unwrap()
+                        .keys()
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(",")
+                )
+            })
+    };
+
+    let first = casefile_sync::pull(&store, &client, chrono_tz::America::New_York)
+        .await
+        .unwrap();
+    assert_eq!(
+        first.resources.iter().map(|r| r.quarantined).sum::<usize>(),
+        0
+    );
+    assert_eq!(count(&store, Kind::Case), server_count("cases"));
+    assert_eq!(count(&store, Kind::Event), server_count("events"));
+    assert_eq!(count(&store, Kind::Task), server_count("tasks"));
+    assert_eq!(count(&store, Kind::Client), server_count("clients"));
+    assert_eq!(count(&store, Kind::Staff), server_count("staff"));
+
+    // References became local links: every case has its client and a lead lawyer.
+    let page = store
+        .cases(&CaseQuery {
+            limit: 100,
+            ..Default::default()
+        })
+        .unwrap();
+    let first_case: Case = store.get(&page.items[0].id).unwrap().unwrap();
+    assert!(!first_case.clients.is_empty() || !first_case.companies.is_empty());
+    assert!(first_case.staff.iter().any(|s| s.role == "lead_lawyer"));
+    assert!(
+        page.items
+            .iter()
+            .all(|c| c.stage.is_some() && c.practice_area.is_some()),
+        "stages and areas resolve by name"
+    );
+
+    let again = casefile_sync::pull(&store, &client, chrono_tz::America::New_York)
+        .await
+        .unwrap();
+    assert_eq!(
+        again.requests(),
+        9,
+        "one request per resource when nothing changed"
+    );
+    assert_eq!(count(&store, Kind::Case), server_count("cases"));
+    sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn server_changes_arrive_local_edits_survive_and_garbage_is_quarantined() {
+    let (sandbox, _dir, store, client) = setup().await;
+    casefile_sync::pull(&store, &client, chrono_tz::UTC)
+        .await
+        .unwrap();
+    let page = store
+        .cases(&CaseQuery {
+            limit: 2,
+            ..Default::default()
+        })
+        .unwrap();
+    let (a, b) = (page.items[0].clone(), page.items[1].clone());
+    let remote = |id| {
+        store
+            .get::<Case>(&id)
+            .unwrap()
+            .unwrap()
+            .meta
+            .remote_id
+            .unwrap()
+            .0
+    };
+
+    // Another user renames case A on the server; the laptop edits case B.
+    admin(
+        &sandbox,
+        reqwest::Method::PUT,
+        &format!("/admin/records/cases/{}", remote(a.id)),
+        json!({"name": "Renamed on the server"}),
+    )
+    .await;
+    let mut local: Case = store.get(&b.id).unwrap().unwrap();
+    local.description = Some("Edited offline".into());
+    store.save(local, "Edited description").unwrap();
+    admin(
+        &sandbox,
+        reqwest::Method::PUT,
+        &format!("/admin/records/cases/{}", remote(b.id)),
+        json!({"name": "Server rename of an edited case"}),
+    )
+    .await;
+    // And the server holds an event whose start is garbage.
+    admin(
+        &sandbox,
+        reqwest::Method::POST,
+        "/admin/records/events",
+        json!({"name": "Broken event", "start": "next Tuesday", "end": "later", "all_day": false}),
+    )
+    .await;
+
+    let report = casefile_sync::pull(&store, &client, chrono_tz::UTC)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.get::<Case>(&a.id).unwrap().unwrap().name,
+        "Renamed on the server"
+    );
+    let kept: Case = store.get(&b.id).unwrap().unwrap();
+    assert_eq!(
+        kept.description.as_deref(),
+        Some("Edited offline"),
+        "a pull never overwrites a pending edit"
+    );
+    assert_eq!(
+        report.needs_merge,
+        vec![b.id],
+        "the edited case is handed to the merge"
+    );
+    assert_eq!(
+        store.mirror(Kind::Case, &b.id).unwrap().unwrap()["name"],
+        "Server rename of an edited case"
+    );
+    let quarantined = store.quarantined().unwrap();
+    assert_eq!(quarantined.len(), 1);
+    assert!(
+        quarantined[0].reason.contains("start"),
+        "{}",
+        quarantined[0].reason
+    );
+    assert!(store.search("renamed on the server", 5).unwrap().len() == 1);
+    sandbox.shutdown().await;
+}
