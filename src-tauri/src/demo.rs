@@ -24,8 +24,8 @@ pub struct DemoFirm {
     pub sandbox: RunningSandbox,
 }
 
-/// Starts the demo firm in the background and reports the outcome through the
-/// sync status.
+/// Starts the demo firm in the background, then syncs it into the cache. The
+/// status bar shows "starting", then the sync's own progress and outcome.
 pub fn start<R: Runtime>(app: &AppHandle<R>) {
     let app = app.clone();
     publish_sync_status(
@@ -33,23 +33,25 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
         SyncStatus::no_account_with("Starting the demo firm on this laptop…"),
     );
     tauri::async_runtime::spawn(async move {
-        let status = match casefile_sandbox::start(SandboxConfig::default()).await {
+        match casefile_sandbox::start(SandboxConfig::default()).await {
             Ok(sandbox) => {
                 let base_url = sandbox.info().base_url.clone();
+                let token = sandbox.info().access_token.clone();
                 tracing::info!(
                     port = sandbox.addr().port(),
                     "demo firm listening on loopback"
                 );
                 app.manage(DemoFirm { sandbox });
-                SyncStatus::no_account_with(format!(
-                    "Demo firm ready at {base_url} (not synced yet)"
-                ))
+                // The demo firm practises in New York; its events are scheduled there.
+                crate::sync::pull_once(&app, &base_url, token, chrono_tz::America::New_York).await;
             }
             Err(err) => {
                 tracing::error!(error = %err, "demo firm failed to start");
-                SyncStatus::error("The demo firm could not start; details are in the log.")
+                publish_sync_status(
+                    &app,
+                    SyncStatus::error("The demo firm could not start; details are in the log."),
+                );
             }
-        };
-        publish_sync_status(&app, status);
+        }
     });
 }

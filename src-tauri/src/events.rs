@@ -62,6 +62,10 @@ impl SyncStatus {
 #[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
 pub struct SyncStatusChanged(pub SyncStatus);
 
+/// Emitted when a sync changed the local cache: views reload what they show.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+pub struct CacheChanged;
+
 /// Records the new sync status and tells every window.
 pub fn publish_sync_status<R: Runtime>(app: &AppHandle<R>, status: SyncStatus) {
     if let Some(state) = app.try_state::<AppState>() {

@@ -7,7 +7,7 @@
 use tauri_specta::{collect_commands, collect_events, Builder};
 
 use crate::commands;
-use crate::events::SyncStatusChanged;
+use crate::events::{CacheChanged, SyncStatusChanged};
 
 /// The checked-in bindings, relative to the repository root.
 pub const BINDINGS_PATH: &str = "ui/src/platform/bindings.ts";
@@ -24,7 +24,7 @@ pub fn builder<R: tauri::Runtime>() -> Builder<R> {
             commands::cache::search,
             commands::cache::cache_summary,
         ])
-        .events(collect_events![SyncStatusChanged])
+        .events(collect_events![SyncStatusChanged, CacheChanged])
         .disable_serde_phases()
 }
 

@@ -12,6 +12,7 @@ pub mod ipc;
 pub mod logging;
 pub mod paths;
 pub mod state;
+pub mod sync;
 
 use tauri::Manager;
 

@@ -4,8 +4,8 @@
 //! It proves the whole chain (bundle loads, IPC round trip works, Rust's
 //! answers reach the screen) by looking for text only Rust can produce: the
 //! data directory this test chose at random, passed to the app through
-//! `CASEFILE_DATA_DIR`, and the loopback address of the demo firm it starts
-//! with `--demo`. It clicks through every navigation item and saves a
+//! `CASEFILE_DATA_DIR`, and the demo firm it starts with `--demo` synced over
+//! HTTP into the cache and shown in the case list. It clicks through every navigation item and saves a
 //! screenshot per view under `target/e2e/`.
 //!
 //! A second test launches the binary twice: the second launch must hand over
@@ -114,6 +114,8 @@ fn start_driver(data_dir: &std::path::Path) -> TestResult<Driver> {
 }
 
 async fn connect(port: u16) -> TestResult<Client> {
+    // Two TLS providers are linked into this binary; rustls needs to be told.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let mut caps = serde_json::Map::new();
     caps.insert(
         "tauri:options".into(),
@@ -135,14 +137,25 @@ async fn connect(port: u16) -> TestResult<Client> {
     Err(format!("could not open a WebDriver session: {last:?}").into())
 }
 
-/// Polls until `css` matches an element whose text satisfies `pred`.
+/// Polls for 15 s until `css` matches an element whose text satisfies `pred`.
 async fn wait_for_text(
     client: &Client,
     css: &str,
     what: &str,
     pred: impl Fn(&str) -> bool,
 ) -> TestResult<String> {
-    let deadline = Instant::now() + Duration::from_secs(15);
+    wait_for_text_within(client, css, what, Duration::from_secs(15), pred).await
+}
+
+/// [`wait_for_text`] with its own deadline.
+async fn wait_for_text_within(
+    client: &Client,
+    css: &str,
+    what: &str,
+    limit: Duration,
+    pred: impl Fn(&str) -> bool,
+) -> TestResult<String> {
+    let deadline = Instant::now() + limit;
     let mut last = String::from("<no element>");
     while Instant::now() < deadline {
         if let Ok(el) = client.find(Locator::Css(css)).await {
@@ -179,13 +192,22 @@ async fn exercise_window(client: &Client, data_dir: &str) -> TestResult {
         |t| t == version,
     )
     .await?;
-    wait_for_text(
+    // A first sync in a debug build on a busy 2-core machine can take a while.
+    wait_for_text_within(
         client,
         "[data-testid=sync-status]",
-        "demo firm status from Rust (its loopback address only Rust knows)",
-        |t| {
-            t.starts_with("Demo firm ready at http://127.0.0.1:") && t.ends_with("(not synced yet)")
-        },
+        "the demo firm synced over HTTP into the cache",
+        Duration::from_secs(120),
+        |t| t.starts_with("Up to date: ") && t.contains(" cases, synced at "),
+    )
+    .await?;
+
+    // The synced cases reached the screen: sandbox -> HTTP -> SQLite -> IPC -> table.
+    wait_for_text(
+        client,
+        "[data-testid=cases-table] tbody tr td.name",
+        "a synced case in the case list",
+        |t| !t.is_empty(),
     )
     .await?;
 
@@ -206,6 +228,14 @@ async fn exercise_window(client: &Client, data_dir: &str) -> TestResult {
             })
             .await?;
             client.find(Locator::Css(".fc-daygrid-day")).await?;
+            // The synced events are drawn (a frozen Object.prototype once broke this).
+            wait_for_text(
+                client,
+                ".fc-event .fc-event-title",
+                "an event on the calendar",
+                |t| !t.is_empty(),
+            )
+            .await?;
         }
         tokio::time::sleep(Duration::from_millis(1000)).await;
         let png = client.screenshot().await?;

@@ -31,7 +31,10 @@ pub fn cases<S: Sink>(
         let id = 20_000 + i as i64;
         let area = i % names::AREAS.len();
         let (area_name, patterns) = names::AREAS[area];
-        let use_company = !firm.companies.is_empty() && rng.gen_range(0..5) == 0;
+        let pattern = *pick(rng, patterns);
+        // A company is a party only in "X v. Y" matters, never an estate or a marriage.
+        let use_company =
+            !firm.companies.is_empty() && pattern.contains(" v. {o}") && rng.gen_range(0..3) == 0;
         let client = firm.clients[rng.gen_range(0..firm.clients.len())].clone();
         let (party_name, clients, companies) = if use_company {
             let company = firm.companies[rng.gen_range(0..firm.companies.len())].clone();
@@ -45,7 +48,7 @@ pub fn cases<S: Sink>(
             (last, vec![json!({"id": client.0})], vec![])
         };
         let opposing = pick(rng, names::COMPANY).to_string();
-        let name = pick(rng, patterns)
+        let name = pattern
             .replace("{c}", &party_name)
             .replace("{o}", &opposing)
             .replace(

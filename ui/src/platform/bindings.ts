@@ -19,6 +19,7 @@ export const commands = {
 
 /** Events */
 export const events = {
+	cacheChanged: makeEvent<CacheChanged, CacheChanged>("cache-changed"),
 	syncStatusChanged: makeEvent<SyncStatusChanged, SyncStatusChanged>("sync-status-changed"),
 };
 
@@ -32,6 +33,9 @@ export type AppInfo = {
 	/**  Where the rolling log is written. */
 	log_dir: string,
 };
+
+/**  Emitted when a sync changed the local cache: views reload what they show. */
+export type CacheChanged = null;
 
 /**  How much the local cache holds. */
 export type CacheSummary = {

@@ -44,6 +44,8 @@ export interface Platform {
   listTasks(request: TaskListRequest): Promise<Outcome<TaskPage>>;
   search(text: string): Promise<Outcome<SearchResult[]>>;
   cacheSummary(): Promise<Outcome<CacheSummary>>;
+  /** Subscribes to "the cache changed" (after a sync); resolves to an unsubscribe function. */
+  onCacheChanged(listener: () => void): Promise<() => void>;
   /** Subscribes to sync status changes; resolves to an unsubscribe function. */
   onSyncStatus(listener: (status: SyncStatus) => void): Promise<() => void>;
 }

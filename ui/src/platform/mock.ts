@@ -22,6 +22,8 @@ export interface MockData {
 export interface MockPlatform extends Platform {
   /** Pushes a sync status change to every listener, as Rust's event would. */
   emitSyncStatus(status: SyncStatus): void;
+  /** Tells every listener the cache changed, as Rust's event would. */
+  emitCacheChanged(): void;
   /** Makes the next calls of `appInfo` fail with this classified error. */
   failAppInfo(error: UiError | null): void;
   /** Makes the next calls of `listCases` fail with this classified error. */
@@ -48,6 +50,7 @@ export function createMockPlatform(overrides: Partial<AppInfo> = {}, data: Parti
   let appInfoError: UiError | null = null;
   let casesError: UiError | null = null;
   const listeners = new Set<(s: SyncStatus) => void>();
+  const cacheListeners = new Set<() => void>();
   const ok = <T>(value: T): Outcome<T> => ({ status: 'ok', data: value });
   const store: MockData = { cases: [], events: [], tasks: [], ...data };
   const caseRequests: Parameters<Platform['listCases']>[0][] = [];
@@ -94,6 +97,13 @@ export function createMockPlatform(overrides: Partial<AppInfo> = {}, data: Parti
     },
     async cacheSummary() {
       return ok({ cases: store.cases.length, events: store.events.length, tasks: store.tasks.length, documents: 0, pending_changes: 0 });
+    },
+    async onCacheChanged(listener) {
+      cacheListeners.add(listener);
+      return () => cacheListeners.delete(listener);
+    },
+    emitCacheChanged() {
+      for (const l of cacheListeners) l();
     },
     async onSyncStatus(listener) {
       listeners.add(listener);

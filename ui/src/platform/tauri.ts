@@ -27,6 +27,9 @@ export const tauriPlatform: Platform = {
   listTasks: async (request) => normalise(await commands.listTasks(request)),
   search: async (text) => normalise(await commands.search(text)),
   cacheSummary: async () => normalise(await commands.cacheSummary()),
+  async onCacheChanged(listener) {
+    return events.cacheChanged.listen(() => listener());
+  },
   async onSyncStatus(listener) {
     return events.syncStatusChanged.listen((event) => listener(event.payload));
   },

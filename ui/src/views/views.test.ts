@@ -123,3 +123,17 @@ describe('Global search', () => {
     expect((await screen.findByTestId('search-results')).textContent).toContain('Nothing in the local cache matches');
   });
 });
+
+describe('After a sync', () => {
+  afterEach(() => cleanup());
+
+  it('reloads the open view when the cache changes', async () => {
+    const platform = createMockPlatform();
+    render(App, { props: { platform } });
+    await fireEvent.click(await screen.findByRole('button', { name: 'All' }));
+    expect(await screen.findByTestId('cases-empty')).toBeTruthy();
+    platform.data.cases.push(caseRow(1, { name: 'Synced matter' }));
+    platform.emitCacheChanged();
+    expect(await screen.findByText('Synced matter')).toBeTruthy();
+  });
+});
