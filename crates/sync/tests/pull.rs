@@ -104,6 +104,24 @@ async fn a_first_sync_brings_the_whole_demo_firm_and_the_next_costs_one_request_
         "stages and areas resolve by name"
     );
 
+    // The synced events fill the calendar around today.
+    let now = chrono::Utc::now();
+    let month = casefile_store::EventQuery {
+        from: now - chrono::Duration::days(15),
+        to: now + chrono::Duration::days(15),
+        viewer: chrono_tz::America::New_York,
+        case: None,
+        staff: None,
+    };
+    let drawn = store.calendar(&month).unwrap();
+    let full = store.events(&month).unwrap();
+    assert!(
+        !drawn.is_empty(),
+        "no events around today; {} in the cache",
+        count(&store, Kind::Event)
+    );
+    assert_eq!(drawn.len(), full.len());
+
     let again = casefile_sync::pull(&store, &client, chrono_tz::America::New_York)
         .await
         .unwrap();
