@@ -28,7 +28,7 @@ pub struct EventQuery {
 
 /// Events overlapping [from, to), ordered by start, as full records.
 pub fn events_in_range(conn: &Connection, q: &EventQuery) -> Result<Vec<Event>> {
-    let (sql, args) = window_sql(q, "events.data");
+    let (sql, args) = window_sql(q, Select::Records);
     data_rows(conn, &sql, rusqlite::params_from_iter(args.iter()))
 }
 
@@ -54,12 +54,10 @@ pub enum CalendarTime {
     },
 }
 
-/// [`events_in_range`] for the calendar: the same rows, only what it draws.
+/// [`events_in_range`] for the calendar: the same rows, only what it draws,
+/// in no particular order (the calendar lays events out itself).
 pub fn calendar_in_range(conn: &Connection, q: &EventQuery) -> Result<Vec<CalendarRow>> {
-    let (sql, args) = window_sql(
-        q,
-        "id, name, location, all_day, start_s, end_s, start_date, end_date",
-    );
+    let (sql, args) = window_sql(q, Select::Calendar);
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
         Ok((
@@ -106,10 +104,18 @@ pub fn calendar_in_range(conn: &Connection, q: &EventQuery) -> Result<Vec<Calend
     Ok(out)
 }
 
-/// The window query, selecting `columns`. Three index-friendly branches:
-/// ordinary timed events (bounded lookback), long timed events, and all-day
-/// events by date.
-fn window_sql(q: &EventQuery, columns: &str) -> (String, Vec<Value>) {
+/// What the window query returns.
+#[derive(Clone, Copy)]
+enum Select {
+    /// Whole records (`data`).
+    Records,
+    /// The calendar's columns, read from the covering indexes alone.
+    Calendar,
+}
+
+/// The window query. Three index-friendly branches: ordinary timed events
+/// (bounded lookback), long timed events, and all-day events by date.
+fn window_sql(q: &EventQuery, select: Select) -> (String, Vec<Value>) {
     let (first, last_exclusive) = window_dates(q.from, q.to, q.viewer);
     let from_s = q.from.timestamp();
     let to_s = q.to.timestamp();
@@ -132,20 +138,32 @@ fn window_sql(q: &EventQuery, columns: &str) -> (String, Vec<Value>) {
             args.len()
         ));
     }
-    // The branches pick rowids from the indexes; only matching rows are then
-    // read, so no generated column is computed for rows outside the window.
+    let (timed, all_day) = match select {
+        Select::Records => (
+            "data, start_s AS k, id",
+            "data, unixepoch(start_date) AS k, id",
+        ),
+        Select::Calendar => (
+            "id, name, location, 0, start_s, end_s, NULL, NULL",
+            "id, name, location, 1, NULL, NULL, start_date, end_date",
+        ),
+    };
+    // The calendar sorts what it draws itself; whole records come in start order.
+    let (open, close) = match select {
+        Select::Records => ("SELECT * FROM (", ") ORDER BY k, id"),
+        Select::Calendar => ("", ""),
+    };
     let sql = format!(
-        "SELECT {columns} FROM (
-           SELECT rowid AS r, start_s AS k FROM events
+        "{open}
+           SELECT {timed} FROM events
             WHERE deleted = 0 AND all_day = 0 AND start_s >= ?3 AND start_s < ?2 AND end_s > ?1{extra}
            UNION ALL
-           SELECT rowid, start_s FROM events
+           SELECT {timed} FROM events
             WHERE deleted = 0 AND all_day = 0 AND start_s < ?3 AND end_s > ?1 AND end_s - start_s > {LONG_EVENT_S}{extra}
            UNION ALL
-           SELECT rowid, unixepoch(start_date) FROM events
+           SELECT {all_day} FROM events
             WHERE deleted = 0 AND all_day = 1 AND start_date < ?5 AND end_date > ?4{extra}
-         ) AS w JOIN events ON events.rowid = w.r
-         ORDER BY w.k, events.id"
+         {close}"
     );
     (sql, args)
 }
