@@ -15,6 +15,21 @@ describe('App shell', () => {
     expect(screen.getByTestId('sync-status').dataset.state).toBe('no_account');
   });
 
+  it('does not lose a status change that happens while it subscribes', async () => {
+    const platform = createMockPlatform();
+    const subscribe = platform.onSyncStatus.bind(platform);
+    platform.onSyncStatus = async (listener) => {
+      // The sync finishes while the subscription is still being set up.
+      await new Promise((r) => setTimeout(r, 5));
+      platform.emitSyncStatus({ state: 'idle', detail: 'Up to date: 40 cases', pending_changes: 0, last_success: null });
+      await new Promise((r) => setTimeout(r, 20));
+      return subscribe(listener);
+    };
+    render(App, { props: { platform } });
+    await waitFor(() => expect(screen.getByTestId('sync-status').dataset.state).toBe('idle'));
+    expect(screen.getByTestId('sync-status').textContent).toContain('Up to date: 40 cases');
+  });
+
   it('updates the status bar when a sync status event arrives', async () => {
     const platform = createMockPlatform();
     render(App, { props: { platform } });
