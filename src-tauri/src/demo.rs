@@ -4,10 +4,16 @@
 //! account. The sandbox's tokens stay in this process's memory and are never
 //! logged or sent to the UI.
 
+use std::sync::Arc;
+
+use casefile_providers::mycase::{ClientOptions, MyCase};
+use casefile_providers::{Auth, MemorySecrets, ProviderError};
 use casefile_sandbox::{RunningSandbox, SandboxConfig};
+use casefile_sync::Syncer;
 use tauri::{AppHandle, Manager, Runtime};
 
 use crate::events::{publish_sync_status, SyncStatus};
+use crate::state::AppState;
 
 pub const DEMO_FLAG: &str = "--demo";
 pub const DEMO_ENV: &str = "CASEFILE_DEMO";
@@ -35,15 +41,37 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
     tauri::async_runtime::spawn(async move {
         match casefile_sandbox::start(SandboxConfig::default()).await {
             Ok(sandbox) => {
-                let base_url = sandbox.info().base_url.clone();
-                let token = sandbox.info().access_token.clone();
                 tracing::info!(
                     port = sandbox.addr().port(),
                     "demo firm listening on loopback"
                 );
+                let client = connect(&sandbox);
                 app.manage(DemoFirm { sandbox });
-                // The demo firm practises in New York; its events are scheduled there.
-                crate::sync::pull_once(&app, &base_url, token, chrono_tz::America::New_York).await;
+                let store = app.try_state::<AppState>().and_then(|s| s.store.clone());
+                match (store, client) {
+                    (Some(store), Ok(client)) => {
+                        // The demo firm practises in New York; its events are scheduled there.
+                        let syncer = Syncer {
+                            store,
+                            provider: Arc::new(client),
+                            zone: chrono_tz::America::New_York,
+                        };
+                        crate::sync::start(&app, syncer);
+                    }
+                    (None, _) => publish_sync_status(
+                        &app,
+                        SyncStatus::error(
+                            "The local cache is not available; details are in the log.",
+                        ),
+                    ),
+                    (_, Err(err)) => {
+                        tracing::error!(error = %err, "could not build the HTTP client");
+                        publish_sync_status(
+                            &app,
+                            SyncStatus::error("Sync could not start; details are in the log."),
+                        );
+                    }
+                }
             }
             Err(err) => {
                 tracing::error!(error = %err, "demo firm failed to start");
@@ -54,4 +82,12 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
             }
         }
     });
+}
+
+/// A client for the demo firm, holding its token in memory only.
+fn connect(sandbox: &RunningSandbox) -> Result<MyCase, ProviderError> {
+    let info = sandbox.info();
+    let auth = Arc::new(Auth::new(Arc::new(MemorySecrets::default()), "demo", None));
+    auth.store_tokens(&info.access_token, None)?;
+    MyCase::new(&info.base_url, auth, ClientOptions::default())
 }

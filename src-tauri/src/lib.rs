@@ -40,8 +40,9 @@ pub fn run() {
             std::fs::create_dir_all(&paths.data_dir)?;
             let guard = logging::init(&paths.log_dir);
             tracing::info!(version = env!("CARGO_PKG_VERSION"), "casefile starting");
-            let store = cache::open(&paths);
-            let state = AppState::new(paths, store);
+            let account = cache::account(&paths);
+            let store = cache::open(&paths, account.as_ref());
+            let state = AppState::new(paths, store.clone());
             let status = state.sync_status();
             app.manage(state);
             if let Some(guard) = guard {
@@ -50,6 +51,8 @@ pub fn run() {
             publish_sync_status(app.handle(), status);
             if demo::requested() {
                 demo::start(app.handle());
+            } else if let (Some(account), Some(store)) = (account, store) {
+                sync::start_account(app.handle(), &account, store);
             }
             Ok(())
         })

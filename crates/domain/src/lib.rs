@@ -8,4 +8,5 @@
 
 pub mod entity;
 pub mod ids;
+pub mod record;
 pub mod time;

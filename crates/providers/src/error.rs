@@ -29,9 +29,32 @@ pub enum ProviderError {
     Network(#[from] reqwest::Error),
     #[error("the server sent something we could not read: {0}")]
     Decode(String),
+    /// No usable credentials: the user must sign in (again).
+    #[error("sign-in required")]
+    SignInRequired,
+    #[error("the secret store failed: {0}")]
+    Secrets(String),
+    /// The provider cannot do this (e.g. write a read-only resource).
+    #[error("not supported by this provider: {0}")]
+    Unsupported(String),
 }
 
 impl ProviderError {
+    /// A stable code for the UI and the CLI.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ProviderError::Unauthorized | ProviderError::SignInRequired => "sign_in_required",
+            ProviderError::Validation { .. } => "rejected",
+            ProviderError::NotFound => "not_found",
+            ProviderError::Throttled { .. } => "throttled",
+            ProviderError::Server(_) | ProviderError::Unexpected(_) => "server_error",
+            ProviderError::Network(_) => "offline",
+            ProviderError::Decode(_) => "bad_response",
+            ProviderError::Secrets(_) => "secrets",
+            ProviderError::Unsupported(_) => "unsupported",
+        }
+    }
+
     /// Whether the same request may succeed later without any change.
     pub fn is_retryable(&self) -> bool {
         match self {

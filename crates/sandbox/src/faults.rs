@@ -35,6 +35,9 @@ pub struct FaultCounters {
     pub drops: u64,
     pub token_expiries: u64,
     pub page_expiries: u64,
+    /// Requests that arrived while an earlier 429/503's Retry-After had not
+    /// yet elapsed: a well-behaved client keeps this at zero.
+    pub early: u64,
 }
 
 /// The fault engine.
@@ -43,6 +46,8 @@ pub struct Faults {
     rng: ChaCha8Rng,
     storm_left: u32,
     maintenance_left: u32,
+    /// Until when the last Retry-After asked clients to wait.
+    wait_until: Option<std::time::Instant>,
     pub counters: FaultCounters,
 }
 
@@ -53,12 +58,31 @@ impl Faults {
             cfg,
             storm_left: 0,
             maintenance_left: 0,
+            wait_until: None,
             counters: FaultCounters::default(),
         }
     }
 
     pub fn config(&self) -> &FaultConfig {
         &self.cfg
+    }
+
+    /// Counts a request that arrives before the last Retry-After elapsed.
+    pub fn note_arrival(&mut self) {
+        if self
+            .wait_until
+            .is_some_and(|t| std::time::Instant::now() < t)
+        {
+            self.counters.early += 1;
+        }
+    }
+
+    /// Remembers that clients were just told to wait `seconds`.
+    pub fn note_retry_after(&mut self, seconds: u64) {
+        let until = std::time::Instant::now() + Duration::from_secs(seconds);
+        if self.wait_until.is_none_or(|t| t < until) {
+            self.wait_until = Some(until);
+        }
     }
 
     /// Decides the fate of the next request. `is_write` marks POST/PUT/DELETE.

@@ -27,7 +27,11 @@ pub async fn guard(State(app): State<Arc<AppState>>, mut req: Request, next: Nex
         *req.method(),
         Method::POST | Method::PUT | Method::DELETE | Method::PATCH
     );
-    let decision = lock(&app.faults).decide(is_write);
+    let decision = {
+        let mut faults = lock(&app.faults);
+        faults.note_arrival();
+        faults.decide(is_write)
+    };
     if !decision.latency.is_zero() {
         tokio::time::sleep(decision.latency).await;
     }
@@ -48,7 +52,11 @@ pub async fn guard(State(app): State<Arc<AppState>>, mut req: Request, next: Nex
         auth.client_id.clone()
     };
     if let Err(retry) = lock(&app.limiter).check(&client_id) {
+        lock(&app.faults).note_retry_after(retry);
         return ApiError::too_many(retry).into_response();
+    }
+    if decision.maintenance || decision.storm {
+        lock(&app.faults).note_retry_after(1);
     }
     if decision.maintenance {
         let mut response = ApiError::new(

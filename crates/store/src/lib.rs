@@ -7,8 +7,9 @@
 //! transaction ever spans network I/O: callers fetch first, then write.
 //!
 //! Modules: `record` (entities <-> rows), `edits` (local edits), `server_page`
-//! (server pages), `bookkeeping` (outbox, mirror, checkpoints, conflicts,
-//! quarantine), `activity`, `query` (the UI's reads), `recovery` (damaged
+//! (server pages), `merge` (the 3-way merge), `push` (the outbox as a push
+//! plan), `resolve` (settling conflicts), `bookkeeping` (outbox, mirror,
+//! checkpoints, conflicts, quarantine), `activity`, `query` (the UI's reads), `recovery` (damaged
 //! files), `migrations`, `writer`, `readers`, `connection`.
 
 pub mod activity;
@@ -16,11 +17,14 @@ pub mod bookkeeping;
 mod connection;
 pub mod edits;
 pub mod error;
+pub mod merge;
 pub mod migrations;
+pub mod push;
 pub mod query;
 mod readers;
 pub mod record;
 pub mod recovery;
+pub mod resolve;
 pub mod server_page;
 mod writer;
 
@@ -31,12 +35,13 @@ use casefile_domain::entity::{
 };
 use casefile_domain::ids::{AccountId, LocalId, RemoteId};
 use chrono::Utc;
-use rusqlite::{params, Transaction};
+use rusqlite::{params, OptionalExtension, Transaction};
 
 pub use activity::Change;
 pub use bookkeeping::{Checkpoint, Conflict, OutboxOp, Quarantined};
 pub use edits::{OpId, OpKind};
 pub use error::{Result, StoreError};
+pub use push::{Failure, PushAction, PushItem};
 pub use query::cases::{CaseDetail, CaseQuery, CaseRow, CaseSort};
 pub use query::events::{CalendarRow, CalendarTime, EventQuery};
 pub use query::folders::FolderNode;
@@ -45,6 +50,7 @@ pub use query::tasks::TaskQuery;
 pub use query::Page;
 pub use record::{CaseStage, Entity, PracticeArea};
 pub use recovery::Recovery;
+pub use resolve::{Choice, DELETED_ON_SERVER};
 pub use server_page::PageOutcome;
 
 use readers::Readers;
@@ -188,8 +194,62 @@ impl Store {
         })
     }
 
-    pub fn resolve_conflict(&self, id: String, resolution: String) -> Result<()> {
-        self.write(move |tx| bookkeeping::resolve_conflict(tx, &id, &resolution, &now()))
+    /// Settles a conflict with the user's choice.
+    pub fn resolve_conflict(&self, id: String, choice: Choice) -> Result<()> {
+        let account = self.account.clone();
+        self.write(move |tx| resolve::resolve(tx, &account, &id, choice, &now()))
+    }
+
+    /// The push plan: one item per record with pending ops.
+    pub fn push_plan(&self) -> Result<Vec<PushItem>> {
+        self.write(push::plan)
+    }
+
+    pub fn begin_attempt(&self, ops: Vec<OpId>) -> Result<()> {
+        self.write(move |tx| push::begin_attempt(tx, &ops))
+    }
+
+    pub fn fail_push(&self, ops: Vec<OpId>, failure: Failure, error: String) -> Result<()> {
+        self.write(move |tx| push::fail(tx, &ops, failure, &error))
+    }
+
+    pub fn ack_push(
+        &self,
+        item: PushItem,
+        remote_id: Option<RemoteId>,
+        server_copy: Option<serde_json::Value>,
+    ) -> Result<()> {
+        self.write(move |tx| push::ack(tx, &item, remote_id.as_ref(), server_copy.as_ref(), &now()))
+    }
+
+    pub fn remote_ids(&self, kind: Kind) -> Result<Vec<(LocalId, RemoteId)>> {
+        self.read(|c| push::remote_ids(c, kind))
+    }
+
+    pub fn remote_id_of(&self, kind: Kind, id: &LocalId) -> Result<Option<RemoteId>> {
+        self.read(|c| push::remote_id_of(c, kind, id))
+    }
+
+    /// Reads a key of the store's own settings.
+    pub fn meta_value(&self, key: &str) -> Result<Option<String>> {
+        self.read(|c| {
+            Ok(
+                c.prepare_cached("SELECT value FROM store_meta WHERE key = ?1")?
+                    .query_row([key], |r| r.get(0))
+                    .optional()?,
+            )
+        })
+    }
+
+    pub fn set_meta_value(&self, key: String, value: String) -> Result<()> {
+        self.write(move |tx| {
+            tx.execute(
+                "INSERT INTO store_meta (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )?;
+            Ok(())
+        })
     }
 
     pub fn quarantine(
@@ -212,7 +272,7 @@ impl Store {
     }
 
     pub fn apply_remote_deletions<E: Entity>(&self, ids: Vec<LocalId>) -> Result<Vec<LocalId>> {
-        self.write(move |tx| server_page::apply_remote_deletions::<E>(tx, &ids))
+        self.write(move |tx| server_page::apply_remote_deletions::<E>(tx, &ids, &now()))
     }
 
     // ---- reads --------------------------------------------------------

@@ -7,6 +7,7 @@ use casefile_domain::entity::{
     Case, Client, Company, Document, Event, Folder, Kind, Location, Meta, Named, Staff, Task,
 };
 use casefile_domain::ids::LocalId;
+use casefile_domain::record::Record;
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{de::DeserializeOwned, Serialize};
 
@@ -28,12 +29,30 @@ pub trait Entity: Serialize + DeserializeOwned + Send + 'static {
     fn links(&self) -> Vec<Link> {
         Vec::new()
     }
+    /// The typed record inside a [`Record`] of this kind.
+    fn from_record(record: Record) -> Option<Self>;
+    fn into_record(self) -> Record;
+}
+
+macro_rules! record_conversions {
+    ($variant:ident) => {
+        fn from_record(record: Record) -> Option<Self> {
+            match record {
+                Record::$variant(r) => Some(r),
+                _ => None,
+            }
+        }
+        fn into_record(self) -> Record {
+            Record::$variant(self)
+        }
+    };
 }
 
 macro_rules! plain_entity {
-    ($ty:ty, $kind:expr) => {
+    ($ty:ident, $kind:expr) => {
         impl Entity for $ty {
             const KIND: Kind = $kind;
+            record_conversions!($ty);
             fn meta(&self) -> &Meta {
                 &self.meta
             }
@@ -61,6 +80,15 @@ pub struct PracticeArea(pub Named);
 
 impl Entity for CaseStage {
     const KIND: Kind = Kind::CaseStage;
+    fn from_record(record: Record) -> Option<Self> {
+        match record {
+            Record::CaseStage(r) => Some(CaseStage(r)),
+            _ => None,
+        }
+    }
+    fn into_record(self) -> Record {
+        Record::CaseStage(self.0)
+    }
     fn meta(&self) -> &Meta {
         &self.0.meta
     }
@@ -71,6 +99,15 @@ impl Entity for CaseStage {
 
 impl Entity for PracticeArea {
     const KIND: Kind = Kind::PracticeArea;
+    fn from_record(record: Record) -> Option<Self> {
+        match record {
+            Record::PracticeArea(r) => Some(PracticeArea(r)),
+            _ => None,
+        }
+    }
+    fn into_record(self) -> Record {
+        Record::PracticeArea(self.0)
+    }
     fn meta(&self) -> &Meta {
         &self.0.meta
     }
@@ -81,6 +118,7 @@ impl Entity for PracticeArea {
 
 impl Entity for Case {
     const KIND: Kind = Kind::Case;
+    record_conversions!(Case);
     fn meta(&self) -> &Meta {
         &self.meta
     }
@@ -109,6 +147,7 @@ impl Entity for Case {
 
 impl Entity for Event {
     const KIND: Kind = Kind::Event;
+    record_conversions!(Event);
     fn meta(&self) -> &Meta {
         &self.meta
     }
@@ -122,6 +161,7 @@ impl Entity for Event {
 
 impl Entity for Task {
     const KIND: Kind = Kind::Task;
+    record_conversions!(Task);
     fn meta(&self) -> &Meta {
         &self.meta
     }
@@ -287,4 +327,26 @@ pub fn read_row<E: Entity>(
         .optional()?;
     data.map(|d| serde_json::from_str(&d).map_err(StoreError::from))
         .transpose()
+}
+
+/// Calls a generic function with the entity type of a runtime [`Kind`]:
+/// `for_kind!(kind, f(args...))` runs `f::<E>(args...)`.
+#[macro_export]
+macro_rules! for_kind {
+    ($kind:expr, $f:ident ( $($arg:expr),* $(,)? )) => {{
+        use casefile_domain::entity as __e;
+        match $kind {
+            __e::Kind::Staff => $f::<__e::Staff>($($arg),*),
+            __e::Kind::CaseStage => $f::<$crate::record::CaseStage>($($arg),*),
+            __e::Kind::PracticeArea => $f::<$crate::record::PracticeArea>($($arg),*),
+            __e::Kind::Location => $f::<__e::Location>($($arg),*),
+            __e::Kind::Client => $f::<__e::Client>($($arg),*),
+            __e::Kind::Company => $f::<__e::Company>($($arg),*),
+            __e::Kind::Case => $f::<__e::Case>($($arg),*),
+            __e::Kind::Folder => $f::<__e::Folder>($($arg),*),
+            __e::Kind::Document => $f::<__e::Document>($($arg),*),
+            __e::Kind::Event => $f::<__e::Event>($($arg),*),
+            __e::Kind::Task => $f::<__e::Task>($($arg),*),
+        }
+    }};
 }

@@ -5,7 +5,7 @@ mod common;
 
 use casefile_domain::entity::{Case, Kind};
 use casefile_domain::ids::RemoteId;
-use casefile_store::{Checkpoint, Conflict, OpKind};
+use casefile_store::{Checkpoint, Choice, Conflict, OpKind};
 use common::*;
 
 #[test]
@@ -64,7 +64,7 @@ fn edits_made_during_a_push_survive_the_acknowledgement() {
     assert_eq!(ops.len(), 1, "the second edit is still pending");
     // A server page must not overwrite the row: the counter is still above zero.
     let outcome = store.apply_page(vec![record.clone()], None).unwrap();
-    assert_eq!(outcome.needs_merge, vec![record.meta.id]);
+    assert_eq!(outcome.rebased, vec![record.meta.id]);
     let kept = store.get::<Case>(&record.meta.id).unwrap().unwrap();
     assert_eq!(kept.description.as_deref(), Some("Second edit"));
 
@@ -181,12 +181,12 @@ fn conflicts_are_recorded_until_the_user_resolves_them() {
     assert_eq!(open_conflicts.len(), 1);
     assert_eq!(open_conflicts[0].local, Some("B".into()));
     store
-        .resolve_conflict("cf-1".into(), "local".into())
+        .resolve_conflict("cf-1".into(), Choice::Local)
         .unwrap();
     assert!(store.conflicts().unwrap().is_empty());
     assert!(
         store
-            .resolve_conflict("cf-1".into(), "local".into())
+            .resolve_conflict("cf-1".into(), Choice::Local)
             .is_err(),
         "resolving twice is an error"
     );

@@ -1,11 +1,23 @@
-//! casefile-sync: moves data between a provider and the local cache.
+//! casefile-sync: moves data both ways between a provider and the local cache.
 //!
-//! So far: the pull ([`pull::pull`]), resumable page by page. Push, merge,
-//! retries and the engine's scheduling are the next steps (issue 5).
+//! [`pull`] brings server pages into the cache, resumably; [`push`] replays
+//! the outbox, retry-safely; [`reconcile`] finds server deletions; the
+//! [`engine::Engine`] runs them one at a time per account, periodically and
+//! on demand, cancellably, and reports [`status::SyncStatus`]. [`account`]
+//! is how the CLI and the app find an account's settings. Nothing here
+//! knows which provider it talks to: that is [`casefile_providers::Provider`].
 
+pub mod account;
+pub mod engine;
 pub mod error;
 pub mod pull;
+pub mod push;
+pub mod reconcile;
 mod resolver;
+pub mod status;
 
+pub use engine::{Engine, SyncOptions, SyncReport};
 pub use error::SyncError;
-pub use pull::{pull, PullReport, ResourceReport};
+pub use pull::{pull, PullReport, ResourceReport, Syncer};
+pub use push::{push, PushReport};
+pub use status::{Phase, SyncStatus};

@@ -1,27 +1,31 @@
-//! The pull: resources in dependency order, `page_size=1000`, each page
-//! committed together with its checkpoint (DESIGN invariant 3).
+//! The pull: resources in the provider's dependency order, the largest page
+//! size, each page committed together with its checkpoint (DESIGN invariant 3).
 //!
 //! - The first page is filtered by the server-time watermark minus a
 //!   lookback, never by this laptop's clock.
-//! - Each next link is followed at once (MyCase links expire). The link is
-//!   the checkpoint's cursor, so a killed sync resumes at the next page; an
-//!   expired link restarts the walk from the watermark.
+//! - Each next link is followed at once (links expire): a fetcher task walks
+//!   the links while the previous page is decoded and written, so the network
+//!   and the cache work side by side. The link is the checkpoint's cursor, so
+//!   a killed sync resumes at the next page; an expired link restarts the
+//!   walk from the watermark.
 //! - The watermark moves only when a walk completes, so an interrupted walk
 //!   can never skip records.
-//! - A record that cannot be mapped is quarantined with its reason; the rest
-//!   of its page is applied. Rows with pending local edits are not
-//!   overwritten: the store moves their mirror and reports them for merging.
+//! - A record that cannot be decoded is quarantined with its reason; the rest
+//!   of its page is applied. Rows with pending local edits are rebased by the
+//!   store (3-way merge), never overwritten.
 //! - The network is only ever awaited between transactions.
 
-use casefile_domain::entity::{Case, Client, Company, Event, Location, Staff, Task};
-use casefile_domain::ids::{AccountId, LocalId};
-use casefile_providers::mycase::map::{self, Context, MapError};
-use casefile_providers::mycase::MyCase;
-use casefile_providers::ProviderError;
-use casefile_store::{CaseStage, Checkpoint, Entity, PracticeArea, Store};
+use std::sync::Arc;
+
+use casefile_domain::entity::Kind;
+use casefile_domain::ids::LocalId;
+use casefile_providers::provider::{Context, ListPage};
+use casefile_providers::{Provider, ProviderError};
+use casefile_store::{for_kind, Checkpoint, Entity, PageOutcome, Store};
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use chrono_tz::Tz;
 use serde_json::Value;
+use tokio::sync::mpsc;
 
 use crate::error::SyncError;
 use crate::resolver::StoreResolver;
@@ -42,8 +46,9 @@ pub struct ResourceReport {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PullReport {
     pub resources: Vec<ResourceReport>,
-    /// Rows with pending local edits whose server copy changed.
-    pub needs_merge: Vec<LocalId>,
+    /// Rows with pending local edits that were rebased onto a new server copy.
+    pub rebased: Vec<LocalId>,
+    pub conflicts: usize,
 }
 
 impl PullReport {
@@ -55,116 +60,259 @@ impl PullReport {
     }
 }
 
-type Mapper<E> = fn(&Value, &Context<'_>) -> Result<E, MapError>;
+/// What a sync is made of: the cache, the provider, the firm's zone.
+pub struct Syncer<P> {
+    pub store: Arc<Store>,
+    pub provider: Arc<P>,
+    pub zone: Tz,
+}
 
-/// Pulls every resource the cache holds from MyCase into `store`.
-pub async fn pull(store: &Store, client: &MyCase, zone: Tz) -> Result<PullReport, SyncError> {
-    let account = store.account().clone();
-    let mut report = PullReport::default();
-    macro_rules! step {
-        ($resource:literal, $ty:ty, $map:expr) => {
-            pull_resource::<$ty>(store, client, &account, zone, $resource, $map, &mut report)
-                .await?
-        };
+impl<P> Clone for Syncer<P> {
+    fn clone(&self) -> Self {
+        Self {
+            store: self.store.clone(),
+            provider: self.provider.clone(),
+            zone: self.zone,
+        }
     }
-    step!("staff", Staff, map::staff);
-    step!("practice_areas", PracticeArea, |v, c| map::named(v, c)
-        .map(PracticeArea));
-    step!("case_stages", CaseStage, |v, c| map::named(v, c)
-        .map(CaseStage));
-    step!("locations", Location, map::location);
-    step!("clients", Client, map::client);
-    step!("companies", Company, map::company);
-    step!("cases", Case, map::case);
-    step!("events", Event, map::event);
-    step!("tasks", Task, map::task);
+}
+
+/// Progress as it happens: (resource, records applied by the page).
+pub type OnPage<'a> = &'a (dyn Fn(Kind, usize) + Send + Sync);
+
+/// The resource name of a kind in checkpoints and reports.
+pub fn resource_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Staff => "staff",
+        Kind::CaseStage => "case_stages",
+        Kind::PracticeArea => "practice_areas",
+        Kind::Location => "locations",
+        Kind::Client => "clients",
+        Kind::Company => "companies",
+        Kind::Case => "cases",
+        Kind::Folder => "folders",
+        Kind::Document => "documents",
+        Kind::Event => "events",
+        Kind::Task => "tasks",
+    }
+}
+
+/// Pulls `kinds` (every kind the provider lists, when empty), in the
+/// provider's order.
+pub async fn pull<P: Provider + 'static>(
+    s: &Syncer<P>,
+    kinds: &[Kind],
+    on_page: OnPage<'_>,
+) -> Result<PullReport, SyncError> {
+    let mut report = PullReport::default();
+    for &kind in s.provider.pull_order() {
+        if kinds.is_empty() || kinds.contains(&kind) {
+            pull_kind(s, kind, on_page, &mut report).await?;
+        }
+    }
     Ok(report)
 }
 
-async fn pull_resource<E: Entity>(
-    store: &Store,
-    client: &MyCase,
-    account: &AccountId,
-    zone: Tz,
-    resource: &'static str,
-    map: Mapper<E>,
+fn parse_time(text: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// Aborts the fetcher when the pull ends early (error or cancellation).
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+async fn pull_kind<P: Provider + 'static>(
+    s: &Syncer<P>,
+    kind: Kind,
+    on_page: OnPage<'_>,
     report: &mut PullReport,
 ) -> Result<(), SyncError> {
+    let resource = resource_name(kind);
     let mut out = ResourceReport {
         resource,
         ..Default::default()
     };
-    let saved = store.checkpoint(resource)?;
+    let saved = s.store.checkpoint(resource)?;
     let watermark = saved.as_ref().and_then(|c| c.watermark.clone());
     let updated_after = watermark
         .as_deref()
-        .and_then(|w| DateTime::parse_from_rfc3339(w).ok())
-        .map(|w| (w.with_timezone(&Utc) - LOOKBACK).to_rfc3339_opts(SecondsFormat::Secs, true));
-    let mut cursor = saved.and_then(|c| c.cursor);
-    let mut newest = watermark
-        .as_deref()
-        .and_then(|w| DateTime::parse_from_rfc3339(w).ok())
-        .map(|w| w.with_timezone(&Utc));
-    loop {
+        .and_then(parse_time)
+        .map(|w| (w - LOOKBACK).to_rfc3339_opts(SecondsFormat::Secs, true));
+    let cursor = saved.and_then(|c| c.cursor);
+    let mut newest = watermark.as_deref().and_then(parse_time);
+
+    let (tx, mut rx) = mpsc::channel(1);
+    let _fetcher = AbortOnDrop(tokio::spawn(walk(
+        s.provider.clone(),
+        kind,
+        updated_after,
+        cursor,
+        tx,
+    )));
+    while let Some(page) = rx.recv().await {
+        let page: ListPage = page?;
         out.requests += 1;
-        let page = match client
-            .list_page(resource, updated_after.as_deref(), cursor.as_deref())
-            .await
-        {
-            Err(ProviderError::Validation { field: Some(f), .. })
-                if f == "page_token" && cursor.is_some() =>
-            {
-                tracing::info!(
-                    resource,
-                    "page link expired; restarting the walk from the watermark"
-                );
-                cursor = None;
-                continue;
-            }
-            other => other?,
-        };
-        let resolver = StoreResolver::new(store);
-        let ctx = Context {
-            account,
-            resolve: &resolver,
-            zone,
-        };
-        let mut rows = Vec::with_capacity(page.items.len());
-        for item in &page.items {
-            match map(item, &ctx) {
-                Ok(row) => {
-                    if let Some(t) = row.meta().server_updated_at {
-                        newest = Some(newest.map_or(t, |n| n.max(t)));
-                    }
-                    rows.push(row);
-                }
-                Err(reason) => {
-                    let remote = item.get("id").map(|v| v.to_string());
-                    tracing::warn!(resource, reason = %reason, "quarantined a record");
-                    store.quarantine(resource.to_owned(), remote, item.clone(), reason.0)?;
-                    out.quarantined += 1;
-                }
-            }
-        }
         let done = page.next.is_none();
-        let checkpoint = Checkpoint {
-            resource: resource.to_owned(),
-            // Only a completed walk moves the watermark.
-            watermark: if done {
-                newest.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
-            } else {
-                watermark.clone()
-            },
-            cursor: page.next.clone(),
-        };
-        let outcome = store.apply_page(rows, Some(checkpoint))?;
+        let (store, provider, zone) = (s.store.clone(), s.provider.clone(), s.zone);
+        let old_watermark = watermark.clone();
+        let (outcome, quarantined, seen) = tokio::task::spawn_blocking(move || {
+            for_kind!(
+                kind,
+                apply_items(&store, &*provider, zone, kind, page, newest, old_watermark,)
+            )
+        })
+        .await??;
+        newest = seen;
         out.applied += outcome.applied;
-        report.needs_merge.extend(outcome.needs_merge);
-        match page.next {
-            Some(next) => cursor = Some(next),
-            None => break,
+        out.quarantined += quarantined;
+        report.conflicts += outcome.conflicts;
+        report.rebased.extend(outcome.rebased);
+        on_page(kind, outcome.applied);
+        if done {
+            break;
         }
     }
     report.resources.push(out);
     Ok(())
+}
+
+/// Walks the pages of one resource, handing each over as soon as it arrives
+/// and requesting the next at once.
+async fn walk<P: Provider + 'static>(
+    provider: Arc<P>,
+    kind: Kind,
+    updated_after: Option<String>,
+    mut cursor: Option<String>,
+    tx: mpsc::Sender<Result<ListPage, ProviderError>>,
+) {
+    loop {
+        match provider
+            .list_page(kind, updated_after.as_deref(), cursor.as_deref())
+            .await
+        {
+            Err(e) if cursor.is_some() && provider.is_expired_link(&e) => {
+                tracing::info!(
+                    resource = resource_name(kind),
+                    "page link expired; restarting the walk from the watermark"
+                );
+                cursor = None;
+            }
+            Err(e) => {
+                let _ = tx.send(Err(e)).await;
+                return;
+            }
+            Ok(page) => {
+                let next = page.next.clone();
+                if tx.send(Ok(page)).await.is_err() {
+                    return;
+                }
+                match next {
+                    Some(next) => cursor = Some(next),
+                    None => return,
+                }
+            }
+        }
+    }
+}
+
+/// Decodes a page and writes it with its checkpoint. Returns what the store
+/// did, how many records were quarantined, and the newest server time seen.
+fn apply_items<E: Entity>(
+    store: &Store,
+    provider: &impl Provider,
+    zone: Tz,
+    kind: Kind,
+    page: ListPage,
+    mut newest: Option<DateTime<Utc>>,
+    watermark: Option<String>,
+) -> Result<(PageOutcome, usize, Option<DateTime<Utc>>), SyncError> {
+    let resource = resource_name(kind);
+    let account = store.account().clone();
+    let resolver = StoreResolver::new(store);
+    let ctx = Context {
+        account: &account,
+        resolve: &resolver,
+        zone,
+    };
+    let mut rows = Vec::with_capacity(page.items.len());
+    let mut quarantined = 0;
+    for item in &page.items {
+        let decoded = provider.decode(kind, item, &ctx).and_then(|r| {
+            E::from_record(r).ok_or_else(|| {
+                casefile_providers::provider::MapError("decoded as another kind".into())
+            })
+        });
+        match decoded {
+            Ok(row) => {
+                if let Some(t) = row.meta().server_updated_at {
+                    newest = Some(newest.map_or(t, |n| n.max(t)));
+                }
+                rows.push(row);
+            }
+            Err(reason) => {
+                let remote = provider.remote_id(item).map(|r| r.0);
+                tracing::warn!(resource, reason = %reason, "quarantined a record");
+                store.quarantine(resource.to_owned(), remote, item.clone(), reason.0)?;
+                quarantined += 1;
+            }
+        }
+    }
+    let done = page.next.is_none();
+    let checkpoint = Checkpoint {
+        resource: resource.to_owned(),
+        // Only a completed walk moves the watermark.
+        watermark: if done {
+            newest.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
+        } else {
+            watermark
+        },
+        cursor: page.next,
+    };
+    let outcome = store.apply_page(rows, Some(checkpoint))?;
+    Ok((outcome, quarantined, newest))
+}
+
+/// Decodes one raw item into a typed record, for the push's answers.
+pub fn decode_json<P: Provider>(
+    store: &Store,
+    provider: &P,
+    zone: Tz,
+    kind: Kind,
+    item: &Value,
+) -> Option<Value> {
+    let account = store.account().clone();
+    let resolver = StoreResolver::new(store);
+    let ctx = Context {
+        account: &account,
+        resolve: &resolver,
+        zone,
+    };
+    let record = provider.decode(kind, item, &ctx).ok()?;
+    record_json(record)
+}
+
+/// A [`casefile_domain::record::Record`] as the JSON the cache stores.
+pub fn record_json(record: casefile_domain::record::Record) -> Option<Value> {
+    fn to_json<E: Entity>(record: casefile_domain::record::Record) -> Option<Value> {
+        serde_json::to_value(E::from_record(record)?).ok()
+    }
+    let kind = record.kind();
+    for_kind!(kind, to_json(record))
+}
+
+/// The cache's JSON of a record as a [`casefile_domain::record::Record`].
+pub fn json_record(kind: Kind, json: Value) -> Option<casefile_domain::record::Record> {
+    fn from_json<E: Entity>(json: Value) -> Option<casefile_domain::record::Record> {
+        serde_json::from_value::<E>(json)
+            .ok()
+            .map(Entity::into_record)
+    }
+    for_kind!(kind, from_json(json))
 }

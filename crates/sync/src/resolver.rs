@@ -1,12 +1,13 @@
-//! Resolves a record's remote references to local ids through the store,
-//! remembering answers for the page being mapped.
+//! Translates references between the server's ids and the cache's: remote
+//! to local while decoding a page (answers remembered for the page), and
+//! local to remote while encoding a push.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 
 use casefile_domain::entity::{Kind, Location};
 use casefile_domain::ids::{LocalId, RemoteId};
-use casefile_providers::mycase::map::Resolve;
+use casefile_providers::provider::{RemoteRefs, Resolve};
 use casefile_store::Store;
 
 pub struct StoreResolver<'a> {
@@ -49,5 +50,21 @@ impl Resolve for StoreResolver<'_> {
             .ok()
             .flatten()
             .map(|l| l.name)
+    }
+}
+
+/// Local references to remote ids, for encoding a push.
+pub struct StoreRefs<'a>(pub &'a Store);
+
+impl RemoteRefs for StoreRefs<'_> {
+    fn remote(&self, kind: Kind, local: &LocalId) -> Option<RemoteId> {
+        self.0.remote_id_of(kind, local).ok().flatten()
+    }
+
+    fn name(&self, kind: Kind, local: &LocalId) -> Option<String> {
+        match kind {
+            Kind::Location => self.0.get::<Location>(local).ok().flatten().map(|l| l.name),
+            _ => None,
+        }
     }
 }

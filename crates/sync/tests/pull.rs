@@ -3,60 +3,21 @@
 //! server-side change arriving, a local edit surviving a pull, and a record
 //! the server garbles being quarantined while the rest of its page applies.
 
+mod common;
+
 use casefile_domain::entity::{Case, Kind};
-use casefile_domain::ids::AccountId;
-use casefile_providers::mycase::MyCase;
-use casefile_sandbox::{RunningSandbox, SandboxConfig};
-use casefile_store::{CaseQuery, Store};
+use casefile_store::CaseQuery;
+use casefile_sync::{pull, Syncer};
+use common::*;
 use serde_json::json;
 
-async fn setup() -> (RunningSandbox, tempfile::TempDir, Store, MyCase) {
-    let sandbox = casefile_sandbox::start(SandboxConfig::default().with_rate_limit(0))
-        .await
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path(), &AccountId("demo".into())).unwrap();
-    let info = sandbox.info();
-    let client = MyCase::new(&info.base_url, info.access_token.clone()).unwrap();
-    (sandbox, dir, store, client)
-}
-
-async fn admin(
-    sandbox: &RunningSandbox,
-    method: reqwest::Method,
-    path: &str,
-    body: serde_json::Value,
-) -> serde_json::Value {
-    let info = sandbox.info();
-    let response = reqwest::Client::new()
-        .request(method, format!("{}{path}", info.base_url))
-        .bearer_auth(&info.admin_token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert!(
-        response.status().is_success(),
-        "{path}: {}",
-        response.status()
-    );
-    response.json().await.unwrap_or(serde_json::Value::Null)
-}
-
-fn count(store: &Store, kind: Kind) -> u64 {
-    store
-        .counts()
-        .unwrap()
-        .into_iter()
-        .find(|(k, _)| *k == kind)
-        .unwrap()
-        .1
-}
+fn no_progress(_: Kind, _: usize) {}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_first_sync_brings_the_whole_demo_firm_and_the_next_costs_one_request_per_resource() {
-    let (sandbox, _dir, store, client) = setup().await;
-    let dump = admin(&sandbox, reqwest::Method::GET, "/admin/dump", json!(null)).await;
+    let f = fixture().await;
+    let (sandbox, store) = (&f.sandbox, f.store());
+    let dump = dump(sandbox).await;
     let server_count = |k: &str| {
         dump["records"][k]
             .as_array()
@@ -74,18 +35,16 @@ async fn a_first_sync_brings_the_whole_demo_firm_and_the_next_costs_one_request_
             })
     };
 
-    let first = casefile_sync::pull(&store, &client, chrono_tz::America::New_York)
-        .await
-        .unwrap();
+    let first = pull(&f.syncer, &[], &no_progress).await.unwrap();
     assert_eq!(
         first.resources.iter().map(|r| r.quarantined).sum::<usize>(),
         0
     );
-    assert_eq!(count(&store, Kind::Case), server_count("cases"));
-    assert_eq!(count(&store, Kind::Event), server_count("events"));
-    assert_eq!(count(&store, Kind::Task), server_count("tasks"));
-    assert_eq!(count(&store, Kind::Client), server_count("clients"));
-    assert_eq!(count(&store, Kind::Staff), server_count("staff"));
+    assert_eq!(count(store, Kind::Case), server_count("cases"));
+    assert_eq!(count(store, Kind::Event), server_count("events"));
+    assert_eq!(count(store, Kind::Task), server_count("tasks"));
+    assert_eq!(count(store, Kind::Client), server_count("clients"));
+    assert_eq!(count(store, Kind::Staff), server_count("staff"));
 
     // References became local links: every case has its client and a lead lawyer.
     let page = store
@@ -118,28 +77,29 @@ async fn a_first_sync_brings_the_whole_demo_firm_and_the_next_costs_one_request_
     assert!(
         !drawn.is_empty(),
         "no events around today; {} in the cache",
-        count(&store, Kind::Event)
+        count(store, Kind::Event)
     );
     assert_eq!(drawn.len(), full.len());
 
-    let again = casefile_sync::pull(&store, &client, chrono_tz::America::New_York)
-        .await
-        .unwrap();
+    let again = pull(&f.syncer, &[], &no_progress).await.unwrap();
     assert_eq!(
         again.requests(),
-        9,
+        10,
         "one request per resource when nothing changed"
     );
-    assert_eq!(count(&store, Kind::Case), server_count("cases"));
-    sandbox.shutdown().await;
+    assert_eq!(count(store, Kind::Case), server_count("cases"));
+    f.sandbox.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn server_changes_arrive_local_edits_survive_and_garbage_is_quarantined() {
-    let (sandbox, _dir, store, client) = setup().await;
-    casefile_sync::pull(&store, &client, chrono_tz::UTC)
-        .await
-        .unwrap();
+    let f = fixture().await;
+    let syncer = Syncer {
+        zone: chrono_tz::UTC,
+        ..f.syncer.clone()
+    };
+    let (sandbox, store) = (&f.sandbox, f.store());
+    pull(&syncer, &[], &no_progress).await.unwrap();
     let page = store
         .cases(&CaseQuery {
             limit: 2,
@@ -160,7 +120,7 @@ async fn server_changes_arrive_local_edits_survive_and_garbage_is_quarantined() 
 
     // Another user renames case A on the server; the laptop edits case B.
     admin(
-        &sandbox,
+        sandbox,
         reqwest::Method::PUT,
         &format!("/admin/records/cases/{}", remote(a.id)),
         json!({"name": "Renamed on the server"}),
@@ -170,7 +130,7 @@ async fn server_changes_arrive_local_edits_survive_and_garbage_is_quarantined() 
     local.description = Some("Edited offline".into());
     store.save(local, "Edited description").unwrap();
     admin(
-        &sandbox,
+        sandbox,
         reqwest::Method::PUT,
         &format!("/admin/records/cases/{}", remote(b.id)),
         json!({"name": "Server rename of an edited case"}),
@@ -178,16 +138,14 @@ async fn server_changes_arrive_local_edits_survive_and_garbage_is_quarantined() 
     .await;
     // And the server holds an event whose start is garbage.
     admin(
-        &sandbox,
+        sandbox,
         reqwest::Method::POST,
         "/admin/records/events",
         json!({"name": "Broken event", "start": "next Tuesday", "end": "later", "all_day": false}),
     )
     .await;
 
-    let report = casefile_sync::pull(&store, &client, chrono_tz::UTC)
-        .await
-        .unwrap();
+    let report = pull(&syncer, &[], &no_progress).await.unwrap();
     assert_eq!(
         store.get::<Case>(&a.id).unwrap().unwrap().name,
         "Renamed on the server"
@@ -198,11 +156,12 @@ async fn server_changes_arrive_local_edits_survive_and_garbage_is_quarantined() 
         Some("Edited offline"),
         "a pull never overwrites a pending edit"
     );
+    assert_eq!(report.rebased, vec![b.id], "the edited case is rebased");
     assert_eq!(
-        report.needs_merge,
-        vec![b.id],
-        "the edited case is handed to the merge"
+        kept.name, "Server rename of an edited case",
+        "the server's rename merges in beside the local edit"
     );
+    assert_eq!(report.conflicts, 0);
     assert_eq!(
         store.mirror(Kind::Case, &b.id).unwrap().unwrap()["name"],
         "Server rename of an edited case"
@@ -215,5 +174,5 @@ async fn server_changes_arrive_local_edits_survive_and_garbage_is_quarantined() 
         quarantined[0].reason
     );
     assert!(store.search("renamed on the server", 5).unwrap().len() == 1);
-    sandbox.shutdown().await;
+    f.sandbox.shutdown().await;
 }

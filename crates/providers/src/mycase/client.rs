@@ -1,48 +1,88 @@
-//! The MyCase HTTP client: bearer auth, `page_size=1000`, the next-page link
-//! followed at once (links expire), `filter[updated_after]`, and status codes
-//! classified into [`ProviderError`].
+//! The MyCase HTTP client: bearer auth with refresh on 401, pacing to the
+//! rate limit, retries for what is safe to repeat, `page_size=1000`, the
+//! next-page link followed at once (links expire), `filter[updated_after]`,
+//! and status codes classified into [`ProviderError`].
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
+use bytes::Bytes;
+use casefile_domain::entity::Kind;
+use casefile_domain::ids::RemoteId;
 use reqwest::header::{HeaderMap, AUTHORIZATION, RETRY_AFTER};
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
 use super::link::next_link;
+use crate::auth::Auth;
 use crate::capabilities::{Capabilities, Paging, ResourceCaps, UploadStyle};
 use crate::error::ProviderError;
+use crate::pacer::Pacer;
+use crate::provider::ListPage;
+use crate::retry::{retry, RetryPolicy};
 
 /// The largest page MyCase serves.
 pub const PAGE_SIZE: u32 = 1000;
 
-/// One page of a list.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ListPage {
-    pub items: Vec<Value>,
-    /// The next page's URL, to be followed promptly.
-    pub next: Option<String>,
-    /// The total the server reported in `Item-Count`.
-    pub item_count: Option<u64>,
+/// How a client behaves: its pacing and its retries.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientOptions {
+    /// Requests a second; `None` takes the provider's declared limit, 0 turns pacing off.
+    pub rate_limit_per_s: Option<u32>,
+    pub retry: RetryPolicy,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        Self {
+            rate_limit_per_s: None,
+            retry: RetryPolicy::default(),
+        }
+    }
 }
 
 pub struct MyCase {
     http: reqwest::Client,
     base: String,
-    token: String,
+    auth: Arc<Auth>,
+    pacer: Pacer,
+    retry: RetryPolicy,
+    requests: AtomicU64,
+    capabilities: Capabilities,
+}
+
+/// A successful answer, read whole.
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
 }
 
 impl MyCase {
     /// A client for `base_url` (e.g. `https://external-integrations.mycase.com`).
-    pub fn new(base_url: &str, token: String) -> Result<Self, ProviderError> {
+    pub fn new(
+        base_url: &str,
+        auth: Arc<Auth>,
+        options: ClientOptions,
+    ) -> Result<Self, ProviderError> {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
             .timeout(Duration::from_secs(60))
             .user_agent(concat!("Casefile/", env!("CARGO_PKG_VERSION")))
             .build()?;
+        let capabilities = Self::capabilities();
+        let rate = options
+            .rate_limit_per_s
+            .unwrap_or(capabilities.rate_limit_per_s);
         Ok(Self {
             http,
             base: base_url.trim_end_matches('/').to_owned(),
-            token,
+            auth,
+            pacer: Pacer::new(rate),
+            retry: options.retry,
+            requests: AtomicU64::new(0),
+            capabilities,
         })
     }
 
@@ -65,7 +105,7 @@ impl MyCase {
                 r("cases", true, true),
                 r("events", true, false),
                 r("tasks", true, false),
-                r("documents", true, true),
+                r("documents", false, true),
             ],
             paging: Paging::LinkHeader {
                 max_page_size: PAGE_SIZE,
@@ -76,15 +116,113 @@ impl MyCase {
         }
     }
 
-    /// Fetches one page of `/v1/{resource}`: the first (with the filter) when
+    pub fn caps(&self) -> &Capabilities {
+        &self.capabilities
+    }
+
+    pub fn auth(&self) -> &Arc<Auth> {
+        &self.auth
+    }
+
+    /// Requests sent so far (every attempt counts).
+    pub fn request_count(&self) -> u64 {
+        self.requests.load(Ordering::Relaxed)
+    }
+
+    /// While the server has asked us to wait: until when.
+    pub fn throttled_until(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.pacer.throttled_until()
+    }
+
+    /// One request, paced, with the bearer token; a 401 refreshes the token
+    /// (single-flight) and is tried once more.
+    async fn send_once(
+        &self,
+        method: Method,
+        url: &str,
+        query: &[(&str, String)],
+        body: Option<&Value>,
+    ) -> Result<Answer, ProviderError> {
+        let mut refreshed = false;
+        loop {
+            let (generation, token) = self.auth.access()?;
+            self.pacer.wait().await;
+            self.requests.fetch_add(1, Ordering::Relaxed);
+            let mut request = self
+                .http
+                .request(method.clone(), url)
+                .query(query)
+                .header(AUTHORIZATION, format!("Bearer {token}"));
+            if let Some(body) = body {
+                request = request.json(body);
+            }
+            let response = request.send().await?;
+            let status = response.status();
+            let headers = response.headers().clone();
+            let bytes = response.bytes().await?;
+            if status == StatusCode::UNAUTHORIZED && !refreshed {
+                self.auth.refresh_after_401(generation).await?;
+                refreshed = true;
+                continue;
+            }
+            if !status.is_success() {
+                let error = classify(status, &headers, &String::from_utf8_lossy(&bytes));
+                if let ProviderError::Throttled { retry_after, .. } = &error {
+                    self.pacer
+                        .hold_for(retry_after.unwrap_or(Duration::from_secs(1)));
+                }
+                return Err(error);
+            }
+            return Ok(Answer {
+                status,
+                headers,
+                body: bytes,
+            });
+        }
+    }
+
+    /// A request that is safe to repeat: retried on every retryable error.
+    async fn send_idempotent(
+        &self,
+        method: Method,
+        url: &str,
+        query: &[(&str, String)],
+        body: Option<&Value>,
+    ) -> Result<Answer, ProviderError> {
+        retry(
+            self.retry,
+            || self.send_once(method.clone(), url, query, body),
+            |_| true,
+        )
+        .await
+    }
+
+    fn path(kind: Kind) -> Result<&'static str, ProviderError> {
+        Ok(match kind {
+            Kind::Staff => "staff",
+            Kind::CaseStage => "case_stages",
+            Kind::PracticeArea => "practice_areas",
+            Kind::Location => "locations",
+            Kind::Client => "clients",
+            Kind::Company => "companies",
+            Kind::Case => "cases",
+            Kind::Event => "events",
+            Kind::Task => "tasks",
+            Kind::Document => "documents",
+            Kind::Folder => return Err(ProviderError::Unsupported("folder lists".into())),
+        })
+    }
+
+    /// Fetches one page of a resource: the first (with the filter) when
     /// `cursor` is none, else the page the cursor (a next link) names.
     pub async fn list_page(
         &self,
-        resource: &str,
+        kind: Kind,
         updated_after: Option<&str>,
         cursor: Option<&str>,
     ) -> Result<ListPage, ProviderError> {
-        let request = match cursor {
+        let resource = Self::path(kind)?;
+        let (url, query) = match cursor {
             Some(url) => {
                 // A next link is followed only to the same server: the token
                 // must never be sent anywhere else.
@@ -93,28 +231,20 @@ impl MyCase {
                         "a page link pointed at another server".into(),
                     ));
                 }
-                self.http.get(url)
+                (url.to_owned(), Vec::new())
             }
             None => {
                 let mut query = vec![("page_size", PAGE_SIZE.to_string())];
                 if let Some(after) = updated_after {
                     query.push(("filter[updated_after]", after.to_owned()));
                 }
-                self.http
-                    .get(format!("{}/v1/{resource}", self.base))
-                    .query(&query)
+                (format!("{}/v1/{resource}", self.base), query)
             }
         };
-        let response = request
-            .header(AUTHORIZATION, format!("Bearer {}", self.token))
-            .send()
+        let answer = self
+            .send_idempotent(Method::GET, &url, &query, None)
             .await?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        if !status.is_success() {
-            let body = response.text().await.unwrap_or_default();
-            return Err(classify(status, &headers, &body));
-        }
+        let headers = &answer.headers;
         let next = headers
             .get("link")
             .and_then(|v| v.to_str().ok())
@@ -123,9 +253,7 @@ impl MyCase {
             .get("item-count")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse().ok());
-        let body: Value = response
-            .json()
-            .await
+        let body: Value = serde_json::from_slice(&answer.body)
             .map_err(|e| ProviderError::Decode(e.to_string()))?;
         let Value::Array(items) = body else {
             return Err(ProviderError::Decode(format!(
@@ -137,6 +265,76 @@ impl MyCase {
             next,
             item_count,
         })
+    }
+
+    /// Fetches one page's bytes without parsing them (the benchmark's baseline).
+    pub async fn fetch_raw(
+        &self,
+        kind: Kind,
+        cursor: Option<&str>,
+    ) -> Result<(usize, Option<String>), ProviderError> {
+        let resource = Self::path(kind)?;
+        let (url, query) = match cursor {
+            Some(url) => (url.to_owned(), Vec::new()),
+            None => (
+                format!("{}/v1/{resource}", self.base),
+                vec![("page_size", PAGE_SIZE.to_string())],
+            ),
+        };
+        let answer = self
+            .send_idempotent(Method::GET, &url, &query, None)
+            .await?;
+        let next = answer
+            .headers
+            .get("link")
+            .and_then(|v| v.to_str().ok())
+            .and_then(next_link);
+        Ok((answer.body.len(), next))
+    }
+
+    /// Creates a record. Only a throttled answer (not applied) is retried
+    /// here: any other failure may have created it, and the engine looks for
+    /// it before posting again.
+    pub async fn create(&self, kind: Kind, body: &Value) -> Result<Value, ProviderError> {
+        let url = format!("{}/v1/{}", self.base, Self::path(kind)?);
+        let answer = retry(
+            self.retry,
+            || self.send_once(Method::POST, &url, &[], Some(body)),
+            |e| matches!(e, ProviderError::Throttled { .. }),
+        )
+        .await?;
+        serde_json::from_slice(&answer.body).map_err(|e| ProviderError::Decode(e.to_string()))
+    }
+
+    /// Updates a record (a PUT may be repeated safely). MyCase answers 204
+    /// with no body; the caller re-reads.
+    pub async fn update(
+        &self,
+        kind: Kind,
+        remote: &RemoteId,
+        body: &Value,
+    ) -> Result<(), ProviderError> {
+        let url = format!("{}/v1/{}/{}", self.base, Self::path(kind)?, remote.0);
+        self.send_idempotent(Method::PUT, &url, &[], Some(body))
+            .await
+            .map(|_| ())
+    }
+
+    /// Deletes a record; one already gone counts as deleted.
+    pub async fn delete(&self, kind: Kind, remote: &RemoteId) -> Result<(), ProviderError> {
+        let url = format!("{}/v1/{}/{}", self.base, Self::path(kind)?, remote.0);
+        match self.send_idempotent(Method::DELETE, &url, &[], None).await {
+            Ok(_) | Err(ProviderError::NotFound) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Reads one record, where the resource allows it.
+    pub async fn get(&self, kind: Kind, remote: &RemoteId) -> Result<Value, ProviderError> {
+        let url = format!("{}/v1/{}/{}", self.base, Self::path(kind)?, remote.0);
+        let answer = self.send_idempotent(Method::GET, &url, &[], None).await?;
+        debug_assert!(answer.status.is_success());
+        serde_json::from_slice(&answer.body).map_err(|e| ProviderError::Decode(e.to_string()))
     }
 }
 

@@ -4,31 +4,12 @@
 //! yields a [`MapError`] with a reason, for the engine to quarantine.
 
 use casefile_domain::entity::*;
-use casefile_domain::ids::{AccountId, LocalId, RemoteId};
+use casefile_domain::ids::{LocalId, RemoteId};
 use casefile_domain::time::EventTime;
 use chrono::{DateTime, NaiveDate, Utc};
-use chrono_tz::Tz;
 use serde_json::{Map, Value};
 
-/// Looks up local ids for the remote references a record carries.
-pub trait Resolve {
-    fn local(&self, kind: Kind, remote: &RemoteId) -> Option<LocalId>;
-    fn by_name(&self, kind: Kind, name: &str) -> Option<LocalId>;
-    /// A location's display name, for events.
-    fn location_name(&self, remote: &RemoteId) -> Option<String>;
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct MapError(pub String);
-
-/// What every mapping needs besides the record.
-pub struct Context<'a> {
-    pub account: &'a AccountId,
-    pub resolve: &'a dyn Resolve,
-    /// The zone timed events are shown in when the provider gives none.
-    pub zone: Tz,
-}
+pub use crate::provider::{Context, MapError, Resolve};
 
 /// A record's fields, taken one by one; what is left over becomes `extra`.
 struct Fields(Map<String, Value>);
@@ -328,6 +309,34 @@ pub fn task(v: &Value, ctx: &Context<'_>) -> Result<Task, MapError> {
         completed_at,
         case,
         staff,
+        meta: f.meta(ctx)?,
+    })
+}
+
+pub fn document(v: &Value, ctx: &Context<'_>) -> Result<Document, MapError> {
+    let mut f = Fields::new(v)?;
+    let case = f
+        .reference("case")
+        .and_then(|r| ctx.resolve.local(Kind::Case, &r))
+        .ok_or_else(|| MapError("the document's case is not known".into()))?;
+    let folder = f
+        .reference("folder")
+        .and_then(|r| ctx.resolve.local(Kind::Folder, &r));
+    let path = f.text("path").unwrap_or_default();
+    let name = f
+        .text("filename")
+        .or_else(|| f.text("name"))
+        .or_else(|| path.rsplit('/').next().map(str::to_owned))
+        .ok_or_else(|| MapError("name is missing".into()))?;
+    let size = f.0.get("size").and_then(Value::as_i64);
+    Ok(Document {
+        case,
+        folder,
+        name,
+        path,
+        size,
+        content_hash: None,
+        local_blob: None,
         meta: f.meta(ctx)?,
     })
 }

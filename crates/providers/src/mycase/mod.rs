@@ -1,8 +1,12 @@
-//! MyCase v1: the HTTP client, the paging links, and the mapping of its JSON
-//! into Casefile's provider-neutral entities.
+//! MyCase v1: the HTTP client, the paging links, the mapping of its JSON
+//! into Casefile's provider-neutral entities and back, and its
+//! [`crate::Provider`] implementation.
 
 pub mod client;
+pub mod encode;
 pub mod link;
 pub mod map;
+mod provider;
 
-pub use client::{ListPage, MyCase};
+pub use crate::provider::ListPage;
+pub use client::{ClientOptions, MyCase};

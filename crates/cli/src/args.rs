@@ -1,0 +1,226 @@
+//! The command line, as clap derives it; every command has `--help`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "casefile-cli",
+    version,
+    about = "Casefile's headless client: sync a firm account and work with its cache"
+)]
+pub struct Cli {
+    /// The data directory (default: the app's, or CASEFILE_DATA_DIR).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// The account to use (default: the only one set up).
+    #[arg(long, global = true, value_name = "ID")]
+    pub account: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Set up and list firm accounts.
+    #[command(subcommand)]
+    Account(AccountCmd),
+    /// Sync now: pull, push pending changes, read back what was pushed.
+    Sync {
+        /// Keep syncing periodically until interrupted (Ctrl-C).
+        #[arg(long)]
+        watch: bool,
+        /// Seconds between syncs with --watch.
+        #[arg(long, default_value_t = 60)]
+        interval: u64,
+        /// Also compare id sets now, to find records deleted on the server.
+        #[arg(long)]
+        reconcile: bool,
+    },
+    /// Pending changes, conflicts, and the last sync of each account.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Cases in the cache.
+    #[command(subcommand)]
+    Cases(CasesCmd),
+    /// Calendar events in the cache.
+    #[command(subcommand)]
+    Events(EventsCmd),
+    /// Create, change or delete one event (synced on the next `sync`).
+    #[command(subcommand)]
+    Event(EventCmd),
+    /// Create, change, complete or delete one task (synced on the next `sync`).
+    #[command(subcommand)]
+    Task(TaskCmd),
+    /// Changes made on both sides that need a decision.
+    #[command(subcommand)]
+    Conflicts(ConflictsCmd),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AccountCmd {
+    /// Add an account (the token is read from an environment variable at each run).
+    Add {
+        #[arg(value_enum)]
+        provider: ProviderName,
+        #[arg(long, value_name = "URL")]
+        base_url: String,
+        /// The environment variable holding the access token.
+        #[arg(long, value_name = "VAR")]
+        token_env: String,
+        /// The firm's time zone (IANA), for events the server sends without one.
+        #[arg(long, default_value = "America/New_York")]
+        zone: String,
+        /// The account's id (default: derived from the server URL).
+        #[arg(long)]
+        id: Option<String>,
+        /// Requests a second (default: the provider's published limit; 0 = no pacing).
+        #[arg(long)]
+        rate_limit: Option<u32>,
+    },
+    /// The accounts set up.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum ProviderName {
+    Mycase,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CasesCmd {
+    /// List cases by name.
+    List {
+        #[arg(long)]
+        json: bool,
+        /// Match name, number or description.
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum EventsCmd {
+    /// Events overlapping a window.
+    List {
+        #[arg(long)]
+        json: bool,
+        /// Start of the window (RFC 3339, or a date).
+        #[arg(long)]
+        from: String,
+        /// End of the window (RFC 3339, or a date).
+        #[arg(long)]
+        to: String,
+    },
+}
+
+#[derive(Args, Debug, Default)]
+pub struct EventFields {
+    #[arg(long)]
+    pub name: Option<String>,
+    /// RFC 3339 with an offset (timed) or YYYY-MM-DD (all-day).
+    #[arg(long)]
+    pub start: Option<String>,
+    /// RFC 3339 with an offset, or the LAST day of an all-day event.
+    #[arg(long)]
+    pub end: Option<String>,
+    #[arg(long)]
+    pub all_day: bool,
+    #[arg(long)]
+    pub description: Option<String>,
+    /// The case's id (from `cases list --json`).
+    #[arg(long)]
+    pub case: Option<String>,
+    /// Staff ids; default: the firm's first staff member.
+    #[arg(long)]
+    pub staff: Vec<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum EventCmd {
+    Create {
+        #[command(flatten)]
+        fields: EventFields,
+        #[arg(long)]
+        json: bool,
+    },
+    Update {
+        id: String,
+        #[command(flatten)]
+        fields: EventFields,
+        #[arg(long)]
+        json: bool,
+    },
+    Delete {
+        id: String,
+    },
+}
+
+#[derive(Args, Debug, Default)]
+pub struct TaskFields {
+    #[arg(long)]
+    pub name: Option<String>,
+    /// YYYY-MM-DD.
+    #[arg(long)]
+    pub due: Option<String>,
+    /// low, medium or high.
+    #[arg(long)]
+    pub priority: Option<String>,
+    #[arg(long)]
+    pub description: Option<String>,
+    #[arg(long)]
+    pub case: Option<String>,
+    #[arg(long)]
+    pub staff: Vec<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TaskCmd {
+    Create {
+        #[command(flatten)]
+        fields: TaskFields,
+        #[arg(long)]
+        json: bool,
+    },
+    Update {
+        id: String,
+        #[command(flatten)]
+        fields: TaskFields,
+        #[arg(long)]
+        json: bool,
+    },
+    Complete {
+        id: String,
+    },
+    Delete {
+        id: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ConflictsCmd {
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Keep one side of a conflict.
+    Resolve {
+        id: String,
+        #[arg(long, value_enum)]
+        keep: Side,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum Side {
+    Local,
+    Remote,
+}

@@ -1,0 +1,233 @@
+//! Dispatch: opens the account a command needs and runs it.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use casefile_providers::mycase::MyCase;
+use casefile_store::{Choice, Store};
+use casefile_sync::account::{self, AccountSettings};
+use casefile_sync::{Engine, SyncOptions, SyncReport, Syncer};
+use serde_json::{json, Value};
+use tokio_util::sync::CancellationToken;
+
+use crate::args::{AccountCmd, Cli, Command, ConflictsCmd, Side};
+use crate::error::CliError;
+use crate::{lists, records};
+
+/// Prints objects as a JSON array, or one line each.
+pub fn emit(json_out: bool, items: &[Value], line: impl Fn(&Value) -> String) {
+    if json_out {
+        println!("{}", Value::Array(items.to_vec()));
+    } else if items.is_empty() {
+        println!("(none)");
+    } else {
+        for item in items {
+            println!("{}", line(item));
+        }
+    }
+}
+
+pub struct Ctx {
+    pub data_dir: PathBuf,
+    pub account: Option<String>,
+}
+
+impl Ctx {
+    pub fn settings(&self) -> Result<AccountSettings, CliError> {
+        Ok(account::pick(&self.data_dir, self.account.as_deref())?)
+    }
+
+    pub fn store(&self) -> Result<(AccountSettings, Store), CliError> {
+        let settings = self.settings()?;
+        let store = settings.open_store(&self.data_dir)?;
+        Ok((settings, store))
+    }
+}
+
+pub async fn run(cli: Cli) -> Result<(), CliError> {
+    let ctx = Ctx {
+        data_dir: cli.data_dir.unwrap_or_else(account::default_data_dir),
+        account: cli.account,
+    };
+    match cli.command {
+        Command::Account(cmd) => account_cmd(&ctx.data_dir, cmd),
+        Command::Sync {
+            watch,
+            interval,
+            reconcile,
+        } => sync(&ctx, watch, interval, reconcile).await,
+        Command::Status { json } => status(&ctx, json),
+        Command::Cases(cmd) => lists::cases(&ctx, cmd),
+        Command::Events(cmd) => lists::events(&ctx, cmd),
+        Command::Event(cmd) => records::event(&ctx, cmd),
+        Command::Task(cmd) => records::task(&ctx, cmd),
+        Command::Conflicts(cmd) => conflicts(&ctx, cmd),
+    }
+}
+
+fn account_cmd(data_dir: &Path, cmd: AccountCmd) -> Result<(), CliError> {
+    match cmd {
+        AccountCmd::Add {
+            provider: _,
+            base_url,
+            token_env,
+            zone,
+            id,
+            rate_limit,
+        } => {
+            if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+                return Err(CliError::Invalid(format!(
+                    "{base_url} is not an http(s) URL"
+                )));
+            }
+            let settings = AccountSettings {
+                id: id.unwrap_or_else(|| account::id_for("mycase", &base_url)),
+                provider: "mycase".into(),
+                base_url,
+                token_env: Some(token_env),
+                zone,
+                rate_limit_per_s: rate_limit,
+            };
+            settings.zone()?;
+            settings.save(data_dir)?;
+            settings.open_store(data_dir)?;
+            println!("{}", settings.id);
+            Ok(())
+        }
+        AccountCmd::List { json } => {
+            let items: Vec<Value> = account::list(data_dir)?
+                .into_iter()
+                .map(|a| json!({"id": a.id, "provider": a.provider, "base_url": a.base_url, "zone": a.zone}))
+                .collect();
+            emit(json, &items, |a| {
+                format!(
+                    "{}\t{}",
+                    a["id"].as_str().unwrap_or(""),
+                    a["base_url"].as_str().unwrap_or("")
+                )
+            });
+            Ok(())
+        }
+    }
+}
+
+fn engine(ctx: &Ctx) -> Result<Arc<Engine<MyCase>>, CliError> {
+    let (settings, store) = ctx.store()?;
+    let client = settings.connect(None)?;
+    Ok(Arc::new(Engine::new(Syncer {
+        store: Arc::new(store),
+        provider: Arc::new(client),
+        zone: settings.zone()?,
+    })))
+}
+
+fn summary(r: &SyncReport) -> String {
+    format!(
+        "pulled {} records in {} requests; pushed {} created, {} adopted, {} updated, {} deleted; {} refused, {} waiting",
+        r.pull.applied() + r.reread.applied(),
+        r.pull.requests() + r.reread.requests(),
+        r.push.created,
+        r.push.adopted,
+        r.push.updated,
+        r.push.deleted,
+        r.push.refused,
+        r.push.waiting,
+    )
+}
+
+async fn sync(ctx: &Ctx, watch: bool, interval: u64, reconcile: bool) -> Result<(), CliError> {
+    let engine = engine(ctx)?;
+    if !watch {
+        let report = engine.sync_now(SyncOptions { reconcile }).await?;
+        let status = engine.status();
+        println!("{}", summary(&report));
+        println!("{} pending, {} conflicts", status.pending, status.conflicts);
+        return Ok(());
+    }
+    let stop = CancellationToken::new();
+    let mut updates = engine.subscribe();
+    let runner = tokio::spawn(
+        engine
+            .clone()
+            .run(Duration::from_secs(interval.max(1)), stop.clone()),
+    );
+    let printer = tokio::spawn(async move {
+        while updates.changed().await.is_ok() {
+            let s = updates.borrow_and_update().clone();
+            println!("{}", serde_json::to_string(&s).unwrap_or_default());
+        }
+    });
+    tokio::signal::ctrl_c().await?;
+    engine.cancel();
+    stop.cancel();
+    let _ = runner.await;
+    printer.abort();
+    Ok(())
+}
+
+fn status(ctx: &Ctx, json_out: bool) -> Result<(), CliError> {
+    let mut items = Vec::new();
+    for settings in account::list(&ctx.data_dir)? {
+        if ctx.account.as_ref().is_some_and(|a| *a != settings.id) {
+            continue;
+        }
+        let store = settings.open_store(&ctx.data_dir)?;
+        let failed = store.pending_ops()?.iter().filter(|o| o.failed).count();
+        items.push(json!({
+            "id": settings.id,
+            "base_url": settings.base_url,
+            "pending": store.pending_count()?,
+            "refused": failed,
+            "conflicts": store.conflicts()?.len(),
+            "last_sync": store.checkpoint("cases")?.and_then(|c| c.watermark),
+            "counts": store.counts()?.into_iter().map(|(k, n)| (k.as_str().to_owned(), json!(n))).collect::<serde_json::Map<_, _>>(),
+        }));
+    }
+    emit(json_out, &items, |s| {
+        format!(
+            "{}: {} pending, {} refused, {} conflicts",
+            s["id"].as_str().unwrap_or(""),
+            s["pending"],
+            s["refused"],
+            s["conflicts"]
+        )
+    });
+    Ok(())
+}
+
+fn conflicts(ctx: &Ctx, cmd: ConflictsCmd) -> Result<(), CliError> {
+    let (_, store) = ctx.store()?;
+    match cmd {
+        ConflictsCmd::List { json } => {
+            let items: Vec<Value> = store
+                .conflicts()?
+                .into_iter()
+                .map(|c| {
+                    json!({"id": c.id, "kind": c.kind.as_str(), "record_id": c.record_id.to_string(),
+                        "field": c.field, "base": c.base, "local": c.local, "remote": c.remote})
+                })
+                .collect();
+            emit(json, &items, |c| {
+                format!(
+                    "{}\t{} {}\t{}: local {} / server {}",
+                    c["id"].as_str().unwrap_or(""),
+                    c["kind"].as_str().unwrap_or(""),
+                    c["record_id"].as_str().unwrap_or(""),
+                    c["field"].as_str().unwrap_or(""),
+                    c["local"],
+                    c["remote"]
+                )
+            });
+            Ok(())
+        }
+        ConflictsCmd::Resolve { id, keep } => {
+            let choice = match keep {
+                Side::Local => Choice::Local,
+                Side::Remote => Choice::Remote,
+            };
+            store.resolve_conflict(id, choice)?;
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,188 @@
+//! Accounts as the CLI and the app share them: each firm account is a
+//! settings file `accounts/<id>.json` beside its cache `accounts/<id>.sqlite`
+//! in the data directory (the app's, unless overridden). Settings hold no
+//! secret: an access token comes from the environment variable the account
+//! names, or from the secret store (the OS keychain, in the accounts issue).
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use casefile_domain::ids::AccountId;
+use casefile_providers::mycase::{ClientOptions, MyCase};
+use casefile_providers::{Auth, MemorySecrets, OAuthClient, ProviderError};
+use casefile_store::Store;
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+/// The app's bundle identifier: the data directory's name.
+pub const APP_IDENTIFIER: &str = "app.casefile.desktop";
+
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("no account is set up; add one with `casefile-cli account add`")]
+    NoAccount,
+    #[error("there is no account named {0}")]
+    Unknown(String),
+    #[error("the account settings could not be read: {0}")]
+    Settings(String),
+    #[error("unknown provider {0}: only mycase is supported so far")]
+    Provider(String),
+    #[error("unknown time zone {0}")]
+    Zone(String),
+    #[error("the environment variable {0} holds no token")]
+    MissingToken(String),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Store(#[from] casefile_store::StoreError),
+    #[error(transparent)]
+    Client(#[from] ProviderError),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountSettings {
+    pub id: String,
+    pub provider: String,
+    pub base_url: String,
+    /// The environment variable holding the access token.
+    pub token_env: Option<String>,
+    /// The IANA zone the firm schedules in.
+    pub zone: String,
+    /// Requests a second; none takes the provider's published limit.
+    #[serde(default)]
+    pub rate_limit_per_s: Option<u32>,
+}
+
+/// The data directory: `CASEFILE_DATA_DIR`, else the OS's per-user data
+/// directory for the app (the same place Tauri resolves for the app).
+pub fn default_data_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("CASEFILE_DATA_DIR").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir);
+    }
+    let home = || {
+        std::env::var_os("HOME")
+            .map(PathBuf::from)
+            .unwrap_or_default()
+    };
+    let base = if cfg!(target_os = "macos") {
+        home().join("Library/Application Support")
+    } else if cfg!(windows) {
+        std::env::var_os("APPDATA")
+            .map(PathBuf::from)
+            .unwrap_or_else(home)
+    } else {
+        std::env::var_os("XDG_DATA_HOME")
+            .filter(|d| !d.is_empty())
+            .map(PathBuf::from)
+            .unwrap_or_else(|| home().join(".local/share"))
+    };
+    base.join(APP_IDENTIFIER)
+}
+
+pub fn accounts_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("accounts")
+}
+
+/// A safe account id from a server URL, e.g. `mycase-127.0.0.1-8080`.
+pub fn id_for(provider: &str, base_url: &str) -> String {
+    let host = base_url
+        .split("://")
+        .nth(1)
+        .unwrap_or(base_url)
+        .trim_end_matches('/');
+    let safe: String = host
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!("{provider}-{safe}")
+}
+
+impl AccountSettings {
+    pub fn zone(&self) -> Result<Tz, AccountError> {
+        self.zone
+            .parse()
+            .map_err(|_| AccountError::Zone(self.zone.clone()))
+    }
+
+    pub fn save(&self, data_dir: &Path) -> Result<(), AccountError> {
+        let dir = accounts_dir(data_dir);
+        std::fs::create_dir_all(&dir)?;
+        let text = serde_json::to_string_pretty(self)
+            .map_err(|e| AccountError::Settings(e.to_string()))?;
+        let tmp = dir.join(format!("{}.json.tmp", self.id));
+        std::fs::write(&tmp, text)?;
+        std::fs::rename(tmp, dir.join(format!("{}.json", self.id)))?;
+        Ok(())
+    }
+
+    pub fn open_store(&self, data_dir: &Path) -> Result<Store, AccountError> {
+        Ok(Store::open(
+            &accounts_dir(data_dir),
+            &AccountId(self.id.clone()),
+        )?)
+    }
+
+    /// A client for this account, with the token from its environment variable.
+    pub fn connect(&self, oauth: Option<OAuthClient>) -> Result<MyCase, AccountError> {
+        if self.provider != "mycase" {
+            return Err(AccountError::Provider(self.provider.clone()));
+        }
+        let auth = Arc::new(Auth::new(
+            Arc::new(MemorySecrets::default()),
+            &self.id,
+            oauth,
+        ));
+        if let Some(var) = &self.token_env {
+            let token = std::env::var(var)
+                .ok()
+                .filter(|t| !t.trim().is_empty())
+                .ok_or_else(|| AccountError::MissingToken(var.clone()))?;
+            auth.store_tokens(token.trim(), None)?;
+        }
+        let options = ClientOptions {
+            rate_limit_per_s: self.rate_limit_per_s,
+            ..Default::default()
+        };
+        Ok(MyCase::new(&self.base_url, auth, options)?)
+    }
+}
+
+/// Every account set up in `data_dir`, by id.
+pub fn list(data_dir: &Path) -> Result<Vec<AccountSettings>, AccountError> {
+    let dir = accounts_dir(data_dir);
+    let mut out = Vec::new();
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(e.into()),
+    };
+    for entry in entries {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let text = std::fs::read_to_string(&path)?;
+            let settings: AccountSettings = serde_json::from_str(&text)
+                .map_err(|e| AccountError::Settings(format!("{}: {e}", path.display())))?;
+            out.push(settings);
+        }
+    }
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(out)
+}
+
+/// The account a command means: the one named, else the only one.
+pub fn pick(data_dir: &Path, id: Option<&str>) -> Result<AccountSettings, AccountError> {
+    let all = list(data_dir)?;
+    match id {
+        Some(id) => all
+            .into_iter()
+            .find(|a| a.id == id)
+            .ok_or_else(|| AccountError::Unknown(id.to_owned())),
+        None => all.into_iter().next().ok_or(AccountError::NoAccount),
+    }
+}

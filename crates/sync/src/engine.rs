@@ -1,0 +1,213 @@
+//! The engine: one account's syncs, one at a time.
+//!
+//! A sync is pull, then push, then a re-read of what the push touched, and a
+//! reconciliation of deletions when one is due. Syncs run on demand
+//! ([`Engine::sync_now`], [`Engine::request`]), periodically
+//! ([`Engine::run`]), and sooner while offline so that the connection's
+//! return is noticed within seconds. A running sync can be cancelled; what
+//! it committed stays committed (each page and each push is atomic) and the
+//! next sync resumes from the checkpoints. Subscribers get a
+//! [`SyncStatus`] on every change.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use casefile_domain::entity::Kind;
+use casefile_providers::Provider;
+use chrono::Utc;
+use tokio::sync::{watch, Notify};
+use tokio_util::sync::CancellationToken;
+
+use crate::error::SyncError;
+use crate::pull::{pull, resource_name, PullReport, Syncer};
+use crate::push::{push, PushReport};
+use crate::reconcile::{self, ReconcileReport};
+use crate::status::{ErrorInfo, Phase, SyncStatus};
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SyncOptions {
+    /// Compare id sets now, whether or not one is due.
+    pub reconcile: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    pub pull: PullReport,
+    pub push: PushReport,
+    pub reread: PullReport,
+    pub reconcile: Option<ReconcileReport>,
+}
+
+pub struct Engine<P> {
+    syncer: Syncer<P>,
+    status: watch::Sender<SyncStatus>,
+    running: tokio::sync::Mutex<()>,
+    wake: Notify,
+    cancel: Mutex<CancellationToken>,
+}
+
+impl<P: Provider + 'static> Engine<P> {
+    pub fn new(syncer: Syncer<P>) -> Self {
+        let (status, _) = watch::channel(SyncStatus::default());
+        let engine = Self {
+            syncer,
+            status,
+            running: tokio::sync::Mutex::new(()),
+            wake: Notify::new(),
+            cancel: Mutex::new(CancellationToken::new()),
+        };
+        engine.refresh_counts();
+        engine
+    }
+
+    pub fn syncer(&self) -> &Syncer<P> {
+        &self.syncer
+    }
+
+    /// Status updates, starting with the current one.
+    pub fn subscribe(&self) -> watch::Receiver<SyncStatus> {
+        self.status.subscribe()
+    }
+
+    pub fn status(&self) -> SyncStatus {
+        self.status.borrow().clone()
+    }
+
+    /// Asks the periodic loop for a sync now.
+    pub fn request(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Cancels the running sync, if any.
+    pub fn cancel(&self) {
+        self.cancel
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .cancel();
+    }
+
+    fn refresh_counts(&self) {
+        let store = &self.syncer.store;
+        let pending = store.pending_count().unwrap_or(0);
+        let conflicts = store.conflicts().map(|c| c.len() as u64).unwrap_or(0);
+        self.status.send_modify(|s| {
+            s.pending = pending;
+            s.conflicts = conflicts;
+            s.throttled_until = self.syncer.provider.throttled_until();
+        });
+    }
+
+    /// Runs one sync now, after any sync already running.
+    pub async fn sync_now(&self, options: SyncOptions) -> Result<SyncReport, SyncError> {
+        let _one_at_a_time = self.running.lock().await;
+        let token = {
+            let mut cancel = self.cancel.lock().unwrap_or_else(|p| p.into_inner());
+            if cancel.is_cancelled() {
+                *cancel = CancellationToken::new();
+            }
+            cancel.clone()
+        };
+        self.status.send_modify(|s| {
+            s.phase = Phase::Pulling;
+            s.pages = 0;
+            s.records = 0;
+            s.error = None;
+        });
+        let result = tokio::select! {
+            r = self.run_once(options) => r,
+            _ = token.cancelled() => Err(SyncError::Cancelled),
+        };
+        self.refresh_counts();
+        self.status.send_modify(|s| {
+            s.phase = Phase::Idle;
+            s.resource = None;
+            match &result {
+                Ok(_) => s.last_success = Some(Utc::now()),
+                Err(e) => {
+                    s.error = Some(ErrorInfo {
+                        code: e.code().to_owned(),
+                        message: e.to_string(),
+                    })
+                }
+            }
+        });
+        result
+    }
+
+    async fn run_once(&self, options: SyncOptions) -> Result<SyncReport, SyncError> {
+        let s = &self.syncer;
+        let on_page = |kind: Kind, applied: usize| {
+            self.status.send_modify(|st| {
+                st.resource = Some(resource_name(kind).to_owned());
+                st.pages += 1;
+                st.records += applied as u64;
+                st.throttled_until = s.provider.throttled_until();
+            });
+        };
+        let first_sync = s.store.checkpoint(resource_name(Kind::Case))?.is_none();
+        let pulled = pull(s, &[], &on_page).await?;
+        self.set_phase(Phase::Pushing);
+        let pushed = push(s).await?;
+        let touched: Vec<Kind> = pushed.touched.iter().copied().collect();
+        let reread = if touched.is_empty() {
+            PullReport::default()
+        } else {
+            self.set_phase(Phase::Pulling);
+            pull(s, &touched, &on_page).await?
+        };
+        let reconciled = if first_sync {
+            // A first sync holds exactly what the server listed.
+            reconcile::mark_done(&s.store)?;
+            None
+        } else if options.reconcile || reconcile::due(&s.store)? {
+            self.set_phase(Phase::Reconciling);
+            Some(reconcile::reconcile(s).await?)
+        } else {
+            None
+        };
+        Ok(SyncReport {
+            pull: pulled,
+            push: pushed,
+            reread,
+            reconcile: reconciled,
+        })
+    }
+
+    fn set_phase(&self, phase: Phase) {
+        self.status.send_modify(|s| {
+            s.phase = phase;
+            s.resource = None;
+        });
+        self.refresh_counts();
+    }
+
+    /// Syncs every `every`, on [`Engine::request`], and, while the server is
+    /// unreachable, with a backoff from 5 s up to `every` so the connection's
+    /// return is noticed quickly. Returns when `stop` is cancelled.
+    pub async fn run(self: Arc<Self>, every: Duration, stop: CancellationToken) {
+        let mut offline_wait = Duration::from_secs(5);
+        loop {
+            let wait = match self.sync_now(SyncOptions::default()).await {
+                Ok(_) => {
+                    offline_wait = Duration::from_secs(5);
+                    every
+                }
+                Err(e) if e.is_transient() => {
+                    tracing::info!(error = %e, "sync failed; trying again soon");
+                    let wait = offline_wait;
+                    offline_wait = (offline_wait * 2).min(every);
+                    wait
+                }
+                Err(e) => {
+                    tracing::warn!(code = e.code(), error = %e, "sync failed");
+                    every
+                }
+            };
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = self.wake.notified() => {}
+                _ = stop.cancelled() => return,
+            }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+//! What the engine tells its subscribers (the UI's status bar, the CLI's
+//! `status` and `sync --watch`): the phase and progress of the running
+//! sync, pending operations, the last success, conflicts, the last error,
+//! and "throttled until" while the server has asked us to wait.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    #[default]
+    Idle,
+    Pulling,
+    Pushing,
+    Reconciling,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ErrorInfo {
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct SyncStatus {
+    pub phase: Phase,
+    /// The resource being pulled or pushed.
+    pub resource: Option<String>,
+    /// Pages fetched and records applied in the running sync.
+    pub pages: u64,
+    pub records: u64,
+    pub pending: u64,
+    pub conflicts: u64,
+    pub last_success: Option<DateTime<Utc>>,
+    pub error: Option<ErrorInfo>,
+    pub throttled_until: Option<DateTime<Utc>>,
+}

@@ -1,0 +1,120 @@
+//! Shared set-up for the sync tests: a real sandbox on loopback, a scratch
+//! cache, and a MyCase client with in-memory secrets.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use casefile_domain::entity::Kind;
+use casefile_domain::ids::AccountId;
+use casefile_providers::mycase::{ClientOptions, MyCase};
+use casefile_providers::{Auth, MemorySecrets, OAuthClient, RetryPolicy};
+use casefile_sandbox::{RunningSandbox, SandboxConfig};
+use casefile_store::Store;
+use casefile_sync::Syncer;
+use serde_json::Value;
+
+pub struct Fixture {
+    pub sandbox: RunningSandbox,
+    pub dir: tempfile::TempDir,
+    pub syncer: Syncer<MyCase>,
+}
+
+impl Fixture {
+    pub fn store(&self) -> &Arc<Store> {
+        &self.syncer.store
+    }
+    pub fn client(&self) -> &Arc<MyCase> {
+        &self.syncer.provider
+    }
+}
+
+/// Quick retries, so fault tests do not wait for a production backoff.
+pub fn fast_retries() -> ClientOptions {
+    ClientOptions {
+        rate_limit_per_s: Some(0),
+        retry: RetryPolicy {
+            min_delay: Duration::from_millis(5),
+            max_delay: Duration::from_millis(200),
+            max_times: 8,
+        },
+    }
+}
+
+/// A client for the sandbox holding a fresh access and refresh token pair.
+pub async fn connect(sandbox: &RunningSandbox, options: ClientOptions) -> MyCase {
+    let info = sandbox.info();
+    let pair = admin(sandbox, reqwest::Method::POST, "/admin/tokens", Value::Null).await;
+    let oauth = OAuthClient {
+        token_url: info.token_url.clone(),
+        client_id: info.client_id.clone(),
+        client_secret: info.client_secret.clone(),
+    };
+    let auth = Arc::new(Auth::new(
+        Arc::new(MemorySecrets::default()),
+        "test",
+        Some(oauth),
+    ));
+    auth.store_tokens(
+        pair["access_token"].as_str().unwrap(),
+        pair["refresh_token"].as_str(),
+    )
+    .unwrap();
+    MyCase::new(&info.base_url, auth, options).unwrap()
+}
+
+pub async fn fixture_with(config: SandboxConfig, options: ClientOptions) -> Fixture {
+    let sandbox = casefile_sandbox::start(config).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), &AccountId("test".into())).unwrap();
+    let provider = connect(&sandbox, options).await;
+    Fixture {
+        sandbox,
+        dir,
+        syncer: Syncer {
+            store: Arc::new(store),
+            provider: Arc::new(provider),
+            zone: chrono_tz::America::New_York,
+        },
+    }
+}
+
+pub async fn fixture() -> Fixture {
+    fixture_with(SandboxConfig::default().with_rate_limit(0), fast_retries()).await
+}
+
+pub async fn admin(
+    sandbox: &RunningSandbox,
+    method: reqwest::Method,
+    path: &str,
+    body: Value,
+) -> Value {
+    let info = sandbox.info();
+    let mut request = reqwest::Client::new()
+        .request(method, format!("{}{path}", info.base_url))
+        .bearer_auth(&info.admin_token);
+    if !body.is_null() {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    assert!(
+        response.status().is_success(),
+        "{path}: {}",
+        response.status()
+    );
+    response.json().await.unwrap_or(Value::Null)
+}
+
+pub async fn dump(sandbox: &RunningSandbox) -> Value {
+    admin(sandbox, reqwest::Method::GET, "/admin/dump", Value::Null).await
+}
+
+pub fn count(store: &Store, kind: Kind) -> u64 {
+    store
+        .counts()
+        .unwrap()
+        .into_iter()
+        .find(|(k, _)| *k == kind)
+        .unwrap()
+        .1
+}
