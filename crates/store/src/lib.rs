@@ -209,6 +209,10 @@ impl Store {
         self.write(move |tx| push::begin_attempt(tx, &ops))
     }
 
+    pub fn clear_attempts(&self, ops: Vec<OpId>) -> Result<()> {
+        self.write(move |tx| push::clear_attempts(tx, &ops))
+    }
+
     pub fn fail_push(&self, ops: Vec<OpId>, failure: Failure, error: String) -> Result<()> {
         self.write(move |tx| push::fail(tx, &ops, failure, &error))
     }

@@ -165,6 +165,15 @@ pub fn begin_attempt(tx: &Transaction<'_>, ops: &[OpId]) -> Result<()> {
     Ok(())
 }
 
+/// These ops' earlier attempts are known not to have reached the server.
+pub fn clear_attempts(tx: &Transaction<'_>, ops: &[OpId]) -> Result<()> {
+    let mut stmt = tx.prepare_cached("UPDATE outbox SET attempts = 0 WHERE op_id = ?1")?;
+    for op in ops {
+        stmt.execute([op.to_string()])?;
+    }
+    Ok(())
+}
+
 /// How a push ended without success.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Failure {

@@ -113,9 +113,22 @@ impl<P: Provider + 'static> Engine<P> {
             s.records = 0;
             s.error = None;
         });
+        // "Throttled until" is published while it lasts, not only between pages.
+        let watch_throttle = async {
+            loop {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                let until = self.syncer.provider.throttled_until();
+                self.status.send_if_modified(|s| {
+                    let changed = s.throttled_until != until;
+                    s.throttled_until = until;
+                    changed
+                });
+            }
+        };
         let result = tokio::select! {
             r = self.run_once(options) => r,
             _ = token.cancelled() => Err(SyncError::Cancelled),
+            _ = watch_throttle => unreachable!("the throttle watch never ends"),
         };
         self.refresh_counts();
         self.status.send_modify(|s| {
@@ -147,7 +160,8 @@ impl<P: Provider + 'static> Engine<P> {
         let first_sync = s.store.checkpoint(resource_name(Kind::Case))?.is_none();
         let pulled = pull(s, &[], &on_page).await?;
         self.set_phase(Phase::Pushing);
-        let pushed = push(s).await?;
+        let mut pushed = push(s).await?;
+        pushed.adopted += pulled.adopted;
         let touched: Vec<Kind> = pushed.touched.iter().copied().collect();
         let reread = if touched.is_empty() {
             PullReport::default()

@@ -13,6 +13,9 @@
 //! - A record that cannot be decoded is quarantined with its reason; the rest
 //!   of its page is applied. Rows with pending local edits are rebased by the
 //!   store (3-way merge), never overwritten.
+//! - Creates that may already be on the server are settled first
+//!   ([`crate::push::settle_in_doubt`]), so their server copies are
+//!   recognised rather than pulled in as second records.
 //! - The network is only ever awaited between transactions.
 
 use std::sync::Arc;
@@ -49,6 +52,8 @@ pub struct PullReport {
     /// Rows with pending local edits that were rebased onto a new server copy.
     pub rebased: Vec<LocalId>,
     pub conflicts: usize,
+    /// In-doubt creates found on the server and bound before pulling.
+    pub adopted: usize,
 }
 
 impl PullReport {
@@ -104,7 +109,12 @@ pub async fn pull<P: Provider + 'static>(
     kinds: &[Kind],
     on_page: OnPage<'_>,
 ) -> Result<PullReport, SyncError> {
-    let mut report = PullReport::default();
+    // A create that may have reached the server is bound to its server copy
+    // first; otherwise the pull would bring that copy in as a second record.
+    let mut report = PullReport {
+        adopted: crate::push::settle_in_doubt(s).await?,
+        ..Default::default()
+    };
     for &kind in s.provider.pull_order() {
         if kinds.is_empty() || kinds.contains(&kind) {
             pull_kind(s, kind, on_page, &mut report).await?;

@@ -5,7 +5,8 @@
 //! - **Creates are retry-safe.** An attempt is recorded before the request
 //!   is sent. If an earlier attempt may have reached the server (a timeout,
 //!   a dropped answer, a crash), the server is searched for the record
-//!   before posting again, and a match is adopted instead of duplicated.
+//!   before posting again ([`settle_in_doubt`], run before the pull), and a
+//!   match is adopted instead of duplicated.
 //! - **Updates.** The resource is re-read (an incremental pull, which
 //!   rebases changed rows with the 3-way merge) right before its updates are
 //!   sent; a record with an open conflict waits for the user. After the
@@ -211,34 +212,55 @@ async fn push_one<P: Provider + 'static>(
 
 type Pushed = (Option<RemoteId>, Option<Value>);
 
-/// A retry-safe create: look before posting again.
+/// A create: the attempt is recorded before the request leaves.
 async fn create<P: Provider + 'static>(
     s: &Syncer<P>,
     item: &PushItem,
     body: &Value,
     report: &mut PushReport,
 ) -> Result<Pushed, ProviderError> {
-    let kind = item.kind;
-    if item.attempts > 0 {
-        match find_created(s, kind, body).await {
-            Ok(Some(found)) => {
-                tracing::info!(
-                    kind = kind.as_str(),
-                    "an earlier create had reached the server; adopting it"
-                );
-                report.adopted += 1;
-                return Ok(server_copy(s, item, &found));
-            }
-            Ok(None) => {}
-            Err(e) => return Err(e),
-        }
-    }
     s.store
         .begin_attempt(item.ops.clone())
         .map_err(|e| ProviderError::Decode(format!("cache: {e}")))?;
-    let created = s.provider.create(kind, body).await?;
+    let created = s.provider.create(item.kind, body).await?;
     report.created += 1;
     Ok(server_copy(s, item, &created))
+}
+
+/// Settles creates that may already be on the server (an earlier attempt
+/// timed out, lost its answer, or the process died): each is looked for on
+/// the server and adopted if found, or marked as not sent. It runs BEFORE
+/// the pull, which would otherwise bring the server's copy in as a second
+/// record. Returns how many were adopted.
+pub async fn settle_in_doubt<P: Provider + 'static>(s: &Syncer<P>) -> Result<usize, SyncError> {
+    let in_doubt: Vec<PushItem> = s
+        .store
+        .push_plan()?
+        .into_iter()
+        .filter(|i| i.action == PushAction::Create && i.attempts > 0 && s.provider.writes(i.kind))
+        .collect();
+    let mut adopted = 0;
+    for item in in_doubt {
+        let Some(record) = item.record.clone().and_then(|j| json_record(item.kind, j)) else {
+            continue;
+        };
+        let Ok(body) = s.provider.encode(&record, &StoreRefs(&s.store)) else {
+            continue;
+        };
+        match find_created(s, item.kind, &body).await? {
+            Some(found) => {
+                tracing::info!(
+                    kind = item.kind.as_str(),
+                    "an earlier create had reached the server; adopting it"
+                );
+                let (remote, copy) = server_copy(s, &item, &found);
+                s.store.ack_push(item, remote, copy)?;
+                adopted += 1;
+            }
+            None => s.store.clear_attempts(item.ops)?,
+        }
+    }
+    Ok(adopted)
 }
 
 /// The remote id and cache JSON of a server item answering our create.
@@ -257,7 +279,7 @@ async fn find_created<P: Provider + 'static>(
     s: &Syncer<P>,
     kind: Kind,
     body: &Value,
-) -> Result<Option<Value>, ProviderError> {
+) -> Result<Option<Value>, SyncError> {
     let after = s
         .store
         .checkpoint(resource_name(kind))

@@ -1,0 +1,173 @@
+//! sync-bench: an initial sync of a large firm from the sandbox (run as its
+//! own process, so this process's CPU and memory are the client's alone),
+//! compared with a raw fetch of the same pages in the same run (every page
+//! requested and its body read, nothing parsed or stored), then an
+//! incremental sync with nothing changed.
+//!
+//! ```sh
+//! cargo build --release -p casefile-sandbox
+//! cargo run --release -p casefile-sync --example sync-bench
+//! ```
+//! `SYNC_BENCH_SCALE=0.1` runs a tenth of the load.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::Instant;
+
+use casefile_domain::ids::AccountId;
+use casefile_providers::mycase::{ClientOptions, MyCase};
+use casefile_providers::{Auth, MemorySecrets, Provider};
+use casefile_store::Store;
+use casefile_sync::{Engine, SyncOptions, Syncer};
+
+fn proc_field(file: &str, key: &str) -> Option<f64> {
+    let text = std::fs::read_to_string(file).ok()?;
+    text.lines()
+        .find(|l| l.starts_with(key))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+/// User + system CPU seconds of this process (Linux).
+fn cpu_s() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return f64::NAN;
+    };
+    let after = stat.rsplit(')').next().unwrap_or("");
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+async fn raw_fetch(client: &MyCase) -> f64 {
+    let started = Instant::now();
+    for &kind in Provider::pull_order(client) {
+        let mut cursor = None;
+        loop {
+            let (_, next) = client
+                .fetch_raw(kind, cursor.as_deref())
+                .await
+                .expect("raw fetch");
+            match next {
+                Some(n) => cursor = Some(n),
+                None => break,
+            }
+        }
+    }
+    started.elapsed().as_secs_f64()
+}
+
+#[tokio::main]
+async fn main() {
+    let scale: f64 = std::env::var("SYNC_BENCH_SCALE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1.0);
+    let n = |x: f64| ((x * scale) as usize).max(1).to_string();
+    let exe = std::env::current_exe().unwrap();
+    let sandbox_bin = std::env::var("SANDBOX_BIN")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| {
+            exe.parent()
+                .unwrap()
+                .parent()
+                .unwrap()
+                .join("casefile-sandbox")
+        });
+    let mut child = Command::new(&sandbox_bin)
+        .args([
+            "--cases",
+            &n(10_000.0),
+            "--events",
+            &n(100_000.0),
+            "--tasks",
+            &n(50_000.0),
+            "--documents",
+            &n(20_000.0),
+            "--rate-limit",
+            "0",
+            "--seed",
+            "1",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!(
+                "start {} (build it with `cargo build --release -p casefile-sandbox`): {e}",
+                sandbox_bin.display()
+            )
+        });
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let info: serde_json::Value = serde_json::from_str(&line).expect("sandbox ready line");
+    let base = info["base_url"].as_str().unwrap().to_owned();
+    let token = info["access_token"].as_str().unwrap().to_owned();
+
+    let connect = || {
+        let auth = Arc::new(Auth::new(Arc::new(MemorySecrets::default()), "bench", None));
+        auth.store_tokens(&token, None).unwrap();
+        MyCase::new(
+            &base,
+            auth,
+            ClientOptions {
+                rate_limit_per_s: Some(0),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    };
+    let raw_client = connect();
+    let raw_before = raw_fetch(&raw_client).await;
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), &AccountId("bench".into())).unwrap();
+    let provider = Arc::new(connect());
+    let engine = Engine::new(Syncer {
+        store: Arc::new(store),
+        provider: provider.clone(),
+        zone: chrono_tz::America::New_York,
+    });
+    let cpu0 = cpu_s();
+    let started = Instant::now();
+    let report = engine
+        .sync_now(SyncOptions::default())
+        .await
+        .expect("initial sync");
+    let sync_s = started.elapsed().as_secs_f64();
+    let cpu = cpu_s() - cpu0;
+    let raw_after = raw_fetch(&raw_client).await;
+    let raw = (raw_before + raw_after) / 2.0;
+
+    let requests_before = provider.request_count();
+    let started = Instant::now();
+    engine
+        .sync_now(SyncOptions::default())
+        .await
+        .expect("incremental sync");
+    let incremental_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let incremental_requests = provider.request_count() - requests_before;
+    let rss = proc_field("/proc/self/status", "VmHWM:").unwrap_or(f64::NAN) / 1024.0;
+    eprintln!(
+        "initial sync: {} records in {} requests; raw fetch {raw_before:.2} s before, {raw_after:.2} s after; {} resources",
+        report.pull.applied(),
+        report.pull.requests(),
+        Provider::pull_order(&*provider).len()
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+    println!(
+        "sync-bench: sync_s={sync_s:.2} raw_fetch_s={raw:.2} ratio={:.2} cpu_s={cpu:.2} peak_rss_mb={rss:.1} incremental_requests={incremental_requests} incremental_ms={incremental_ms:.0}",
+        sync_s / raw
+    );
+}

@@ -1,0 +1,406 @@
+//! Convergence: random edits on the laptop and on the server, synced through
+//! injected faults (5xx answers, answers dropped after the server committed,
+//! latency, 429s). After quiescence the cache, the sandbox's state dump and
+//! the mirror agree. A failure prints its seed; `CONVERGENCE_SEED=N` replays
+//! that run, `CONVERGENCE_RUNS=N` runs more seeds.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use casefile_domain::entity::{Event, Kind, Meta, Priority, Task};
+use casefile_domain::ids::LocalId;
+use casefile_domain::time::EventTime;
+use casefile_providers::mycase::MyCase;
+use casefile_sandbox::{FaultConfig, SandboxConfig};
+use casefile_store::{Choice, Store};
+use casefile_sync::{Engine, SyncOptions};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use common::*;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+fn live_ids(store: &Store, table: &str) -> Vec<LocalId> {
+    store
+        .read(|c| {
+            let mut stmt = c.prepare(&format!(
+                "SELECT id FROM {table} WHERE deleted = 0 ORDER BY id"
+            ))?;
+            let ids = stmt
+                .query_map([], |r| r.get::<_, String>(0))?
+                .filter_map(|r| r.ok())
+                .filter_map(|s| LocalId::parse(&s).ok())
+                .collect();
+            Ok(ids)
+        })
+        .unwrap()
+}
+
+struct Run {
+    f: Fixture,
+    engine: Engine<MyCase>,
+    rng: fastrand::Rng,
+    seed: u64,
+    n: u32,
+    staff: LocalId,
+    staff_remote: String,
+}
+
+impl Run {
+    fn name(&mut self, side: &str) -> String {
+        self.n += 1;
+        format!("S{}-{side}{}", self.seed, self.n)
+    }
+
+    async fn local_op(&mut self) {
+        let store = self.f.store().clone();
+        let tasks = live_ids(&store, "tasks");
+        let events = live_ids(&store, "events");
+        match self.rng.u8(0..6) {
+            0 => {
+                let name = self.name("LT");
+                let task = Task {
+                    meta: Meta::local(store.account()),
+                    name,
+                    description: None,
+                    priority: Priority::Low,
+                    due: NaiveDate::from_ymd_opt(2026, 12, 1 + self.rng.u32(0..28)),
+                    completed: false,
+                    completed_at: None,
+                    case: None,
+                    staff: vec![self.staff],
+                };
+                store.save(task, "create").unwrap();
+            }
+            1 => {
+                let name = self.name("LE");
+                let start: DateTime<Utc> = "2026-12-01T15:00:00Z".parse::<DateTime<Utc>>().unwrap()
+                    + Duration::hours(self.rng.i64(0..500));
+                let event = Event {
+                    meta: Meta::local(store.account()),
+                    name,
+                    description: Some("made offline".into()),
+                    location: None,
+                    case: None,
+                    staff: vec![self.staff],
+                    time: EventTime::timed(
+                        start,
+                        start + Duration::minutes(45),
+                        chrono_tz::America::New_York,
+                    )
+                    .unwrap(),
+                    private: false,
+                };
+                store.save(event, "create").unwrap();
+            }
+            2 | 3 if !tasks.is_empty() => {
+                let id = tasks[self.rng.usize(0..tasks.len())];
+                let mut task: Task = store.get(&id).unwrap().unwrap();
+                match self.rng.u8(0..3) {
+                    0 => task.name = self.name("LN"),
+                    1 => task.description = Some(self.name("LD")),
+                    _ => task.completed = !task.completed,
+                }
+                store.save(task, "edit").unwrap();
+            }
+            4 if !events.is_empty() => {
+                let id = events[self.rng.usize(0..events.len())];
+                let mut event: Event = store.get(&id).unwrap().unwrap();
+                if self.rng.bool() {
+                    event.name = self.name("LN");
+                } else {
+                    event.description = Some(self.name("LD"));
+                }
+                store.save(event, "edit").unwrap();
+            }
+            _ => {
+                let (kind, ids) = if self.rng.bool() {
+                    (Kind::Task, tasks)
+                } else {
+                    (Kind::Event, events)
+                };
+                if !ids.is_empty() {
+                    let id = ids[self.rng.usize(0..ids.len())];
+                    store.delete(kind, id, "delete").unwrap();
+                }
+            }
+        }
+    }
+
+    async fn remote_op(&mut self) {
+        let dump = dump(&self.f.sandbox).await;
+        let kind = if self.rng.bool() { "tasks" } else { "events" };
+        let records = dump["records"][kind]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        match self.rng.u8(0..4) {
+            0 => {
+                let name = self.name("RC");
+                let body = if kind == "tasks" {
+                    json!({"name": name, "description": "", "priority": "Medium", "due_date": "2026-12-20",
+                        "completed": false, "staff": [{"id": self.staff_remote.parse::<i64>().unwrap()}]})
+                } else {
+                    json!({"name": name, "description": "", "start": "2026-12-03T14:00:00Z", "end": "2026-12-03T15:00:00Z",
+                        "all_day": false, "private": false, "staff": [{"id": self.staff_remote.parse::<i64>().unwrap()}]})
+                };
+                admin(
+                    &self.f.sandbox,
+                    Method::POST,
+                    &format!("/admin/records/{kind}"),
+                    body,
+                )
+                .await;
+            }
+            1 | 2 if !records.is_empty() => {
+                let id = records[self.rng.usize(0..records.len())]["id"].clone();
+                let field = if self.rng.bool() {
+                    "name"
+                } else {
+                    "description"
+                };
+                let value = self.name("R");
+                admin(
+                    &self.f.sandbox,
+                    Method::PUT,
+                    &format!("/admin/records/{kind}/{id}"),
+                    json!({ field: value }),
+                )
+                .await;
+            }
+            _ if !records.is_empty() => {
+                let id = records[self.rng.usize(0..records.len())]["id"].clone();
+                admin(
+                    &self.f.sandbox,
+                    Method::DELETE,
+                    &format!("/admin/records/{kind}/{id}"),
+                    Value::Null,
+                )
+                .await;
+            }
+            _ => {}
+        }
+    }
+}
+
+fn text(v: &Value) -> String {
+    v.as_str().unwrap_or("").to_owned()
+}
+
+/// The fields both sides must agree on, keyed by remote id.
+fn server_view(dump: &Value) -> BTreeMap<(String, String), Vec<String>> {
+    let mut out = BTreeMap::new();
+    for t in dump["records"]["tasks"].as_array().unwrap() {
+        out.insert(
+            ("task".into(), t["id"].to_string()),
+            vec![
+                text(&t["name"]),
+                text(&t["description"]),
+                text(&t["due_date"]).chars().take(10).collect(),
+                t["completed"].as_bool().unwrap_or(false).to_string(),
+            ],
+        );
+    }
+    for e in dump["records"]["events"].as_array().unwrap() {
+        let instant = |v: &Value| {
+            DateTime::parse_from_rfc3339(v.as_str().unwrap_or(""))
+                .map(|t| t.with_timezone(&Utc).to_rfc3339())
+                .unwrap_or_else(|_| text(v).chars().take(10).collect())
+        };
+        out.insert(
+            ("event".into(), e["id"].to_string()),
+            vec![
+                text(&e["name"]),
+                text(&e["description"]),
+                instant(&e["start"]),
+                e["all_day"].as_bool().unwrap_or(false).to_string(),
+            ],
+        );
+    }
+    out
+}
+
+fn local_view(store: &Store) -> BTreeMap<(String, String), Vec<String>> {
+    let mut out = BTreeMap::new();
+    for id in live_ids(store, "tasks") {
+        let t: Task = store.get(&id).unwrap().unwrap();
+        let remote = t
+            .meta
+            .remote_id
+            .clone()
+            .expect("every task reached the server")
+            .0;
+        assert_eq!(
+            store.mirror(Kind::Task, &id).unwrap(),
+            Some(serde_json::to_value(&t).unwrap()),
+            "mirror == cache for task {remote}"
+        );
+        out.insert(
+            ("task".into(), remote),
+            vec![
+                t.name,
+                t.description.unwrap_or_default(),
+                t.due.map(|d| d.to_string()).unwrap_or_default(),
+                t.completed.to_string(),
+            ],
+        );
+    }
+    for id in live_ids(store, "events") {
+        let e: Event = store.get(&id).unwrap().unwrap();
+        let remote = e
+            .meta
+            .remote_id
+            .clone()
+            .expect("every event reached the server")
+            .0;
+        assert_eq!(
+            store.mirror(Kind::Event, &id).unwrap(),
+            Some(serde_json::to_value(&e).unwrap()),
+            "mirror == cache for event {remote}"
+        );
+        let (start, all_day) = match e.time {
+            EventTime::Timed { start, .. } => (start.to_rfc3339(), false),
+            EventTime::AllDay { start, .. } => (start.to_string(), true),
+        };
+        out.insert(
+            ("event".into(), remote),
+            vec![
+                e.name,
+                e.description.unwrap_or_default(),
+                start,
+                all_day.to_string(),
+            ],
+        );
+    }
+    out
+}
+
+async fn run(seed: u64) {
+    eprintln!("convergence: seed {seed} (replay with CONVERGENCE_SEED={seed})");
+    let f = fixture().await;
+    let engine = Engine::new(f.syncer.clone());
+    engine.sync_now(SyncOptions::default()).await.unwrap();
+    let staff: String = f
+        .store()
+        .read(|c| Ok(c.query_row("SELECT id FROM staff ORDER BY id LIMIT 1", [], |r| r.get(0))?))
+        .unwrap();
+    let staff = LocalId::parse(&staff).unwrap();
+    let staff_remote = f
+        .store()
+        .remote_id_of(Kind::Staff, &staff)
+        .unwrap()
+        .unwrap()
+        .0;
+    let faults = FaultConfig {
+        seed,
+        error_rate: 0.05,
+        drop_after_commit_rate: 0.08,
+        latency_jitter_ms: 3,
+        storm_rate: 0.01,
+        storm_length: 1,
+        ..Default::default()
+    };
+    admin(
+        &f.sandbox,
+        Method::PUT,
+        "/admin/faults",
+        serde_json::to_value(&faults).unwrap(),
+    )
+    .await;
+    let mut r = Run {
+        f,
+        engine,
+        rng: fastrand::Rng::with_seed(seed),
+        seed,
+        n: 0,
+        staff,
+        staff_remote,
+    };
+    for _round in 0..8 {
+        for _ in 0..8 {
+            if r.rng.u8(0..3) == 0 {
+                r.remote_op().await;
+            } else {
+                r.local_op().await;
+            }
+        }
+        let _ = r
+            .engine
+            .sync_now(SyncOptions {
+                reconcile: r.rng.bool(),
+            })
+            .await;
+    }
+    let fired =
+        admin(&r.f.sandbox, Method::GET, "/admin/faults", Value::Null).await["counters"].clone();
+    admin(&r.f.sandbox, Method::PUT, "/admin/faults", json!({})).await;
+    for _ in 0..30 {
+        let _ = r.engine.sync_now(SyncOptions { reconcile: true }).await;
+        let conflicts = r.f.store().conflicts().unwrap();
+        for c in &conflicts {
+            let keep = if r.rng.bool() {
+                Choice::Local
+            } else {
+                Choice::Remote
+            };
+            r.f.store().resolve_conflict(c.id.clone(), keep).unwrap();
+        }
+        if conflicts.is_empty() && r.f.store().pending_count().unwrap() == 0 {
+            break;
+        }
+    }
+    r.engine
+        .sync_now(SyncOptions { reconcile: true })
+        .await
+        .unwrap();
+    let store = r.f.store();
+    assert_eq!(
+        store.pending_count().unwrap(),
+        0,
+        "seed {seed}: pending ops left: {:?}",
+        store.pending_ops().unwrap()
+    );
+    assert!(
+        store.conflicts().unwrap().is_empty(),
+        "seed {seed}: conflicts left"
+    );
+    let server = server_view(&dump(&r.f.sandbox).await);
+    let local = local_view(store);
+    let only_server: BTreeSet<_> = server.keys().filter(|k| !local.contains_key(*k)).collect();
+    let only_local: BTreeSet<_> = local.keys().filter(|k| !server.contains_key(*k)).collect();
+    assert!(
+        only_server.is_empty() && only_local.is_empty(),
+        "seed {seed}: only on the server {only_server:?}, only here {only_local:?}"
+    );
+    for (key, fields) in &server {
+        assert_eq!(
+            &local[key], fields,
+            "seed {seed}: {key:?} differs (server first)"
+        );
+    }
+    eprintln!(
+        "convergence: seed {seed} converged on {} records; faults fired: {fired}",
+        server.len()
+    );
+    r.f.sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn random_edits_on_both_sides_converge_under_faults() {
+    let seeds: Vec<u64> = match std::env::var("CONVERGENCE_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+    {
+        Some(seed) => vec![seed],
+        None => {
+            let runs = std::env::var("CONVERGENCE_RUNS")
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(3u64);
+            (1..=runs).collect()
+        }
+    };
+    for seed in seeds {
+        run(seed).await;
+    }
+}
