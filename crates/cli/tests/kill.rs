@@ -36,6 +36,33 @@ fn ok_json(data: &Path, token: &str, args: &[&str]) -> Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
+/// Waits (up to 20 s) until the child has committed a page of an unfinished walk.
+async fn wait_for_mid_walk(accounts: &Path) {
+    for _ in 0..1000 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let db = std::fs::read_dir(accounts)
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .find(|p| p.extension().is_some_and(|x| x == "sqlite"));
+        let Some(conn) = db.and_then(|db| rusqlite::Connection::open(db).ok()) else {
+            continue;
+        };
+        let _ = conn.busy_timeout(Duration::from_secs(1));
+        let n: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM checkpoints WHERE cursor IS NOT NULL",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap_or(0);
+        if n > 0 {
+            return;
+        }
+    }
+    panic!("the first sync never saved a page link");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn killed_syncs_lose_nothing_and_duplicate_nothing() {
     let kills: u32 = std::env::var("CASEFILE_KILLS")
@@ -130,7 +157,15 @@ async fn killed_syncs_lose_nothing_and_duplicate_nothing() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        tokio::time::sleep(Duration::from_millis(rng.u64(5..400))).await;
+        if i < 2 {
+            // The first kills wait until a walk is half done, so resuming from a
+            // saved page link is certainly exercised.
+            wait_for_mid_walk(&data.join("accounts")).await;
+        } else {
+            // Early kills land in the first (long, many-page) sync; later ones anywhere.
+            let limit = if i < kills / 3 { 3000 } else { 600 };
+            tokio::time::sleep(Duration::from_millis(rng.u64(5..limit))).await;
+        }
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
 

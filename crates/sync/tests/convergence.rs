@@ -12,7 +12,7 @@ use casefile_domain::entity::{Event, Kind, Meta, Priority, Task};
 use casefile_domain::ids::LocalId;
 use casefile_domain::time::EventTime;
 use casefile_providers::mycase::MyCase;
-use casefile_sandbox::{FaultConfig, SandboxConfig};
+use casefile_sandbox::FaultConfig;
 use casefile_store::{Choice, Store};
 use casefile_sync::{Engine, SyncOptions};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -334,9 +334,11 @@ async fn run(seed: u64) {
     let fired =
         admin(&r.f.sandbox, Method::GET, "/admin/faults", Value::Null).await["counters"].clone();
     admin(&r.f.sandbox, Method::PUT, "/admin/faults", json!({})).await;
+    let mut resolved = 0;
     for _ in 0..30 {
         let _ = r.engine.sync_now(SyncOptions { reconcile: true }).await;
         let conflicts = r.f.store().conflicts().unwrap();
+        resolved += conflicts.len();
         for c in &conflicts {
             let keep = if r.rng.bool() {
                 Choice::Local
