@@ -9,7 +9,9 @@
 //! screenshot per view under `target/e2e/`.
 //!
 //! A second test launches the binary twice: the second launch must hand over
-//! to the first (single instance) and exit.
+//! to the first (single instance) and exit. A third syncs the demo firm with
+//! `casefile-cli` into an empty data directory, then opens the app on that
+//! directory and finds the first synced case in the case list.
 //!
 //! The tests fail, with the reason, when no display or no tauri-driver is
 //! present; `CASEFILE_SKIP_WINDOW_TESTS=1` skips them explicitly, saying so.
@@ -114,13 +116,17 @@ fn start_driver(data_dir: &std::path::Path) -> TestResult<Driver> {
 }
 
 async fn connect(port: u16) -> TestResult<Client> {
+    // --demo: the app starts the embedded demo firm, as `scripts/run` does.
+    connect_with(port, &["--demo"]).await
+}
+
+async fn connect_with(port: u16, args: &[&str]) -> TestResult<Client> {
     // Two TLS providers are linked into this binary; rustls needs to be told.
     let _ = rustls::crypto::ring::default_provider().install_default();
     let mut caps = serde_json::Map::new();
     caps.insert(
         "tauri:options".into(),
-        // --demo: the app starts the embedded demo firm, as `scripts/run` does.
-        serde_json::json!({ "application": env!("CARGO_BIN_EXE_casefile"), "args": ["--demo"] }),
+        serde_json::json!({ "application": env!("CARGO_BIN_EXE_casefile"), "args": args }),
     );
     let mut last = None;
     for _ in 0..3 {
@@ -378,4 +384,100 @@ fn a_second_launch_hands_over_to_the_first() {
         first.0.try_wait().unwrap().is_none(),
         "the first instance must keep running"
     );
+}
+
+/// The headless client, built beside this test binary by `cargo test --workspace`.
+fn cli_binary() -> PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    let dir = exe.parent().and_then(|d| d.parent()).expect("target dir");
+    let cli = dir.join("casefile-cli");
+    assert!(
+        cli.is_file(),
+        "{} is missing: `cargo test --workspace` builds it (or `cargo build -p casefile-cli`)",
+        cli.display()
+    );
+    cli
+}
+
+#[test]
+fn an_account_synced_by_the_cli_shows_in_the_app() {
+    if !window_tests_enabled("an_account_synced_by_the_cli_shows_in_the_app") {
+        return;
+    }
+    let _serial = APP_LOCK.lock().unwrap_or_else(|p| p.into_inner());
+    let scratch = tempfile::Builder::new()
+        .prefix("casefile-cli-e2e-")
+        .tempdir()
+        .expect("temp dir");
+    let data_dir = scratch.path().join("data");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let outcome: TestResult = runtime.block_on(async {
+        let sandbox = casefile_sandbox::start(casefile_sandbox::SandboxConfig::default()).await?;
+        let info = sandbox.info().clone();
+        let cli = |args: &[&str]| -> TestResult<String> {
+            let out = Command::new(cli_binary())
+                .arg("--data-dir")
+                .arg(&data_dir)
+                .args(args)
+                .env("E2E_MYCASE_TOKEN", &info.access_token)
+                .output()?;
+            if !out.status.success() {
+                return Err(format!(
+                    "casefile-cli {args:?}: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                )
+                .into());
+            }
+            Ok(String::from_utf8(out.stdout)?)
+        };
+        // From an empty data directory: add the account, sync, list.
+        cli(&[
+            "account",
+            "add",
+            "mycase",
+            "--base-url",
+            &info.base_url,
+            "--token-env",
+            "E2E_MYCASE_TOKEN",
+        ])?;
+        cli(&["sync"])?;
+        let listed: serde_json::Value =
+            serde_json::from_str(&cli(&["cases", "list", "--json", "--limit", "1"])?)?;
+        let first = listed[0]["name"]
+            .as_str()
+            .ok_or("cases list printed no case")?
+            .to_owned();
+        sandbox.shutdown().await;
+
+        // The app opens the same data directory (no --demo, no token: offline).
+        let driver = start_driver(&data_dir)?;
+        let client = connect_with(driver.port, &[]).await?;
+        let result = wait_for_text(
+            &client,
+            "[data-testid=cases-table] tbody tr td.name",
+            "the first case the CLI synced",
+            |t| t == first,
+        )
+        .await
+        .map(|_| ());
+        if result.is_err() {
+            if let Ok(png) = client.screenshot().await {
+                let _ = std::fs::write(artifacts_dir().join("failure-cli.png"), png);
+            }
+        } else if let Ok(png) = client.screenshot().await {
+            let _ = std::fs::write(artifacts_dir().join("cli-account.png"), png);
+        }
+        let closed = client.close().await;
+        drop(driver);
+        result?;
+        closed?;
+        Ok(())
+    });
+    if let Err(err) = outcome {
+        panic!("CLI-to-app test failed: {err}");
+    }
 }
