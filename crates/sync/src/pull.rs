@@ -251,6 +251,7 @@ fn apply_items<E: Entity>(
         resolve: &resolver,
         zone,
     };
+    let t0 = std::time::Instant::now();
     let mut rows = Vec::with_capacity(page.items.len());
     let mut quarantined = 0;
     for item in &page.items {
@@ -285,7 +286,14 @@ fn apply_items<E: Entity>(
         },
         cursor: page.next,
     };
+    let t1 = std::time::Instant::now();
     let outcome = store.apply_page(rows, Some(checkpoint))?;
+    tracing::debug!(
+        resource,
+        decode_ms = (t1 - t0).as_millis() as u64,
+        write_ms = t1.elapsed().as_millis() as u64,
+        "page applied"
+    );
     Ok((outcome, quarantined, newest))
 }
 

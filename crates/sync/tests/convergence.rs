@@ -381,8 +381,9 @@ async fn run(seed: u64) {
         );
     }
     eprintln!(
-        "convergence: seed {seed} converged on {} records; faults fired: {fired}",
-        server.len()
+        "convergence: seed {seed} converged on {} records after {} edits and {resolved} conflicts; faults fired: {fired}",
+        server.len(),
+        r.n
     );
     r.f.sandbox.shutdown().await;
 }

@@ -135,7 +135,7 @@ fn server_event(dump: &Value, remote: &str) -> Value {
         .as_array()
         .unwrap()
         .iter()
-        .find(|e| e["id"].to_string() == remote)
+        .find(|e| e["id"].as_i64().map(|i| i.to_string()).as_deref() == Some(remote))
         .cloned()
         .unwrap_or(Value::Null)
 }

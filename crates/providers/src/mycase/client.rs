@@ -26,20 +26,11 @@ use crate::retry::{retry, RetryPolicy};
 pub const PAGE_SIZE: u32 = 1000;
 
 /// How a client behaves: its pacing and its retries.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct ClientOptions {
     /// Requests a second; `None` takes the provider's declared limit, 0 turns pacing off.
     pub rate_limit_per_s: Option<u32>,
     pub retry: RetryPolicy,
-}
-
-impl Default for ClientOptions {
-    fn default() -> Self {
-        Self {
-            rate_limit_per_s: None,
-            retry: RetryPolicy::default(),
-        }
-    }
 }
 
 pub struct MyCase {
