@@ -89,6 +89,24 @@ impl Kind {
     pub fn parse(text: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.as_str() == text)
     }
+
+    /// The plural name: the cache's table, checkpoints' resource, and the
+    /// path segment of REST APIs such as MyCase's.
+    pub fn plural(self) -> &'static str {
+        match self {
+            Kind::Staff => "staff",
+            Kind::CaseStage => "case_stages",
+            Kind::PracticeArea => "practice_areas",
+            Kind::Location => "locations",
+            Kind::Client => "clients",
+            Kind::Company => "companies",
+            Kind::Case => "cases",
+            Kind::Folder => "folders",
+            Kind::Document => "documents",
+            Kind::Event => "events",
+            Kind::Task => "tasks",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -186,19 +186,7 @@ fn staff_links(rel: &'static str, staff: &[LocalId]) -> Vec<Link> {
 
 /// The table holding a kind.
 pub fn table(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Staff => "staff",
-        Kind::CaseStage => "case_stages",
-        Kind::PracticeArea => "practice_areas",
-        Kind::Location => "locations",
-        Kind::Client => "clients",
-        Kind::Company => "companies",
-        Kind::Case => "cases",
-        Kind::Folder => "folders",
-        Kind::Document => "documents",
-        Kind::Event => "events",
-        Kind::Task => "tasks",
-    }
+    kind.plural()
 }
 
 /// The state of a row before a write.

@@ -87,19 +87,7 @@ pub type OnPage<'a> = &'a (dyn Fn(Kind, usize) + Send + Sync);
 
 /// The resource name of a kind in checkpoints and reports.
 pub fn resource_name(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Staff => "staff",
-        Kind::CaseStage => "case_stages",
-        Kind::PracticeArea => "practice_areas",
-        Kind::Location => "locations",
-        Kind::Client => "clients",
-        Kind::Company => "companies",
-        Kind::Case => "cases",
-        Kind::Folder => "folders",
-        Kind::Document => "documents",
-        Kind::Event => "events",
-        Kind::Task => "tasks",
-    }
+    kind.plural()
 }
 
 /// Pulls `kinds` (every kind the provider lists, when empty), in the

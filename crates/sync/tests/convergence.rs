@@ -280,11 +280,7 @@ async fn run(seed: u64) {
     let f = fixture().await;
     let engine = Engine::new(f.syncer.clone());
     engine.sync_now(SyncOptions::default()).await.unwrap();
-    let staff: String = f
-        .store()
-        .read(|c| Ok(c.query_row("SELECT id FROM staff ORDER BY id LIMIT 1", [], |r| r.get(0))?))
-        .unwrap();
-    let staff = LocalId::parse(&staff).unwrap();
+    let staff = first_staff(f.store());
     let staff_remote = f
         .store()
         .remote_id_of(Kind::Staff, &staff)

@@ -16,13 +16,6 @@ use common::*;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-fn first_staff(store: &Store) -> LocalId {
-    let id: String = store
-        .read(|c| Ok(c.query_row("SELECT id FROM staff ORDER BY id LIMIT 1", [], |r| r.get(0))?))
-        .unwrap();
-    LocalId::parse(&id).unwrap()
-}
-
 fn new_task(store: &Store, name: &str, staff: LocalId) -> Task {
     Task {
         meta: Meta::local(store.account()),

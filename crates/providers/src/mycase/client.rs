@@ -25,6 +25,9 @@ use crate::retry::{retry, RetryPolicy};
 /// The largest page MyCase serves.
 pub const PAGE_SIZE: u32 = 1000;
 
+/// Query parameters of a request.
+type Query = Vec<(&'static str, String)>;
+
 /// How a client behaves: its pacing and its retries.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ClientOptions {
@@ -189,19 +192,37 @@ impl MyCase {
     }
 
     fn path(kind: Kind) -> Result<&'static str, ProviderError> {
-        Ok(match kind {
-            Kind::Staff => "staff",
-            Kind::CaseStage => "case_stages",
-            Kind::PracticeArea => "practice_areas",
-            Kind::Location => "locations",
-            Kind::Client => "clients",
-            Kind::Company => "companies",
-            Kind::Case => "cases",
-            Kind::Event => "events",
-            Kind::Task => "tasks",
-            Kind::Document => "documents",
-            Kind::Folder => return Err(ProviderError::Unsupported("folder lists".into())),
-        })
+        match kind {
+            Kind::Folder => Err(ProviderError::Unsupported("folder lists".into())),
+            other => Ok(other.plural()),
+        }
+    }
+
+    /// The request for a page: the first (with the filter) when `cursor` is
+    /// none, else the page the cursor (a next link) names. A next link is
+    /// followed only to the same server: the token must never go elsewhere.
+    fn page_request(
+        &self,
+        kind: Kind,
+        updated_after: Option<&str>,
+        cursor: Option<&str>,
+    ) -> Result<(String, Query), ProviderError> {
+        let resource = Self::path(kind)?;
+        match cursor {
+            Some(url) if url.starts_with(&format!("{}/", self.base)) => {
+                Ok((url.to_owned(), Vec::new()))
+            }
+            Some(_) => Err(ProviderError::Decode(
+                "a page link pointed at another server".into(),
+            )),
+            None => {
+                let mut query = vec![("page_size", PAGE_SIZE.to_string())];
+                if let Some(after) = updated_after {
+                    query.push(("filter[updated_after]", after.to_owned()));
+                }
+                Ok((format!("{}/v1/{resource}", self.base), query))
+            }
+        }
     }
 
     /// Fetches one page of a resource: the first (with the filter) when
@@ -213,25 +234,7 @@ impl MyCase {
         cursor: Option<&str>,
     ) -> Result<ListPage, ProviderError> {
         let resource = Self::path(kind)?;
-        let (url, query) = match cursor {
-            Some(url) => {
-                // A next link is followed only to the same server: the token
-                // must never be sent anywhere else.
-                if !url.starts_with(&format!("{}/", self.base)) {
-                    return Err(ProviderError::Decode(
-                        "a page link pointed at another server".into(),
-                    ));
-                }
-                (url.to_owned(), Vec::new())
-            }
-            None => {
-                let mut query = vec![("page_size", PAGE_SIZE.to_string())];
-                if let Some(after) = updated_after {
-                    query.push(("filter[updated_after]", after.to_owned()));
-                }
-                (format!("{}/v1/{resource}", self.base), query)
-            }
-        };
+        let (url, query) = self.page_request(kind, updated_after, cursor)?;
         let answer = self
             .send_idempotent(Method::GET, &url, &query, None)
             .await?;
@@ -264,14 +267,7 @@ impl MyCase {
         kind: Kind,
         cursor: Option<&str>,
     ) -> Result<(usize, Option<String>), ProviderError> {
-        let resource = Self::path(kind)?;
-        let (url, query) = match cursor {
-            Some(url) => (url.to_owned(), Vec::new()),
-            None => (
-                format!("{}/v1/{resource}", self.base),
-                vec![("page_size", PAGE_SIZE.to_string())],
-            ),
-        };
+        let (url, query) = self.page_request(kind, None, cursor)?;
         let answer = self
             .send_idempotent(Method::GET, &url, &query, None)
             .await?;

@@ -118,3 +118,11 @@ pub fn count(store: &Store, kind: Kind) -> u64 {
         .unwrap()
         .1
 }
+
+/// The first cached staff member (events and tasks need one).
+pub fn first_staff(store: &Store) -> casefile_domain::ids::LocalId {
+    let id: String = store
+        .read(|c| Ok(c.query_row("SELECT id FROM staff ORDER BY id LIMIT 1", [], |r| r.get(0))?))
+        .unwrap();
+    casefile_domain::ids::LocalId::parse(&id).unwrap()
+}
