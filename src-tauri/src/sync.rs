@@ -128,7 +128,7 @@ pub fn start_account<R: Runtime>(
     account: &casefile_sync::account::AccountSettings,
     store: Arc<casefile_store::Store>,
 ) {
-    let client = account.connect(None);
+    let client = account.connect();
     let zone = account.zone();
     match (client, zone) {
         (Ok(client), Ok(zone)) => {

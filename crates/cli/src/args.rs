@@ -62,15 +62,36 @@ pub enum Command {
 
 #[derive(Subcommand, Debug)]
 pub enum AccountCmd {
-    /// Add an account (the token is read from an environment variable at each run).
+    /// Add an account. It signs in through the browser (`account login`), or,
+    /// for scripts, reads an access token from an environment variable.
     Add {
         #[arg(value_enum)]
         provider: ProviderName,
         #[arg(long, value_name = "URL")]
         base_url: String,
-        /// The environment variable holding the access token.
-        #[arg(long, value_name = "VAR")]
-        token_env: String,
+        /// For scripts: the environment variable holding an access token.
+        #[arg(long, value_name = "VAR", conflicts_with = "client_id")]
+        token_env: Option<String>,
+        /// The OAuth client id Casefile is registered under.
+        #[arg(long, value_name = "ID", required_unless_present = "token_env")]
+        client_id: Option<String>,
+        /// The environment variable holding the OAuth client secret (kept in the keychain).
+        #[arg(long, value_name = "VAR", requires = "client_id")]
+        client_secret_env: Option<String>,
+        /// The provider's authorize URL.
+        #[arg(
+            long,
+            value_name = "URL",
+            default_value = "https://auth.mycase.com/login_sessions/new"
+        )]
+        authorize_url: String,
+        /// The provider's token URL.
+        #[arg(
+            long,
+            value_name = "URL",
+            default_value = "https://auth.mycase.com/tokens"
+        )]
+        token_url: String,
         /// The firm's time zone (IANA), for events the server sends without one.
         #[arg(long, default_value = "America/New_York")]
         zone: String,
@@ -80,6 +101,21 @@ pub enum AccountCmd {
         /// Requests a second (default: the provider's published limit; 0 = no pacing).
         #[arg(long)]
         rate_limit: Option<u32>,
+    },
+    /// Sign in through the browser; the tokens go to the OS keychain.
+    Login {
+        /// Only print the sign-in URL; do not open a browser.
+        #[arg(long)]
+        no_browser: bool,
+        /// Seconds to wait for the browser to come back.
+        #[arg(long, default_value_t = 300)]
+        timeout: u64,
+    },
+    /// Sign out: removes the account's cache, documents and keychain entries.
+    Logout {
+        /// Sign out even though changes have not been synced (they are lost).
+        #[arg(long)]
+        force: bool,
     },
     /// The accounts set up.
     List {

@@ -10,6 +10,8 @@
 //! | 5 | the server could not be reached or failed; try again |
 //! | 6 | sign-in required: the token is missing, expired or refused |
 //! | 7 | the server refused a change |
+//! | 8 | refused because unsynced changes would be lost (sign-out without --force) |
+//! | 9 | no usable OS keychain (the message says how to fix it) |
 
 use casefile_providers::ProviderError;
 use casefile_store::StoreError;
@@ -47,7 +49,11 @@ impl CliError {
             CliError::NotFound(_) => 3,
             CliError::Invalid(_) => 4,
             CliError::Account(AccountError::NoAccount | AccountError::Unknown(_)) => 3,
-            CliError::Account(AccountError::MissingToken(_)) => 6,
+            CliError::Account(
+                AccountError::MissingToken(_) | AccountError::SignIn(_) | AccountError::NotOAuth(_),
+            ) => 6,
+            CliError::Account(AccountError::Pending(_)) => 8,
+            CliError::Account(AccountError::Keychain(_) | AccountError::Secrets(_)) => 9,
             CliError::Account(AccountError::Zone(_) | AccountError::Provider(_)) => 4,
             CliError::Account(AccountError::Client(e)) => provider_code(e),
             CliError::Store(StoreError::NotFound { .. }) => 3,

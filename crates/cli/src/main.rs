@@ -5,6 +5,7 @@
 //! other commands accept); exit codes are listed in [`error`].
 
 mod args;
+mod browser;
 mod error;
 mod lists;
 mod records;

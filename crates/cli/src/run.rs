@@ -1,12 +1,12 @@
 //! Dispatch: opens the account a command needs and runs it.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use casefile_providers::mycase::MyCase;
 use casefile_store::{Choice, Store};
-use casefile_sync::account::{self, AccountSettings};
+use casefile_sync::account::{self, AccountSettings, OAuthSettings};
 use casefile_sync::{Engine, SyncOptions, SyncReport, Syncer};
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
@@ -51,7 +51,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         account: cli.account,
     };
     match cli.command {
-        Command::Account(cmd) => account_cmd(&ctx.data_dir, cmd),
+        Command::Account(cmd) => account_cmd(&ctx, cmd).await,
         Command::Sync {
             watch,
             interval,
@@ -66,45 +66,107 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     }
 }
 
-fn account_cmd(data_dir: &Path, cmd: AccountCmd) -> Result<(), CliError> {
+async fn account_cmd(ctx: &Ctx, cmd: AccountCmd) -> Result<(), CliError> {
+    let data_dir = ctx.data_dir.as_path();
     match cmd {
         AccountCmd::Add {
             provider: _,
             base_url,
             token_env,
+            client_id,
+            client_secret_env,
+            authorize_url,
+            token_url,
             zone,
             id,
             rate_limit,
         } => {
-            if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
-                return Err(CliError::Invalid(format!(
-                    "{base_url} is not an http(s) URL"
-                )));
+            for url in [&base_url, &authorize_url, &token_url] {
+                if !(url.starts_with("http://") || url.starts_with("https://")) {
+                    return Err(CliError::Invalid(format!("{url} is not an http(s) URL")));
+                }
             }
+            let client_secret = match &client_secret_env {
+                Some(var) => Some(
+                    std::env::var(var)
+                        .ok()
+                        .filter(|v| !v.trim().is_empty())
+                        .ok_or_else(|| {
+                            CliError::Invalid(format!("the environment variable {var} is empty"))
+                        })?,
+                ),
+                None => None,
+            };
             let settings = AccountSettings {
                 id: id.unwrap_or_else(|| account::id_for("mycase", &base_url)),
                 provider: "mycase".into(),
                 base_url,
-                token_env: Some(token_env),
+                token_env,
                 zone,
                 rate_limit_per_s: rate_limit,
+                oauth: client_id.map(|client_id| OAuthSettings {
+                    authorize_url,
+                    token_url,
+                    client_id,
+                }),
+                secrets_ns: uuid_like(),
             };
             settings.zone()?;
+            if let Some(secret) = client_secret {
+                settings.set_client_secret(secret.trim())?;
+            }
             settings.save(data_dir)?;
             settings.open_store(data_dir)?;
             println!("{}", settings.id);
             Ok(())
         }
+        AccountCmd::Login {
+            no_browser,
+            timeout,
+        } => {
+            let settings = ctx.settings()?;
+            settings
+                .sign_in(
+                    |url| {
+                        eprintln!("Sign in to {} in your browser:\n{url}", settings.base_url);
+                        if no_browser {
+                            Ok(())
+                        } else {
+                            crate::browser::open(url)
+                        }
+                    },
+                    Duration::from_secs(timeout),
+                )
+                .await?;
+            eprintln!("Signed in to {}.", settings.id);
+            Ok(())
+        }
+        AccountCmd::Logout { force } => {
+            let settings = ctx.settings()?;
+            settings.sign_out(data_dir, force)?;
+            eprintln!("Signed out of {}; its local data was removed.", settings.id);
+            Ok(())
+        }
         AccountCmd::List { json } => {
-            let items: Vec<Value> = account::list(data_dir)?
-                .into_iter()
-                .map(|a| json!({"id": a.id, "provider": a.provider, "base_url": a.base_url, "zone": a.zone}))
-                .collect();
+            let mut items = Vec::new();
+            for a in account::list(data_dir)? {
+                let signed_in = a.signed_in()?;
+                items.push(json!({
+                    "id": a.id, "provider": a.provider, "base_url": a.base_url,
+                    "zone": a.zone, "signed_in": signed_in,
+                    "sign_in": if a.token_env.is_some() { "token_env" } else { "browser" },
+                }));
+            }
             emit(json, &items, |a| {
                 format!(
-                    "{}\t{}",
+                    "{}\t{}\t{}",
                     a["id"].as_str().unwrap_or(""),
-                    a["base_url"].as_str().unwrap_or("")
+                    a["base_url"].as_str().unwrap_or(""),
+                    if a["signed_in"] == true {
+                        "signed in"
+                    } else {
+                        "signed out"
+                    }
                 )
             });
             Ok(())
@@ -112,9 +174,14 @@ fn account_cmd(data_dir: &Path, cmd: AccountCmd) -> Result<(), CliError> {
     }
 }
 
+/// A random namespace for an account's keychain entries.
+fn uuid_like() -> String {
+    format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..))
+}
+
 fn engine(ctx: &Ctx) -> Result<Arc<Engine<MyCase>>, CliError> {
     let (settings, store) = ctx.store()?;
-    let client = settings.connect(None)?;
+    let client = settings.connect()?;
     Ok(Arc::new(Engine::new(Syncer {
         store: Arc::new(store),
         provider: Arc::new(client),

@@ -50,6 +50,8 @@ fn every_command_has_help() {
         vec!["--help"],
         vec!["account", "add", "--help"],
         vec!["account", "list", "--help"],
+        vec!["account", "login", "--help"],
+        vec!["account", "logout", "--help"],
         vec!["sync", "--help"],
         vec!["status", "--help"],
         vec!["cases", "list", "--help"],

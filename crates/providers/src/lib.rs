@@ -7,6 +7,7 @@ pub mod auth;
 pub mod capabilities;
 pub mod error;
 pub mod mycase;
+pub mod oauth;
 pub mod pacer;
 pub mod provider;
 pub mod retry;

@@ -137,7 +137,10 @@ pub async fn authorize(
             "unknown client_id",
         );
     }
-    let Some(redirect) = q.redirect_uri.filter(|r| *r == auth.redirect_uri) else {
+    let Some(redirect) = q
+        .redirect_uri
+        .filter(|r| redirect_matches(&auth.redirect_uri, r))
+    else {
         return oauth_error(
             StatusCode::BAD_REQUEST,
             "invalid_request",
@@ -176,6 +179,48 @@ pub async fn authorize(
         },
     );
     found(&format!("{redirect}{sep}code={code}{state_param}"))
+}
+
+/// Whether `asked` is the registered redirect URI. For a loopback URI any
+/// port is accepted, as RFC 8252 section 7.3 requires: a native app listens
+/// on whatever port the OS gives it.
+fn redirect_matches(registered: &str, asked: &str) -> bool {
+    if registered == asked {
+        return true;
+    }
+    let (Ok(reg), Ok(ask)) = (split_uri(registered), split_uri(asked)) else {
+        return false;
+    };
+    reg.scheme == "http"
+        && ask.scheme == "http"
+        && matches!(reg.host.as_str(), "127.0.0.1" | "[::1]")
+        && reg.host == ask.host
+        && reg.rest == ask.rest
+}
+
+struct UriParts {
+    scheme: String,
+    host: String,
+    rest: String,
+}
+
+/// Splits `scheme://host[:port]/rest` (the port is dropped).
+fn split_uri(uri: &str) -> Result<UriParts, ()> {
+    let (scheme, after) = uri.split_once("://").ok_or(())?;
+    let (authority, rest) = after.split_at(after.find('/').unwrap_or(after.len()));
+    let host = if let Some(end) = authority.strip_prefix('[').and_then(|a| a.find(']')) {
+        authority[..end + 2].to_owned()
+    } else {
+        authority.split(':').next().unwrap_or_default().to_owned()
+    };
+    if host.is_empty() || authority.contains('@') {
+        return Err(());
+    }
+    Ok(UriParts {
+        scheme: scheme.to_ascii_lowercase(),
+        host,
+        rest: rest.to_owned(),
+    })
 }
 
 /// A 302 Found to `url` (what OAuth servers answer at the consent step).

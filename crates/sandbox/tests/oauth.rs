@@ -216,4 +216,31 @@ async fn pkce_and_redirect_checks() {
         env.info.authorize_url
     );
     assert_eq!(env.http.get(&unknown).send().await.unwrap().status(), 400);
+
+    // RFC 8252 7.3: a loopback redirect may name any port, and nothing else may differ.
+    let asking = |uri: &str| {
+        format!(
+            "{}?client_id={}&redirect_uri={}&response_type=code&state=s",
+            env.info.authorize_url,
+            env.info.client_id,
+            urlencode(uri)
+        )
+    };
+    let native = "http://127.0.0.1:49152/casefile/oauth/callback";
+    let resp = env.http.get(asking(native)).send().await.unwrap();
+    assert_eq!(resp.status(), 302, "any loopback port is accepted");
+    let location = resp.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        location.starts_with(&format!("{native}?code=")),
+        "{location}"
+    );
+    for bad in [
+        "http://127.0.0.1:49152/elsewhere",
+        "http://127.0.0.1.evil.example:80/casefile/oauth/callback",
+        "http://127.0.0.1:1@evil.example/casefile/oauth/callback",
+        "https://127.0.0.1:49152/casefile/oauth/callback",
+    ] {
+        let resp = env.http.get(asking(bad)).send().await.unwrap();
+        assert_eq!(resp.status(), 400, "{bad} is refused");
+    }
 }

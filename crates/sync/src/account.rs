@@ -1,15 +1,16 @@
 //! Accounts as the CLI and the app share them: each firm account is a
 //! settings file `accounts/<id>.json` beside its cache `accounts/<id>.sqlite`
 //! in the data directory (the app's, unless overridden). Settings hold no
-//! secret: an access token comes from the environment variable the account
-//! names, or from the secret store (the OS keychain, in the accounts issue).
+//! secret: tokens and the OAuth client secret live in the OS keychain
+//! ([`crate::keychain`]) under the account's own namespace, or, for scripts,
+//! an access token comes from the environment variable the account names.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use casefile_domain::ids::AccountId;
 use casefile_providers::mycase::{ClientOptions, MyCase};
-use casefile_providers::{Auth, MemorySecrets, OAuthClient, ProviderError};
+use casefile_providers::{Auth, MemorySecrets, OAuthClient, ProviderError, SecretStore};
 use casefile_store::Store;
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
@@ -31,6 +32,16 @@ pub enum AccountError {
     Zone(String),
     #[error("the environment variable {0} holds no token")]
     MissingToken(String),
+    #[error("this account signs in with a token from ${0}, not through the browser")]
+    NotOAuth(String),
+    #[error("{0}")]
+    Keychain(#[from] crate::keychain::KeychainError),
+    #[error("the keychain failed: {0}")]
+    Secrets(String),
+    #[error("sign-in failed: {0}")]
+    SignIn(#[from] casefile_providers::oauth::OAuthError),
+    #[error("{0} change(s) have not been synced yet; signing out would lose them. Sync first, or sign out with --force")]
+    Pending(usize),
     #[error(transparent)]
     Io(#[from] std::io::Error),
     #[error(transparent)]
@@ -51,7 +62,25 @@ pub struct AccountSettings {
     /// Requests a second; none takes the provider's published limit.
     #[serde(default)]
     pub rate_limit_per_s: Option<u32>,
+    /// How to sign in through the browser (the client secret is in the keychain).
+    #[serde(default)]
+    pub oauth: Option<OAuthSettings>,
+    /// The keychain namespace of this account's secrets: random per account,
+    /// so two data directories never share tokens.
+    #[serde(default)]
+    pub secrets_ns: String,
 }
+
+/// The OAuth2 endpoints and client of an account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OAuthSettings {
+    pub authorize_url: String,
+    pub token_url: String,
+    pub client_id: String,
+}
+
+/// The keychain names an account's secrets are kept under.
+pub const SECRET_NAMES: &[&str] = &["access_token", "refresh_token", "client_secret"];
 
 /// The data directory: `CASEFILE_DATA_DIR`, else the OS's per-user data
 /// directory for the app (the same place Tauri resolves for the app).
@@ -121,6 +150,22 @@ impl AccountSettings {
         Ok(())
     }
 
+    /// Where this account's document bytes are kept.
+    pub fn blobs_dir(&self, data_dir: &Path) -> PathBuf {
+        let safe: String = self
+            .id
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        accounts_dir(data_dir).join(format!("{safe}.blobs"))
+    }
+
     pub fn open_store(&self, data_dir: &Path) -> Result<Store, AccountError> {
         Ok(Store::open(
             &accounts_dir(data_dir),
@@ -128,23 +173,50 @@ impl AccountSettings {
         )?)
     }
 
-    /// A client for this account, with the token from its environment variable.
-    pub fn connect(&self, oauth: Option<OAuthClient>) -> Result<MyCase, AccountError> {
-        if self.provider != "mycase" {
-            return Err(AccountError::Provider(self.provider.clone()));
-        }
-        let auth = Arc::new(Auth::new(
-            Arc::new(MemorySecrets::default()),
-            &self.id,
-            oauth,
-        ));
+    /// The secrets of this account: the keychain, or, for an account fed by an
+    /// environment variable, memory holding that token.
+    pub fn secrets(&self) -> Result<Arc<dyn SecretStore>, AccountError> {
         if let Some(var) = &self.token_env {
             let token = std::env::var(var)
                 .ok()
                 .filter(|t| !t.trim().is_empty())
                 .ok_or_else(|| AccountError::MissingToken(var.clone()))?;
-            auth.store_tokens(token.trim(), None)?;
+            let memory = MemorySecrets::default();
+            memory
+                .set(&Auth::key(&self.secrets_ns, "access_token"), token.trim())
+                .map_err(|e| AccountError::Secrets(e.0))?;
+            return Ok(Arc::new(memory));
         }
+        Ok(Arc::new(crate::keychain::Keychain::open()?))
+    }
+
+    /// The OAuth client refreshes are made with, when the account has one.
+    pub fn oauth_client(
+        &self,
+        secrets: &dyn SecretStore,
+    ) -> Result<Option<OAuthClient>, AccountError> {
+        let Some(oauth) = &self.oauth else {
+            return Ok(None);
+        };
+        let secret = secrets
+            .get(&Auth::key(&self.secrets_ns, "client_secret"))
+            .map_err(|e| AccountError::Secrets(e.0))?
+            .unwrap_or_default();
+        Ok(Some(OAuthClient {
+            token_url: oauth.token_url.clone(),
+            client_id: oauth.client_id.clone(),
+            client_secret: secret,
+        }))
+    }
+
+    /// A client for this account.
+    pub fn connect(&self) -> Result<MyCase, AccountError> {
+        if self.provider != "mycase" {
+            return Err(AccountError::Provider(self.provider.clone()));
+        }
+        let secrets = self.secrets()?;
+        let oauth = self.oauth_client(secrets.as_ref())?;
+        let auth = Arc::new(Auth::new(secrets, &self.secrets_ns, oauth));
         let options = ClientOptions {
             rate_limit_per_s: self.rate_limit_per_s,
             ..Default::default()
@@ -166,8 +238,11 @@ pub fn list(data_dir: &Path) -> Result<Vec<AccountSettings>, AccountError> {
         let path = entry?.path();
         if path.extension().is_some_and(|e| e == "json") {
             let text = std::fs::read_to_string(&path)?;
-            let settings: AccountSettings = serde_json::from_str(&text)
+            let mut settings: AccountSettings = serde_json::from_str(&text)
                 .map_err(|e| AccountError::Settings(format!("{}: {e}", path.display())))?;
+            if settings.secrets_ns.is_empty() {
+                settings.secrets_ns = settings.id.clone();
+            }
             out.push(settings);
         }
     }

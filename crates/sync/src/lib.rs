@@ -10,10 +10,12 @@
 pub mod account;
 pub mod engine;
 pub mod error;
+pub mod keychain;
 pub mod pull;
 pub mod push;
 pub mod reconcile;
 mod resolver;
+pub mod signin;
 pub mod status;
 
 pub use engine::{Engine, SyncOptions, SyncReport};
