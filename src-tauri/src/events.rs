@@ -68,6 +68,7 @@ pub struct CacheChanged;
 
 /// Records the new sync status and tells every window.
 pub fn publish_sync_status<R: Runtime>(app: &AppHandle<R>, status: SyncStatus) {
+    tracing::debug!(state = ?status.state, detail = %status.detail, "sync status");
     if let Some(state) = app.try_state::<AppState>() {
         state.set_sync_status(status.clone());
     }

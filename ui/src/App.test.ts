@@ -30,6 +30,22 @@ describe('App shell', () => {
     expect(screen.getByTestId('sync-status').textContent).toContain('Up to date: 40 cases');
   });
 
+  it('never lets a slow status read overwrite a newer status event', async () => {
+    const platform = createMockPlatform();
+    const read = platform.syncStatus.bind(platform);
+    platform.syncStatus = async () => {
+      // The read sees "syncing"; the sync finishes before the answer arrives.
+      const stale = await read();
+      platform.emitSyncStatus({ state: 'idle', detail: 'Up to date: 40 cases', pending_changes: 0, last_success: null });
+      await new Promise((r) => setTimeout(r, 20));
+      return stale;
+    };
+    render(App, { props: { platform } });
+    await new Promise((r) => setTimeout(r, 60));
+    expect(screen.getByTestId('sync-status').dataset.state).toBe('idle');
+    expect(screen.getByTestId('sync-status').textContent).toContain('Up to date: 40 cases');
+  });
+
   it('updates the status bar when a sync status event arrives', async () => {
     const platform = createMockPlatform();
     render(App, { props: { platform } });
