@@ -58,6 +58,75 @@ pub enum Command {
     /// Changes made on both sides that need a decision.
     #[command(subcommand)]
     Conflicts(ConflictsCmd),
+    /// Documents in the cache.
+    #[command(subcommand)]
+    Documents(DocumentsCmd),
+    /// Upload a file into a case folder. It is copied into the account's
+    /// store first and queued; a file named like a document already in that
+    /// folder becomes a new version.
+    Upload {
+        file: PathBuf,
+        /// The case's id (from `cases list --json`).
+        #[arg(long)]
+        case: String,
+        /// The folder path in the case, e.g. "Pleadings/Motions".
+        #[arg(long)]
+        folder: Option<String>,
+        /// Only queue it; the next `sync` (or `transfers run`) sends it.
+        #[arg(long)]
+        queue_only: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Download a document into the account's store, and save a copy in DIR.
+    Download {
+        /// The document's id (from `documents list --json`).
+        doc: String,
+        /// A directory to save a copy into (under a safe, non-clashing name).
+        #[arg(long, value_name = "DIR")]
+        to: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Keep every document of a case on this laptop, current as it changes.
+    Pin { case: String },
+    /// The transfer queue: list it, or pause, resume, cancel or retry one.
+    Transfers {
+        #[command(subcommand)]
+        action: Option<TransferAction>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DocumentsCmd {
+    /// The documents of a case.
+    List {
+        #[arg(long)]
+        case: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TransferAction {
+    /// Run every transfer that is due now.
+    Run,
+    Pause {
+        id: String,
+    },
+    Resume {
+        id: String,
+    },
+    Cancel {
+        id: String,
+    },
+    /// Try a failed transfer again now.
+    Retry {
+        id: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]

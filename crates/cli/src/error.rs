@@ -32,6 +32,11 @@ pub enum CliError {
     Sync(#[from] SyncError),
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    #[error(transparent)]
+    TransferQueue(#[from] casefile_transfer::TransferError),
+    /// A transfer failed; `retrying` when it stays queued for another try.
+    #[error("{message}")]
+    Transfer { message: String, retrying: bool },
 }
 
 fn provider_code(e: &ProviderError) -> i32 {
@@ -59,6 +64,15 @@ impl CliError {
             CliError::Store(StoreError::NotFound { .. }) => 3,
             CliError::Store(StoreError::Invalid(_)) => 4,
             CliError::Sync(SyncError::Provider(e)) => provider_code(e),
+            CliError::Transfer { retrying: true, .. } => 5,
+            CliError::Transfer {
+                retrying: false, ..
+            } => 7,
+            CliError::TransferQueue(casefile_transfer::TransferError::Provider(e)) => {
+                provider_code(e)
+            }
+            CliError::TransferQueue(casefile_transfer::TransferError::NoDocument) => 3,
+            CliError::TransferQueue(_) => 4,
             _ => 1,
         }
     }

@@ -25,8 +25,14 @@ pub fn cases(ctx: &Ctx, cmd: CasesCmd) -> Result<(), CliError> {
         .items
         .into_iter()
         .map(|c| {
+            let remote = store
+                .remote_id_of(casefile_domain::entity::Kind::Case, &c.id)
+                .ok()
+                .flatten()
+                .map(|r| r.0);
             json!({"id": c.id.to_string(), "name": c.name, "number": c.number, "status": c.status,
-                "stage": c.stage, "practice_area": c.practice_area, "pending_changes": c.pending_changes})
+                "stage": c.stage, "practice_area": c.practice_area, "pending_changes": c.pending_changes,
+                "remote_id": remote})
         })
         .collect();
     emit(json, &items, |c| {

@@ -6,6 +6,7 @@
 
 mod args;
 mod browser;
+mod docs;
 mod error;
 mod lists;
 mod records;

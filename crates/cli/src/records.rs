@@ -13,12 +13,12 @@ use crate::error::CliError;
 use crate::lists::{event_json, instant};
 use crate::run::{emit, Ctx};
 
-fn local_id(text: &str) -> Result<LocalId, CliError> {
+pub fn local_id(text: &str) -> Result<LocalId, CliError> {
     LocalId::parse(text)
         .map_err(|_| CliError::Invalid(format!("{text} is not an id from --json output")))
 }
 
-fn existing(store: &Store, kind: Kind, text: &str) -> Result<LocalId, CliError> {
+pub fn existing(store: &Store, kind: Kind, text: &str) -> Result<LocalId, CliError> {
     let id = local_id(text)?;
     let found = match kind {
         Kind::Case => store.get::<casefile_domain::entity::Case>(&id)?.is_some(),

@@ -13,7 +13,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::args::{AccountCmd, Cli, Command, ConflictsCmd, Side};
 use crate::error::CliError;
-use crate::{lists, records};
+use crate::{docs, lists, records};
 
 /// Prints objects as a JSON array, or one line each.
 pub fn emit(json_out: bool, items: &[Value], line: impl Fn(&Value) -> String) {
@@ -63,6 +63,19 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Event(cmd) => records::event(&ctx, cmd),
         Command::Task(cmd) => records::task(&ctx, cmd),
         Command::Conflicts(cmd) => conflicts(&ctx, cmd),
+        Command::Documents(cmd) => docs::documents(&ctx, cmd),
+        Command::Upload {
+            file,
+            case,
+            folder,
+            queue_only,
+            json,
+        } => docs::upload(&ctx, &file, &case, folder.as_deref(), queue_only, json).await,
+        Command::Download { doc, to, json } => {
+            docs::download(&ctx, &doc, to.as_deref(), json).await
+        }
+        Command::Pin { case } => docs::pin(&ctx, &case).await,
+        Command::Transfers { action, json } => docs::transfers(&ctx, action, json).await,
     }
 }
 
@@ -210,6 +223,16 @@ async fn sync(ctx: &Ctx, watch: bool, interval: u64, reconcile: bool) -> Result<
         let status = engine.status();
         println!("{}", summary(&report));
         println!("{} pending, {} conflicts", status.pending, status.conflicts);
+        // Documents move after records, and their failures never fail the sync.
+        let store = engine.syncer().store.clone();
+        let settings = ctx.settings()?;
+        let blobs = casefile_transfer::BlobStore::open(&settings.blobs_dir(&ctx.data_dir))?;
+        casefile_transfer::refresh_pins(&store)?;
+        let moved =
+            casefile_transfer::run_due(&store, engine.syncer().provider.as_ref(), &blobs).await?;
+        if moved.done + moved.failed > 0 {
+            println!("transfers: {} done, {} failed", moved.done, moved.failed);
+        }
         return Ok(());
     }
     let stop = CancellationToken::new();

@@ -34,6 +34,15 @@ pub enum ProviderError {
     SignInRequired,
     #[error("the secret store failed: {0}")]
     Secrets(String),
+    /// A signed upload or download link expired or was refused: ask for a fresh one.
+    #[error("the storage link expired or was refused (status {0})")]
+    LinkExpired(u16),
+    /// The bytes that arrived are not the bytes storage vouched for.
+    #[error("the downloaded file is damaged: {0}")]
+    Corrupt(String),
+    /// A local file could not be read or written.
+    #[error("file error: {0}")]
+    File(String),
     /// The provider cannot do this (e.g. write a read-only resource).
     #[error("not supported by this provider: {0}")]
     Unsupported(String),
@@ -52,13 +61,19 @@ impl ProviderError {
             ProviderError::Decode(_) => "bad_response",
             ProviderError::Secrets(_) => "secrets",
             ProviderError::Unsupported(_) => "unsupported",
+            ProviderError::LinkExpired(_) => "link_expired",
+            ProviderError::Corrupt(_) => "corrupt",
+            ProviderError::File(_) => "file",
         }
     }
 
     /// Whether the same request may succeed later without any change.
     pub fn is_retryable(&self) -> bool {
         match self {
-            ProviderError::Throttled { .. } | ProviderError::Server(_) => true,
+            ProviderError::Throttled { .. }
+            | ProviderError::Server(_)
+            | ProviderError::LinkExpired(_)
+            | ProviderError::Corrupt(_) => true,
             ProviderError::Network(e) => {
                 e.is_timeout() || e.is_connect() || e.is_request() || e.is_body()
             }

@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod capabilities;
+pub mod documents;
 pub mod error;
 pub mod mycase;
 pub mod oauth;

@@ -26,6 +26,7 @@ pub mod record;
 pub mod recovery;
 pub mod resolve;
 pub mod server_page;
+pub mod transfers;
 mod writer;
 
 use std::path::{Path, PathBuf};

@@ -10,11 +10,14 @@ use crate::error::Result;
 
 /// All migrations, in order. Migration N sets `user_version` to N.
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!("../migrations/0001_init.sql"))])
+    Migrations::new(vec![
+        M::up(include_str!("../migrations/0001_init.sql")),
+        M::up(include_str!("../migrations/0002_transfers.sql")),
+    ])
 }
 
 /// The schema version the code expects.
-pub const LATEST: i64 = 1;
+pub const LATEST: i64 = 2;
 
 /// Brings `conn` to the latest schema, atomically.
 pub fn apply(conn: &mut Connection) -> Result<()> {

@@ -37,20 +37,20 @@ pub struct ClientOptions {
 }
 
 pub struct MyCase {
-    http: reqwest::Client,
-    base: String,
-    auth: Arc<Auth>,
-    pacer: Pacer,
-    retry: RetryPolicy,
-    requests: AtomicU64,
+    pub(super) http: reqwest::Client,
+    pub(super) base: String,
+    pub(super) auth: Arc<Auth>,
+    pub(super) pacer: Pacer,
+    pub(super) retry: RetryPolicy,
+    pub(super) requests: AtomicU64,
     capabilities: Capabilities,
 }
 
 /// A successful answer, read whole.
-struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Bytes,
+pub(super) struct Answer {
+    pub(super) status: StatusCode,
+    pub(super) headers: HeaderMap,
+    pub(super) body: Bytes,
 }
 
 impl MyCase {
@@ -130,7 +130,7 @@ impl MyCase {
 
     /// One request, paced, with the bearer token; a 401 refreshes the token
     /// (single-flight) and is tried once more.
-    async fn send_once(
+    pub(super) async fn send_once(
         &self,
         method: Method,
         url: &str,
@@ -176,7 +176,7 @@ impl MyCase {
     }
 
     /// A request that is safe to repeat: retried on every retryable error.
-    async fn send_idempotent(
+    pub(super) async fn send_idempotent(
         &self,
         method: Method,
         url: &str,

@@ -3,6 +3,7 @@
 //! [`crate::Provider`] implementation.
 
 pub mod client;
+mod documents;
 pub mod encode;
 pub mod link;
 pub mod map;

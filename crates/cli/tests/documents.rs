@@ -1,0 +1,544 @@
+//! Documents end to end through casefile-cli against the sandbox: uploads
+//! (streamed, verified by hash on the server, a same-named file becoming a
+//! new version), an upload queued offline going through when the server is
+//! back, a 1 GiB upload killed halfway completing on the next run with
+//! exactly one document and flat memory, downloads verified into the blob
+//! store, hostile names saved safely, and pinned cases.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use casefile_sandbox::{ReadyInfo, SandboxConfig};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+const BIN: &str = env!("CARGO_BIN_EXE_casefile-cli");
+
+fn cli(data: &Path, token: &str, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env("DOCS_TEST_TOKEN", token)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn ok_json(data: &Path, token: &str, args: &[&str]) -> Value {
+    let (code, out, err) = cli(data, token, args);
+    assert_eq!(code, 0, "{args:?}: {err}");
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: {e}: {out}"))
+}
+
+/// A synced account on `base_url`; returns the first case's id.
+fn synced_account(data: &Path, info: &ReadyInfo) -> String {
+    let (code, _, err) = cli(
+        data,
+        &info.access_token,
+        &[
+            "account",
+            "add",
+            "mycase",
+            "--base-url",
+            &info.base_url,
+            "--token-env",
+            "DOCS_TEST_TOKEN",
+            "--rate-limit",
+            "0",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = cli(data, &info.access_token, &["sync"]);
+    assert_eq!(code, 0, "{err}");
+    let cases = ok_json(data, &info.access_token, &["cases", "list", "--json"]);
+    cases[0]["id"].as_str().unwrap().to_owned()
+}
+
+async fn dump(info: &ReadyInfo) -> Value {
+    reqwest::Client::new()
+        .get(format!("{}/admin/dump", info.base_url))
+        .bearer_auth(&info.admin_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// The server's documents whose path is `path`.
+async fn server_docs(info: &ReadyInfo, path: &str) -> Vec<Value> {
+    dump(info).await["records"]["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["path"] == path)
+        .cloned()
+        .collect()
+}
+
+/// The bytes the server holds for a document (following the 302).
+async fn server_bytes(info: &ReadyInfo, doc: &Value) -> Vec<u8> {
+    let id = &doc["id"];
+    reqwest::Client::new()
+        .get(format!("{}/v1/documents/{id}/data", info.base_url))
+        .bearer_auth(&info.access_token)
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec()
+}
+
+fn sha_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn upload_version_download_and_pin() {
+    let sandbox = casefile_sandbox::start(SandboxConfig::default().with_rate_limit(0))
+        .await
+        .unwrap();
+    let info = sandbox.info().clone();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let case = synced_account(&data, &info);
+    let t = &info.access_token;
+
+    // Upload: the original may go away at once; the server has the same bytes.
+    let file = dir.path().join("Engagement Letter.pdf");
+    let first: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(&file, &first).unwrap();
+    let up = ok_json(
+        &data,
+        t,
+        &[
+            "upload",
+            file.to_str().unwrap(),
+            "--case",
+            &case,
+            "--folder",
+            "Correspondence/Client",
+            "--json",
+        ],
+    );
+    assert_eq!(up[0]["state"], "done", "{up}");
+    assert_eq!(up[0]["done_bytes"], 300_000);
+    std::fs::remove_file(&file).unwrap();
+    let path = "Correspondence/Client/Engagement Letter.pdf";
+    let docs = server_docs(&info, path).await;
+    assert_eq!(docs.len(), 1, "one document");
+    assert_eq!(
+        sha_hex(&server_bytes(&info, &docs[0]).await),
+        sha_hex(&first)
+    );
+
+    // The same name again: a new version of that document, not a second one.
+    let (code, _, err) = cli(&data, t, &["sync"]);
+    assert_eq!(code, 0, "{err}");
+    let second: Vec<u8> = b"signed copy".repeat(1000);
+    std::fs::write(&file, &second).unwrap();
+    ok_json(
+        &data,
+        t,
+        &[
+            "upload",
+            file.to_str().unwrap(),
+            "--case",
+            &case,
+            "--folder",
+            "Correspondence/Client",
+            "--json",
+        ],
+    );
+    let docs = server_docs(&info, path).await;
+    assert_eq!(docs.len(), 1, "still one document");
+    assert_eq!(
+        sha_hex(&server_bytes(&info, &docs[0]).await),
+        sha_hex(&second)
+    );
+
+    // Download into the blob store and save a copy; a second copy never overwrites.
+    let (code, _, err) = cli(&data, t, &["sync"]);
+    assert_eq!(code, 0, "{err}");
+    let listed = ok_json(&data, t, &["documents", "list", "--case", &case, "--json"]);
+    let doc = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["path"] == path)
+        .expect("the uploaded document synced");
+    let doc_id = doc["id"].as_str().unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    for _ in 0..2 {
+        let got = ok_json(
+            &data,
+            t,
+            &["download", doc_id, "--to", out.to_str().unwrap(), "--json"],
+        );
+        assert_eq!(got[0]["state"], "done", "{got}");
+    }
+    let mut saved: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    saved.sort();
+    assert_eq!(
+        saved,
+        ["Engagement Letter (2).pdf", "Engagement Letter.pdf"],
+        "no overwrite"
+    );
+    assert_eq!(
+        std::fs::read(out.join("Engagement Letter.pdf")).unwrap(),
+        second
+    );
+
+    // Pin: every document of the case comes down, verified.
+    let (code, said, err) = cli(&data, t, &["pin", &case]);
+    assert_eq!(code, 0, "{said}{err}");
+    let listed = ok_json(&data, t, &["documents", "list", "--case", &case, "--json"]);
+    assert!(!listed.as_array().unwrap().is_empty());
+    assert!(
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["downloaded"] == true),
+        "{listed}"
+    );
+    let queue = ok_json(&data, t, &["transfers", "--json"]);
+    assert!(queue
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|q| q["state"] == "done"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_upload_queued_offline_goes_through_when_the_server_is_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    // The same seeded demo firm each start, so the case's server id holds.
+    let config = || SandboxConfig::default().with_rate_limit(0);
+    let sandbox = casefile_sandbox::start(config()).await.unwrap();
+    let info = sandbox.info().clone();
+    let case = synced_account(&data, &info);
+    let port = sandbox.addr().port();
+    sandbox.shutdown().await;
+
+    let file = dir.path().join("Witness list.docx");
+    std::fs::write(&file, b"witnesses".repeat(5000)).unwrap();
+    let (code, _, err) = cli(
+        &data,
+        &info.access_token,
+        &["upload", file.to_str().unwrap(), "--case", &case],
+    );
+    assert_eq!(code, 5, "offline: queued, try later: {err}");
+    assert!(err.contains("reach the server"), "{err}");
+    std::fs::remove_file(&file).unwrap();
+    let queue = ok_json(&data, &info.access_token, &["transfers", "--json"]);
+    assert_eq!(queue[0]["state"], "failed");
+    assert!(
+        queue[0]["next_attempt_at"].is_string(),
+        "it will be retried"
+    );
+
+    // The server comes back on the same port; the user says "retry now".
+    let sandbox = casefile_sandbox::start(config().with_port(port))
+        .await
+        .unwrap();
+    let info2 = sandbox.info().clone();
+    let id = queue[0]["id"].as_str().unwrap();
+    let (code, _, err) = cli(&data, &info2.access_token, &["transfers", "retry", id]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = cli(&data, &info2.access_token, &["sync"]);
+    assert_eq!(code, 0, "{err}");
+    let queue = ok_json(&data, &info2.access_token, &["transfers", "--json"]);
+    assert_eq!(queue[0]["state"], "done", "{queue}");
+    let docs = server_docs(&info2, "Witness list.docx").await;
+    assert_eq!(docs.len(), 1);
+    assert_eq!(
+        sha_hex(&server_bytes(&info2, &docs[0]).await),
+        sha_hex(&b"witnesses".repeat(5000))
+    );
+}
+
+/// Waits for `child` and returns its exit code and its own peak resident
+/// memory in KiB (wait4's rusage is per child, unlike RUSAGE_CHILDREN).
+fn wait_measured(child: &std::process::Child) -> (i32, i64) {
+    let mut status = 0;
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: wait4 fills the status and the plain-old-data rusage we own;
+    // the pid is our own child's, which std has not reaped.
+    let usage = unsafe {
+        libc::wait4(child.id() as i32, &mut status, 0, usage.as_mut_ptr());
+        usage.assume_init()
+    };
+    (libc::WEXITSTATUS(status), usage.ru_maxrss)
+}
+
+fn spawn_cli(data: &Path, token: &str, args: &[&str]) -> std::process::Child {
+    Command::new(BIN)
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env("DOCS_TEST_TOKEN", token)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+/// Writes `bytes` of incompressible data; returns its SHA-256.
+fn big_file(path: &Path, bytes: u64) -> String {
+    use std::io::Write;
+    let mut f = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(path).unwrap());
+    let mut hasher = Sha256::new();
+    let mut block: Vec<u8> = (0..1u32 << 20)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let mut left = bytes;
+    let mut n_block = 0u64;
+    while left > 0 {
+        // Every MiB differs, so no two blocks are alike.
+        block[..8].copy_from_slice(&n_block.to_le_bytes());
+        n_block += 1;
+        let n = left.min(block.len() as u64) as usize;
+        f.write_all(&block[..n]).unwrap();
+        hasher.update(&block[..n]);
+        left -= n as u64;
+    }
+    f.flush().unwrap();
+    hex::encode(hasher.finalize())
+}
+
+/// `CASEFILE_BIG_UPLOAD_MIB` sets the size (default 1024: the 1 GiB the
+/// issue asks for).
+// The children are reaped by wait4 in wait_measured, which clippy cannot see.
+#[allow(clippy::zombie_processes)]
+#[tokio::test(flavor = "multi_thread")]
+async fn a_1_gib_upload_killed_halfway_completes_once_with_flat_memory() {
+    let mib: u64 = std::env::var("CASEFILE_BIG_UPLOAD_MIB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1024);
+    let dir = tempfile::tempdir().unwrap();
+    let docs_dir = dir.path().join("sandbox-docs");
+    std::fs::create_dir_all(&docs_dir).unwrap();
+    let sandbox = casefile_sandbox::start(
+        SandboxConfig::default()
+            .with_rate_limit(0)
+            .with_doc_dir(docs_dir),
+    )
+    .await
+    .unwrap();
+    let info = sandbox.info().clone();
+    let data = dir.path().join("data");
+    let case = synced_account(&data, &info);
+    let t = &info.access_token;
+    // A baseline: the memory of a command that moves no bytes.
+    let (_, baseline) = wait_measured(&spawn_cli(&data, t, &["transfers", "--json"]));
+
+    let file: PathBuf = dir.path().join("Discovery production.bin");
+    let size = mib << 20;
+    let expected = big_file(&file, size);
+    let (code, out, err) = cli(
+        &data,
+        t,
+        &[
+            "upload",
+            file.to_str().unwrap(),
+            "--case",
+            &case,
+            "--queue-only",
+            "--json",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let id = serde_json::from_str::<Value>(&out).unwrap()[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    std::fs::remove_file(&file).unwrap();
+
+    // Run the queue, and kill it once about half the bytes are sent.
+    let mut child = spawn_cli(&data, t, &["transfers", "run"]);
+    let deadline = std::time::Instant::now() + Duration::from_secs(600);
+    let mut killed_at = None;
+    while std::time::Instant::now() < deadline {
+        let queue = ok_json(&data, t, &["transfers", "--json"]);
+        let done = queue[0]["done_bytes"].as_u64().unwrap_or(0);
+        if queue[0]["state"] != "running" && done > 0 {
+            break;
+        }
+        if done >= size / 2 {
+            child.kill().unwrap();
+            killed_at = Some(done);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let (_, first_rss) = wait_measured(&child);
+    let killed_at = killed_at.expect("the upload was killed halfway");
+    assert!(killed_at < size, "killed before the end");
+
+    // The next run completes it.
+    let (code, second_rss) = wait_measured(&spawn_cli(&data, t, &["transfers", "run"]));
+    assert_eq!(code, 0, "the second run completes");
+    let queue = ok_json(&data, t, &["transfers", "--json"]);
+    let row = queue
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["id"] == id.as_str())
+        .unwrap();
+    assert_eq!(row["state"], "done", "{row}");
+    let growth_mib = (first_rss.max(second_rss) - baseline) as f64 / 1024.0;
+    eprintln!(
+        "big upload: {mib} MiB, killed at {killed_at} bytes; peak RSS {:.1} MiB, baseline {:.1} MiB, growth {growth_mib:.1} MiB",
+        first_rss.max(second_rss) as f64 / 1024.0,
+        baseline as f64 / 1024.0
+    );
+    assert!(growth_mib < 32.0, "peak RSS grew {growth_mib:.1} MiB");
+
+    let docs = server_docs(&info, "Discovery production.bin").await;
+    assert_eq!(docs.len(), 1, "exactly one document on the server");
+    // The server's copy, hashed as it streams.
+    let id = &docs[0]["id"];
+    let mut response = reqwest::Client::new()
+        .get(format!("{}/v1/documents/{id}/data", info.base_url))
+        .bearer_auth(t)
+        .send()
+        .await
+        .unwrap();
+    let mut hasher = Sha256::new();
+    let mut total = 0u64;
+    while let Some(chunk) = response.chunk().await.unwrap() {
+        total += chunk.len() as u64;
+        hasher.update(&chunk);
+    }
+    assert_eq!(total, size);
+    assert_eq!(
+        hex::encode(hasher.finalize()),
+        expected,
+        "the bytes match by hash"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn hostile_document_names_are_saved_safely_inside_the_target() {
+    let sandbox = casefile_sandbox::start(SandboxConfig::default().with_rate_limit(0))
+        .await
+        .unwrap();
+    let info = sandbox.info().clone();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let case = synced_account(&data, &info);
+    let t = &info.access_token;
+    let long = format!("{}.pdf", "x".repeat(296));
+    let hostile = [
+        "../../.bashrc",
+        "/etc/passwd",
+        "C:\\Windows\\x",
+        "CON.pdf",
+        "a.pdf.",
+        "invoice\u{202E}fdp.exe",
+        long.as_str(),
+        "Report.pdf",
+        "REPORT.pdf",
+    ];
+    // The server holds documents with these names (put there as the server's own data).
+    let admin = reqwest::Client::new();
+    let cases = ok_json(&data, t, &["cases", "list", "--json"]);
+    let case_remote = cases
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == case.as_str())
+        .unwrap()["remote_id"]
+        .clone();
+    for (i, name) in hostile.iter().enumerate() {
+        use base64::Engine;
+        let content = base64::engine::general_purpose::STANDARD.encode(format!("bytes of {i}"));
+        let body = serde_json::json!({
+            "document": {
+                "case": {"id": case_remote.as_str().unwrap().parse::<i64>().unwrap()},
+                "name": name, "filename": name, "path": format!("Hostile/{i}"),
+            },
+            "content_base64": content,
+        });
+        admin
+            .post(format!("{}/admin/documents", info.base_url))
+            .bearer_auth(&info.admin_token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .error_for_status()
+            .unwrap();
+    }
+    let (code, _, err) = cli(&data, t, &["sync"]);
+    assert_eq!(code, 0, "{err}");
+    let target = dir.path().join("target");
+    std::fs::create_dir(&target).unwrap();
+    std::fs::write(target.join("passwd"), b"already here").unwrap();
+    let listed = ok_json(&data, t, &["documents", "list", "--case", &case, "--json"]);
+    let mut saved = Vec::new();
+    for d in listed.as_array().unwrap() {
+        if !d["path"].as_str().unwrap_or("").starts_with("Hostile/") {
+            continue;
+        }
+        let got = ok_json(
+            &data,
+            t,
+            &[
+                "download",
+                d["id"].as_str().unwrap(),
+                "--to",
+                target.to_str().unwrap(),
+                "--json",
+            ],
+        );
+        saved.push(PathBuf::from(got[0]["saved_as"].as_str().unwrap()));
+    }
+    assert_eq!(saved.len(), hostile.len());
+    let root = target.canonicalize().unwrap();
+    for path in &saved {
+        assert_eq!(
+            path.parent().unwrap(),
+            root,
+            "{path:?} is inside the target"
+        );
+        let name = path.file_name().unwrap().to_str().unwrap();
+        assert!(name.len() <= 255, "{name}");
+        assert!(!name.starts_with('.'), "{name}: no hidden files");
+        assert!(!name.ends_with('.'), "{name}");
+        assert!(!name.contains('\u{202E}'), "{name}: no bidi override");
+        assert!(!name.to_ascii_lowercase().starts_with("con."), "{name}");
+    }
+    assert_eq!(
+        std::fs::read(target.join("passwd")).unwrap(),
+        b"already here",
+        "never overwrites"
+    );
+    let lower: std::collections::HashSet<String> = std::fs::read_dir(&target)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_lowercase())
+        .collect();
+    assert_eq!(
+        lower.len(),
+        hostile.len() + 1,
+        "no two names differ only by case"
+    );
+}

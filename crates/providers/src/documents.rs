@@ -1,0 +1,87 @@
+//! Moving document bytes, provider-neutrally. A provider that stores files
+//! behind pre-signed URLs (MyCase: S3) creates the document record first,
+//! then takes one streaming PUT of the bytes; a download follows the
+//! provider's redirect to storage. The transfer queue drives these calls
+//! and owns resumption; nothing here buffers a file in memory.
+
+use std::future::Future;
+use std::path::Path;
+
+use casefile_domain::ids::RemoteId;
+use serde_json::Value;
+
+pub use bytes::Bytes;
+
+use crate::error::ProviderError;
+
+/// Where one PUT of a document's bytes goes. The URL is a short-lived
+/// credential: it is never logged or stored.
+#[derive(Clone)]
+pub struct PutTarget {
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+}
+
+impl std::fmt::Debug for PutTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PutTarget(<signed URL>)")
+    }
+}
+
+/// A document record the server just made, and where its bytes go.
+#[derive(Debug)]
+pub struct CreatedDocument {
+    pub remote_id: RemoteId,
+    pub item: Value,
+    pub put: PutTarget,
+}
+
+/// Progress callback: bytes sent or received so far.
+pub type Progress<'a> = &'a (dyn Fn(u64) + Send + Sync);
+
+/// An open download: its length when known, the SHA-256 storage vouches
+/// for (hex) when it says, and the body.
+pub struct Incoming {
+    pub length: Option<u64>,
+    pub sha256: Option<String>,
+    pub response: reqwest::Response,
+}
+
+/// Document transfer for one provider.
+pub trait DocumentTransport: Send + Sync {
+    /// Creates the document `path` (folders included, the file name last) in a case.
+    fn create_document(
+        &self,
+        case: &RemoteId,
+        path: &str,
+        filename: &str,
+    ) -> impl Future<Output = Result<CreatedDocument, ProviderError>> + Send;
+
+    /// A new version of a document (also the way to a fresh upload URL).
+    fn new_version(
+        &self,
+        document: &RemoteId,
+    ) -> impl Future<Output = Result<PutTarget, ProviderError>> + Send;
+
+    /// The case's document at `path`, if there is one (settles an in-doubt create).
+    fn find_document(
+        &self,
+        case: &RemoteId,
+        path: &str,
+    ) -> impl Future<Output = Result<Option<(RemoteId, Value)>, ProviderError>> + Send;
+
+    /// Streams `file` (`size` bytes) to the target with Content-Length.
+    fn put_file(
+        &self,
+        target: &PutTarget,
+        file: &Path,
+        size: u64,
+        progress: Progress<'_>,
+    ) -> impl Future<Output = Result<(), ProviderError>> + Send;
+
+    /// Opens the current bytes of a document.
+    fn open_download(
+        &self,
+        document: &RemoteId,
+    ) -> impl Future<Output = Result<Incoming, ProviderError>> + Send;
+}

@@ -1,0 +1,216 @@
+//! MyCase documents: `POST /v1/cases/{id}/documents` returns `put_url` and
+//! `put_headers` for one S3 PUT with Content-Length (chunked uploads are
+//! refused); `POST /v1/documents/{id}/versions` likewise; `GET
+//! /v1/documents/{id}/data` answers 302 to storage, which reqwest follows
+//! (and, leaving our host, drops the bearer token).
+
+use std::path::Path;
+use std::sync::atomic::Ordering;
+
+use casefile_domain::ids::RemoteId;
+use futures_util::StreamExt;
+use reqwest::header::{AUTHORIZATION, CONTENT_LENGTH};
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+use super::client::{classify, MyCase};
+use crate::documents::{CreatedDocument, DocumentTransport, Incoming, Progress, PutTarget};
+use crate::error::ProviderError;
+use crate::retry::retry;
+
+/// Bytes read from disk per chunk of an upload.
+const CHUNK: usize = 256 * 1024;
+
+fn put_target(item: &Value) -> Result<PutTarget, ProviderError> {
+    let url = item
+        .get("put_url")
+        .and_then(Value::as_str)
+        .ok_or_else(|| ProviderError::Decode("the answer has no put_url".into()))?
+        .to_owned();
+    let headers = item
+        .get("put_headers")
+        .and_then(Value::as_object)
+        .map(|h| {
+            h.iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(PutTarget { url, headers })
+}
+
+fn id_of(item: &Value) -> Result<RemoteId, ProviderError> {
+    match item.get("id") {
+        Some(Value::Number(n)) => Ok(RemoteId(n.to_string())),
+        Some(Value::String(s)) if !s.is_empty() => Ok(RemoteId(s.clone())),
+        _ => Err(ProviderError::Decode("the answer has no id".into())),
+    }
+}
+
+fn parse(body: &[u8]) -> Result<Value, ProviderError> {
+    serde_json::from_slice(body).map_err(|e| ProviderError::Decode(e.to_string()))
+}
+
+impl DocumentTransport for MyCase {
+    async fn create_document(
+        &self,
+        case: &RemoteId,
+        path: &str,
+        filename: &str,
+    ) -> Result<CreatedDocument, ProviderError> {
+        let url = format!("{}/v1/cases/{}/documents", self.base, case.0);
+        let body = json!({ "path": path, "filename": filename });
+        // Like every create: only a throttled (unapplied) answer is retried here.
+        let answer = retry(
+            self.retry,
+            || self.send_once(Method::POST, &url, &[], Some(&body)),
+            |e| matches!(e, ProviderError::Throttled { .. }),
+        )
+        .await?;
+        let item = parse(&answer.body)?;
+        Ok(CreatedDocument {
+            remote_id: id_of(&item)?,
+            put: put_target(&item)?,
+            item,
+        })
+    }
+
+    async fn new_version(&self, document: &RemoteId) -> Result<PutTarget, ProviderError> {
+        let url = format!("{}/v1/documents/{}/versions", self.base, document.0);
+        let answer = retry(
+            self.retry,
+            || self.send_once(Method::POST, &url, &[], None),
+            |e| matches!(e, ProviderError::Throttled { .. }),
+        )
+        .await?;
+        put_target(&parse(&answer.body)?)
+    }
+
+    async fn find_document(
+        &self,
+        case: &RemoteId,
+        path: &str,
+    ) -> Result<Option<(RemoteId, Value)>, ProviderError> {
+        let mut url = format!("{}/v1/cases/{}/documents", self.base, case.0);
+        let mut query = vec![("page_size", "1000".to_owned())];
+        loop {
+            let answer = self
+                .send_idempotent(Method::GET, &url, &query, None)
+                .await?;
+            let Value::Array(items) = parse(&answer.body)? else {
+                return Err(ProviderError::Decode("documents: not a list".into()));
+            };
+            if let Some(found) = items
+                .into_iter()
+                .find(|d| d.get("path").and_then(Value::as_str) == Some(path))
+            {
+                return Ok(Some((id_of(&found)?, found)));
+            }
+            let next = answer
+                .headers
+                .get("link")
+                .and_then(|v| v.to_str().ok())
+                .and_then(super::link::next_link);
+            match next {
+                Some(n) if n.starts_with(&format!("{}/", self.base)) => {
+                    url = n;
+                    query.clear();
+                }
+                _ => return Ok(None),
+            }
+        }
+    }
+
+    async fn put_file(
+        &self,
+        target: &PutTarget,
+        file: &Path,
+        size: u64,
+        progress: Progress<'_>,
+    ) -> Result<(), ProviderError> {
+        let handle = tokio::fs::File::open(file)
+            .await
+            .map_err(|e| ProviderError::File(e.to_string()))?;
+        let sent = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let counter = sent.clone();
+        let stream = tokio_util::io::ReaderStream::with_capacity(handle, CHUNK).map(move |chunk| {
+            if let Ok(c) = &chunk {
+                counter.fetch_add(c.len() as u64, Ordering::Relaxed);
+            }
+            chunk
+        });
+        let mut request = self
+            .http
+            .put(&target.url)
+            .header(CONTENT_LENGTH, size)
+            .body(reqwest::Body::wrap_stream(stream));
+        for (k, v) in &target.headers {
+            request = request.header(k.as_str(), v.as_str());
+        }
+        let send = request.send();
+        tokio::pin!(send);
+        let mut tick = tokio::time::interval(std::time::Duration::from_millis(200));
+        let response = loop {
+            tokio::select! {
+                r = &mut send => break r?,
+                _ = tick.tick() => progress(sent.load(Ordering::Relaxed)),
+            }
+        };
+        progress(sent.load(Ordering::Relaxed));
+        storage_status(response.status())
+    }
+
+    async fn open_download(&self, document: &RemoteId) -> Result<Incoming, ProviderError> {
+        let url = format!("{}/v1/documents/{}/data", self.base, document.0);
+        let mut refreshed = false;
+        loop {
+            let (generation, token) = self.auth.access()?;
+            self.pacer.wait().await;
+            self.requests.fetch_add(1, Ordering::Relaxed);
+            let response = self
+                .http
+                .get(&url)
+                .header(AUTHORIZATION, format!("Bearer {token}"))
+                .send()
+                .await?;
+            let status = response.status();
+            if status == StatusCode::UNAUTHORIZED && !refreshed {
+                self.auth.refresh_after_401(generation).await?;
+                refreshed = true;
+                continue;
+            }
+            if response.url().as_str().starts_with(&url) && !status.is_success() {
+                // Still our API (no redirect happened): a classified API error.
+                let headers = response.headers().clone();
+                let body = response.text().await.unwrap_or_default();
+                return Err(classify(status, &headers, &body));
+            }
+            storage_status(status)?;
+            let sha256 = response
+                .headers()
+                .get("x-amz-checksum-sha256")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|b64| {
+                    use base64::Engine;
+                    base64::engine::general_purpose::STANDARD.decode(b64).ok()
+                })
+                .map(|raw| raw.iter().map(|b| format!("{b:02x}")).collect());
+            return Ok(Incoming {
+                length: response.content_length(),
+                sha256,
+                response,
+            });
+        }
+    }
+}
+
+/// Storage's answer: 2xx is done; 403 means the signed link expired (or
+/// was refused) and a fresh one may work; 5xx is worth another try.
+fn storage_status(status: StatusCode) -> Result<(), ProviderError> {
+    match status.as_u16() {
+        200..=299 => Ok(()),
+        403 => Err(ProviderError::LinkExpired(403)),
+        s @ 500..=599 => Err(ProviderError::Server(s)),
+        s => Err(ProviderError::Unexpected(s)),
+    }
+}

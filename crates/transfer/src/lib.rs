@@ -1,0 +1,16 @@
+//! casefile-transfer: document bytes between the laptop and the provider.
+//!
+//! [`blobs`] is the account's content-addressed store (verified, atomic);
+//! [`queue`] is the persistent transfer queue that [`upload`] and
+//! [`download`] attempts run from; [`names`] makes server-supplied names safe
+//! to save outside the store. Files are streamed in chunks and never held
+//! in memory, so a 1 GiB upload costs no more memory than a small one.
+
+pub mod blobs;
+pub mod download;
+pub mod names;
+pub mod queue;
+pub mod upload;
+
+pub use blobs::{Blob, BlobStore};
+pub use queue::{add_download, add_upload, pin, refresh_pins, run_due, RunReport, TransferError};

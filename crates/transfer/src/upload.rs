@@ -1,0 +1,95 @@
+//! One upload attempt, resumable at every step. The transfer row records
+//! that a create is about to be sent BEFORE it is sent, and the server's
+//! document id as soon as it is known; so after a crash, a dropped answer
+//! or an expired link, the next attempt finds the document (on the server
+//! if need be) and puts the bytes as a new version of it. Exactly one
+//! document results, however many times an attempt is cut short.
+
+use casefile_domain::entity::Kind;
+use casefile_domain::ids::{LocalId, RemoteId};
+use casefile_providers::documents::{DocumentTransport, PutTarget};
+use casefile_providers::ProviderError;
+use casefile_store::transfers::Transfer;
+use casefile_store::Store;
+
+use crate::blobs::BlobStore;
+use crate::queue::{Progressor, TransferError};
+
+/// Uploads `t`'s blob; returns the server's document id.
+pub async fn run<P: DocumentTransport>(
+    store: &Store,
+    provider: &P,
+    blobs: &BlobStore,
+    t: &Transfer,
+) -> Result<RemoteId, TransferError> {
+    let sha = t.blob.as_deref().ok_or(TransferError::NoBlob)?;
+    let file = blobs.path(sha);
+    if !file.is_file() {
+        return Err(TransferError::NoBlob);
+    }
+    let size = t.size.unwrap_or_default().max(0) as u64;
+    let case = LocalId::parse(&t.case_id).map_err(|_| TransferError::NoCase)?;
+    let case_remote = store
+        .remote_id_of(Kind::Case, &case)?
+        .ok_or(TransferError::NoCase)?;
+    let path = t.path.clone().unwrap_or_else(|| t.file_name.clone());
+
+    let (remote, mut target) = target(store, provider, t, &case_remote, &path).await?;
+    let progress = Progressor::new(store, &t.id, Some(size as i64));
+    // One fresh link if the first has expired (a long queue, a slow network).
+    for attempt in 0..2 {
+        match provider
+            .put_file(&target, &file, size, &|n| progress.report(n))
+            .await
+        {
+            Ok(()) => {
+                progress.report(size);
+                return Ok(remote);
+            }
+            Err(ProviderError::LinkExpired(_)) if attempt == 0 => {
+                tracing::info!("upload link expired; asking for a fresh one");
+                target = provider.new_version(&remote).await?;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    unreachable!("the loop returns on its second attempt")
+}
+
+/// The document the bytes belong to, and where to put them.
+async fn target<P: DocumentTransport>(
+    store: &Store,
+    provider: &P,
+    t: &Transfer,
+    case_remote: &RemoteId,
+    path: &str,
+) -> Result<(RemoteId, PutTarget), TransferError> {
+    // Known document: a resumed upload, or a new version of an existing one.
+    let known = match (&t.remote_document, &t.document_id) {
+        (Some(remote), _) => Some(RemoteId(remote.clone())),
+        (None, Some(local)) => {
+            let local = LocalId::parse(local).map_err(|_| TransferError::NoDocument)?;
+            Some(
+                store
+                    .remote_id_of(Kind::Document, &local)?
+                    .ok_or(TransferError::NoDocument)?,
+            )
+        }
+        (None, None) if t.create_sent => provider
+            .find_document(case_remote, path)
+            .await?
+            .map(|(id, _)| id),
+        (None, None) => None,
+    };
+    if let Some(remote) = known {
+        store.set_transfer_remote(&t.id, &remote.0)?;
+        let put = provider.new_version(&remote).await?;
+        return Ok((remote, put));
+    }
+    store.mark_create_sent(&t.id)?;
+    let created = provider
+        .create_document(case_remote, path, &t.file_name)
+        .await?;
+    store.set_transfer_remote(&t.id, &created.remote_id.0)?;
+    Ok((created.remote_id, created.put))
+}
