@@ -19,7 +19,7 @@ use crate::error::ProviderError;
 use crate::retry::retry;
 
 /// Bytes read from disk per chunk of an upload.
-const CHUNK: usize = 256 * 1024;
+const CHUNK: usize = 1024 * 1024;
 
 fn put_target(item: &Value) -> Result<PutTarget, ProviderError> {
     let url = item
