@@ -163,7 +163,8 @@ async fn account_cmd(ctx: &Ctx, cmd: AccountCmd) -> Result<(), CliError> {
         AccountCmd::List { json } => {
             let mut items = Vec::new();
             for a in account::list(data_dir)? {
-                let signed_in = a.signed_in()?;
+                // Unknown (null) when the keychain cannot be asked; the list still shows.
+                let signed_in = a.signed_in().ok();
                 items.push(json!({
                     "id": a.id, "provider": a.provider, "base_url": a.base_url,
                     "zone": a.zone, "signed_in": signed_in,

@@ -65,6 +65,13 @@ fn every_command_has_help() {
         vec!["task", "delete", "--help"],
         vec!["conflicts", "list", "--help"],
         vec!["conflicts", "resolve", "--help"],
+        vec!["documents", "list", "--help"],
+        vec!["upload", "--help"],
+        vec!["download", "--help"],
+        vec!["pin", "--help"],
+        vec!["transfers", "--help"],
+        vec!["transfers", "pause", "--help"],
+        vec!["transfers", "retry", "--help"],
     ] {
         let (code, out, _) = run(dir.path(), &args);
         assert_eq!(code, 0, "{args:?}");
