@@ -9,12 +9,14 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+mod common;
+
 use casefile_providers::SecretStore;
 use casefile_sandbox::{ReadyInfo, SandboxConfig};
 use casefile_sync::keychain::Keychain;
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_casefile-cli");
+use common::{dump, run_env, BIN};
 
 /// The keychain, or None (with a message) when this run has none. Under
 /// scripts/test (CASEFILE_TEST_SESSION=1) a missing keychain is a failure.
@@ -32,18 +34,7 @@ fn keychain_or_skip() -> Option<Keychain> {
 }
 
 fn cli(data: &Path, args: &[&str], secret: &str) -> (i32, String, String) {
-    let out = Command::new(BIN)
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env("SANDBOX_CLIENT_SECRET", secret)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    run_env(data, &[("SANDBOX_CLIENT_SECRET", secret)], args)
 }
 
 fn add_account(data: &Path, info: &ReadyInfo) -> String {
@@ -146,9 +137,7 @@ async fn browser_sign_in_keeps_tokens_in_the_keychain_and_sign_out_removes_every
     let Some(keychain) = keychain_or_skip() else {
         return;
     };
-    let sandbox = casefile_sandbox::start(SandboxConfig::default().with_rate_limit(0))
-        .await
-        .unwrap();
+    let sandbox = common::sandbox().await;
     let info = sandbox.info().clone();
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
@@ -290,15 +279,7 @@ async fn an_expired_refresh_token_asks_to_sign_in_again_and_keeps_the_outbox() {
     sign_in(data, &info).await;
     let (code, _, err) = cli(data, &["sync"], "");
     assert_eq!(code, 0, "{err}");
-    let dump: Value = reqwest::Client::new()
-        .get(format!("{}/admin/dump", info.base_url))
-        .bearer_auth(&info.admin_token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let dump = dump(&info).await;
     let names: Vec<&str> = dump["records"]["tasks"]
         .as_array()
         .unwrap()

@@ -1,6 +1,8 @@
 //! The CLI's contract for scripts: `--help` everywhere, `--json` arrays of
 //! objects with ids the other commands accept, and reliable exit codes.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -187,15 +189,7 @@ async fn a_script_can_sync_list_and_edit_through_ids_and_exit_codes() {
     let status = json(d, &["status", "--json"]);
     assert_eq!(status[0]["pending"], 0);
 
-    let dump: Value = reqwest::Client::new()
-        .get(format!("{}/admin/dump", info.base_url))
-        .bearer_auth(&info.admin_token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let dump: Value = common::dump(&info).await;
     assert!(dump["records"]["events"]
         .as_array()
         .unwrap()

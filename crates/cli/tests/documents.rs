@@ -9,25 +9,15 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
+mod common;
+
 use casefile_sandbox::{ReadyInfo, SandboxConfig};
+use common::{dump, run_env, BIN};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-const BIN: &str = env!("CARGO_BIN_EXE_casefile-cli");
-
 fn cli(data: &Path, token: &str, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(BIN)
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env("DOCS_TEST_TOKEN", token)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    run_env(data, &[("DOCS_TEST_TOKEN", token)], args)
 }
 
 fn ok_json(data: &Path, token: &str, args: &[&str]) -> Value {
@@ -58,18 +48,6 @@ fn synced_account(data: &Path, info: &ReadyInfo) -> String {
     assert_eq!(code, 0, "{err}");
     let cases = ok_json(data, &info.access_token, &["cases", "list", "--json"]);
     cases[0]["id"].as_str().unwrap().to_owned()
-}
-
-async fn dump(info: &ReadyInfo) -> Value {
-    reqwest::Client::new()
-        .get(format!("{}/admin/dump", info.base_url))
-        .bearer_auth(&info.admin_token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
 }
 
 /// The server's documents whose path is `path`.
@@ -106,9 +84,7 @@ fn sha_hex(bytes: &[u8]) -> String {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn upload_version_download_and_pin() {
-    let sandbox = casefile_sandbox::start(SandboxConfig::default().with_rate_limit(0))
-        .await
-        .unwrap();
+    let sandbox = common::sandbox().await;
     let info = sandbox.info().clone();
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
@@ -438,9 +414,7 @@ async fn a_1_gib_upload_killed_halfway_completes_once_with_flat_memory() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn hostile_document_names_are_saved_safely_inside_the_target() {
-    let sandbox = casefile_sandbox::start(SandboxConfig::default().with_rate_limit(0))
-        .await
-        .unwrap();
+    let sandbox = common::sandbox().await;
     let info = sandbox.info().clone();
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");

@@ -5,6 +5,8 @@
 //! the server holds. 50 kills by default; `CASEFILE_KILLS=1000` for the long
 //! run, `CASEFILE_KILL_SEED` to replay one.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -213,15 +215,7 @@ async fn killed_syncs_lose_nothing_and_duplicate_nothing() {
     let status = ok_json(data, &token, &["status", "--json"]);
     assert_eq!(status[0]["pending"], 0, "{status}");
 
-    let dump: Value = reqwest::Client::new()
-        .get(format!("{}/admin/dump", info.base_url))
-        .bearer_auth(&info.admin_token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let dump: Value = common::dump(&info).await;
     let ours: Vec<&str> = dump["records"]["tasks"]
         .as_array()
         .unwrap()

@@ -96,7 +96,13 @@ async fn main() {
     let exe = std::env::current_exe().unwrap();
     let sandbox_bin = std::env::var("SANDBOX_BIN")
         .map(std::path::PathBuf::from)
-        .unwrap_or_else(|_| exe.parent().unwrap().parent().unwrap().join("casefile-sandbox"));
+        .unwrap_or_else(|_| {
+            exe.parent()
+                .unwrap()
+                .parent()
+                .unwrap()
+                .join("casefile-sandbox")
+        });
     let dir = tempfile::tempdir().unwrap();
     let docs = dir.path().join("sandbox-docs");
     std::fs::create_dir_all(&docs).unwrap();
@@ -133,7 +139,8 @@ async fn main() {
     );
 
     // A cache that knows the firm's cases.
-    let store = Arc::new(Store::open(&dir.path().join("cache"), &AccountId("bench".into())).unwrap());
+    let store =
+        Arc::new(Store::open(&dir.path().join("cache"), &AccountId("bench".into())).unwrap());
     let engine = Engine::new(Syncer {
         store: store.clone(),
         provider: client.clone(),
@@ -165,13 +172,25 @@ async fn main() {
     let upload_s = started.elapsed().as_secs_f64();
     let growth_mib = (proc_kib("VmHWM:") - rss_before) / 1024.0;
     assert_eq!(report.done, 1, "{:?}", store.transfer(&id).unwrap());
-    let remote = RemoteId(store.transfer(&id).unwrap().unwrap().remote_document.unwrap());
+    let remote = RemoteId(
+        store
+            .transfer(&id)
+            .unwrap()
+            .unwrap()
+            .remote_document
+            .unwrap(),
+    );
     let raw_put_after = raw_put(&client, &case_remote, &file, size, "raw-2.bin").await;
     let raw_put_s = (raw_put_before + raw_put_after) / 2.0;
 
     // Raw download: follow the 302 and read every byte.
     let started = Instant::now();
-    let mut incoming = client.open_download(&remote).await.unwrap().response.bytes_stream();
+    let mut incoming = client
+        .open_download(&remote)
+        .await
+        .unwrap()
+        .response
+        .bytes_stream();
     let mut got = 0u64;
     while let Some(chunk) = incoming.next().await {
         got += chunk.unwrap().len() as u64;

@@ -115,10 +115,7 @@ impl BlobStore {
             Ok(blob)
         }
         .await;
-        if result.is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
-        result
+        discard_on_error(&tmp, result)
     }
 
     /// Streams a download into the store, verifying its length and, when
@@ -167,11 +164,16 @@ impl BlobStore {
             Ok(blob)
         }
         .await;
-        if result.is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
-        result
+        discard_on_error(&tmp, result)
     }
+}
+
+/// A failed write leaves no temporary behind.
+fn discard_on_error<T>(tmp: &Path, result: Result<T, BlobError>) -> Result<T, BlobError> {
+    if result.is_err() {
+        let _ = std::fs::remove_file(tmp);
+    }
+    result
 }
 
 /// The byte-chunk type streams carry (reqwest's `bytes::Bytes`).

@@ -38,8 +38,15 @@ pub fn safe_name(raw: &str) -> String {
         .unwrap_or("");
     // sanitize-filename would replace a device name (`CON.pdf`) wholesale;
     // a prefix keeps the rest of the name.
-    let last = last.trim_start_matches(['.', ' ']).trim_end_matches(['.', ' ']);
-    let stem = last.split('.').next().unwrap_or("").trim_end().to_ascii_lowercase();
+    let last = last
+        .trim_start_matches(['.', ' '])
+        .trim_end_matches(['.', ' ']);
+    let stem = last
+        .split('.')
+        .next()
+        .unwrap_or("")
+        .trim_end()
+        .to_ascii_lowercase();
     let last = if RESERVED.contains(&stem.as_str()) {
         format!("_{last}")
     } else {

@@ -1,0 +1,48 @@
+//! What the CLI's integration tests share: running the binary, and reading
+//! the sandbox's state through its admin API.
+
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::process::Command;
+
+use casefile_sandbox::{ReadyInfo, SandboxConfig};
+use serde_json::Value;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_casefile-cli");
+
+/// Runs casefile-cli on `data` with `env` set; returns (exit code, stdout, stderr).
+pub fn run_env(data: &Path, env: &[(&str, &str)], args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A sandbox with the demo firm and no pacing.
+pub async fn sandbox() -> casefile_sandbox::RunningSandbox {
+    casefile_sandbox::start(SandboxConfig::default().with_rate_limit(0))
+        .await
+        .unwrap()
+}
+
+/// The sandbox's whole state (`/admin/dump`).
+pub async fn dump(info: &ReadyInfo) -> Value {
+    reqwest::Client::new()
+        .get(format!("{}/admin/dump", info.base_url))
+        .bearer_auth(&info.admin_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
