@@ -143,11 +143,22 @@ pub fn start_account<R: Runtime>(
         }
         (Err(err), _) | (_, Err(err)) => {
             tracing::info!(error = %err, "the account cannot sync from the app yet");
+            let (state, detail) = match err {
+                casefile_sync::account::AccountError::Keychain(_) => (
+                    SyncState::Error,
+                    "Showing the cached firm. No OS keychain is available to hold the sign-in; \
+                     install and unlock gnome-keyring (or another Secret Service), then restart.",
+                ),
+                _ => (
+                    SyncState::AuthRequired,
+                    "Showing the cached firm; sign in to sync.",
+                ),
+            };
             publish_sync_status(
                 app,
                 SyncStatus {
-                    state: SyncState::AuthRequired,
-                    detail: "Showing the cached firm; sign in to sync.".to_owned(),
+                    state,
+                    detail: detail.to_owned(),
                     pending_changes: 0,
                     last_success: None,
                 },
