@@ -352,11 +352,19 @@ async fn a_1_gib_upload_killed_halfway_completes_once_with_flat_memory() {
     let mut child = spawn_cli(&data, t, &["transfers", "run"]);
     let deadline = std::time::Instant::now() + Duration::from_secs(600);
     let mut killed_at = None;
+    let mut checked_sharing = false;
     while std::time::Instant::now() < deadline {
         let queue = ok_json(&data, t, &["transfers", "--json"]);
         let done = queue[0]["done_bytes"].as_u64().unwrap_or(0);
         if queue[0]["state"] != "running" && done > 0 {
             break;
+        }
+        if done >= size / 4 && !checked_sharing {
+            // Another process sharing the queue leaves a live transfer alone.
+            let (code, _, err) = cli(&data, t, &["transfers", "run"]);
+            assert_eq!(code, 0, "{err}");
+            assert!(err.contains("0 done, 0 failed"), "{err}");
+            checked_sharing = true;
         }
         if done >= size / 2 {
             child.kill().unwrap();
@@ -367,6 +375,7 @@ async fn a_1_gib_upload_killed_halfway_completes_once_with_flat_memory() {
     }
     let (_, first_rss) = wait_measured(&child);
     let killed_at = killed_at.expect("the upload was killed halfway");
+    assert!(checked_sharing, "the sharing check ran");
     assert!(killed_at < size, "killed before the end");
 
     // The next run completes it.

@@ -28,6 +28,8 @@ CREATE TABLE transfers (
   -- Download: a directory to also save a copy into.
   save_to TEXT,
   saved_as TEXT,
+  -- The process running it (its pid), so a dead owner's transfer is resumed.
+  owner TEXT,
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL
 );

@@ -211,13 +211,51 @@ impl Store {
         })
     }
 
-    /// Transfers left `running` by a process that died go back to the queue.
-    pub fn requeue_interrupted(&self) -> Result<usize> {
-        self.write(|tx| {
+    /// Transfers left `running` by a process that died go back to the queue:
+    /// those whose owner `is_dead` says is gone, and those silent since
+    /// `stale_before` (a moving transfer records progress several times a
+    /// second). A live one in another process (the app and the CLI share the
+    /// queue) is left alone.
+    pub fn requeue_interrupted(
+        &self,
+        stale_before: &str,
+        is_dead: &dyn Fn(&str) -> bool,
+    ) -> Result<usize> {
+        let running: Vec<(String, Option<String>, String)> = self.read(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT id, owner, updated_at FROM transfers WHERE state = 'running'",
+            )?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })?;
+        let mut n = 0;
+        for (id, owner, updated) in running {
+            let gone = owner.as_deref().is_none_or(is_dead) || updated.as_str() < stale_before;
+            if gone {
+                let id2 = id.clone();
+                n += self.write(move |tx| {
+                    Ok(tx.execute(
+                        "UPDATE transfers SET state = 'queued', owner = NULL
+                         WHERE id = ?1 AND state = 'running'",
+                        [id2],
+                    )?)
+                })?;
+            }
+        }
+        Ok(n)
+    }
+
+    /// Claims a due transfer for process `owner`: true when it was still
+    /// queued (or failed) and is now running there, false when another
+    /// process has it or the user paused or cancelled it meanwhile.
+    pub fn claim_transfer(&self, id: &str, owner: &str) -> Result<bool> {
+        let (id, owner) = (id.to_owned(), owner.to_owned());
+        self.write(move |tx| {
             Ok(tx.execute(
-                "UPDATE transfers SET state = 'queued' WHERE state = 'running'",
-                [],
-            )?)
+                "UPDATE transfers SET state = 'running', owner = ?3, updated_at = ?2
+                 WHERE id = ?1 AND state IN ('queued', 'failed')",
+                params![id, now(), owner],
+            )? == 1)
         })
     }
 

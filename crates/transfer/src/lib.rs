@@ -9,6 +9,7 @@
 pub mod blobs;
 pub mod download;
 pub mod names;
+mod owner;
 pub mod queue;
 pub mod upload;
 

@@ -13,12 +13,12 @@ use std::time::{Duration, Instant};
 use casefile_domain::ids::LocalId;
 use casefile_providers::documents::DocumentTransport;
 use casefile_providers::ProviderError;
-use casefile_store::transfers::{Direction, NewTransfer, Transfer, TransferState};
+use casefile_store::transfers::{Direction, NewTransfer, Transfer};
 use casefile_store::{Store, StoreError};
 use chrono::Utc;
 
 use crate::blobs::{BlobError, BlobStore};
-use crate::{download, upload};
+use crate::{download, owner, upload};
 
 #[derive(Debug, thiserror::Error)]
 pub enum TransferError {
@@ -214,6 +214,10 @@ pub fn refresh_pins(store: &Store) -> Result<usize, TransferError> {
     Ok(missing.len())
 }
 
+/// A running transfer silent this long was interrupted (it reports progress
+/// every quarter second while it moves, and between its requests).
+const STALE_AFTER_S: i64 = 120;
+
 /// What one run of the queue did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct RunReport {
@@ -234,15 +238,16 @@ pub async fn run_due<P: DocumentTransport>(
     provider: &P,
     blobs: &BlobStore,
 ) -> Result<RunReport, StoreError> {
-    store.requeue_interrupted()?;
+    let stale_before = (Utc::now() - chrono::Duration::seconds(STALE_AFTER_S))
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    store.requeue_interrupted(&stale_before, &owner::is_dead)?;
+    let me = owner::me();
     let mut report = RunReport::default();
     for t in store.due_transfers(&Utc::now().to_rfc3339())? {
-        // Paused or cancelled while waiting in line.
-        match store.transfer(&t.id)? {
-            Some(now) if matches!(now.state, TransferState::Queued | TransferState::Failed) => {}
-            _ => continue,
+        // Atomically ours, or taken, paused or cancelled since the list was read.
+        if !store.claim_transfer(&t.id, &me)? {
+            continue;
         }
-        store.set_transfer_state(&t.id, TransferState::Running)?;
         match run_one(store, provider, blobs, &t).await {
             Ok(saved) => {
                 store.finish_transfer(&t.id, None, saved)?;
