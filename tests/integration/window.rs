@@ -18,7 +18,7 @@
 //! They take a shared lock: two app instances at once would, by design, merge.
 
 use std::net::TcpListener;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -45,6 +45,7 @@ const VIEWS: &[(&str, &str)] = &[
 struct Driver {
     child: Child,
     port: u16,
+    data_dir: PathBuf,
 }
 
 impl Drop for Driver {
@@ -53,15 +54,52 @@ impl Drop for Driver {
             .args(["-TERM", &self.child.id().to_string()])
             .status();
         let deadline = Instant::now() + Duration::from_secs(10);
+        let mut stopped = false;
         while Instant::now() < deadline {
             if let Ok(Some(_)) = self.child.try_wait() {
-                return;
+                stopped = true;
+                break;
             }
             std::thread::sleep(Duration::from_millis(100));
         }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        if !stopped {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+        // An app the session failed to close would keep the single-instance
+        // lock, and every later launch would hand over to it: stop it too.
+        for pid in apps_for(&self.data_dir) {
+            eprintln!("stopping an app the WebDriver session left running (pid {pid})");
+            let _ = Command::new("kill")
+                .args(["-TERM", &pid.to_string()])
+                .status();
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while Instant::now() < deadline && Path::new(&format!("/proc/{pid}")).exists() {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            let _ = Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+        }
     }
+}
+
+/// The pids of app processes started for `data_dir` (Linux: read from /proc).
+fn apps_for(data_dir: &Path) -> Vec<i32> {
+    let want = format!("CASEFILE_DATA_DIR={}", data_dir.display());
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|pid| {
+            let is_app = std::fs::read_link(format!("/proc/{pid}/exe"))
+                .is_ok_and(|p| p.file_name().is_some_and(|n| n == "casefile"));
+            is_app
+                && std::fs::read(format!("/proc/{pid}/environ"))
+                    .is_ok_and(|env| env.split(|b| *b == 0).any(|v| v == want.as_bytes()))
+        })
+        .collect()
 }
 
 fn free_port() -> u16 {
@@ -104,7 +142,11 @@ fn start_driver(data_dir: &std::path::Path) -> TestResult<Driver> {
         .stdout(log.try_clone()?)
         .stderr(log)
         .spawn()?;
-    let driver = Driver { child, port };
+    let driver = Driver {
+        child,
+        port,
+        data_dir: data_dir.to_owned(),
+    };
     let deadline = Instant::now() + Duration::from_secs(20);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         if Instant::now() > deadline {
