@@ -9,6 +9,7 @@ use casefile_domain::entity::Kind;
 use casefile_providers::mycase::MyCase;
 use casefile_store::transfers::{Transfer, TransferState};
 use casefile_store::Store;
+use casefile_sync::account::AccountSettings;
 use casefile_transfer::{BlobStore, RunReport};
 use serde_json::{json, Value};
 
@@ -42,6 +43,7 @@ fn line(t: &Value) -> String {
 }
 
 struct Open {
+    settings: AccountSettings,
     store: Arc<Store>,
     blobs: BlobStore,
 }
@@ -50,15 +52,18 @@ fn open(ctx: &Ctx) -> Result<Open, CliError> {
     let (settings, store) = ctx.store()?;
     let blobs = BlobStore::open(&settings.blobs_dir(&ctx.data_dir))?;
     Ok(Open {
+        settings,
         store: Arc::new(store),
         blobs,
     })
 }
 
-/// Runs the due transfers with a connection to the account.
-pub async fn run_queue(ctx: &Ctx, store: &Store, blobs: &BlobStore) -> Result<RunReport, CliError> {
-    let client: MyCase = ctx.settings()?.connect()?;
-    Ok(casefile_transfer::run_due(store, &client, blobs).await?)
+impl Open {
+    /// Runs the due transfers with a connection to the account.
+    async fn run_queue(&self) -> Result<RunReport, CliError> {
+        let client: MyCase = self.settings.connect()?;
+        Ok(casefile_transfer::run_due(&self.store, &client, &self.blobs).await?)
+    }
 }
 
 /// The outcome of one transfer after a run: its JSON, or its error.
@@ -113,10 +118,13 @@ pub async fn upload(
     let id = casefile_transfer::add_upload(&o.store, &o.blobs, file, &case, folder).await?;
     eprintln!("Queued {} (the original may now be moved).", file.display());
     if !queue_only {
-        run_queue(ctx, &o.store, &o.blobs).await?;
+        o.run_queue().await?;
     }
     let t = if queue_only {
-        transfer_json(&o.store.transfer(&id)?.unwrap_or_else(|| unreachable!()))
+        let queued = o.store.transfer(&id)?;
+        transfer_json(
+            &queued.ok_or_else(|| CliError::NotFound(format!("there is no transfer {id}")))?,
+        )
     } else {
         outcome(&o.store, &id)?
     };
@@ -133,7 +141,7 @@ pub async fn download(
     let o = open(ctx)?;
     let doc = crate::records::local_id(doc)?;
     let id = casefile_transfer::add_download(&o.store, &doc, to)?;
-    run_queue(ctx, &o.store, &o.blobs).await?;
+    o.run_queue().await?;
     let t = outcome(&o.store, &id)?;
     emit(as_json, &[t], line);
     Ok(())
@@ -143,7 +151,7 @@ pub async fn pin(ctx: &Ctx, case: &str) -> Result<(), CliError> {
     let o = open(ctx)?;
     let case = existing(&o.store, Kind::Case, case)?;
     let queued = casefile_transfer::pin(&o.store, &case)?;
-    let report = run_queue(ctx, &o.store, &o.blobs).await?;
+    let report = o.run_queue().await?;
     println!(
         "pinned; {queued} documents queued, {} downloaded, {} failed",
         report.done, report.failed
@@ -174,7 +182,7 @@ pub async fn transfers(
     match action {
         None => {}
         Some(TransferAction::Run) => {
-            let r = run_queue(ctx, &o.store, &o.blobs).await?;
+            let r = o.run_queue().await?;
             eprintln!("{} done, {} failed", r.done, r.failed);
         }
         Some(TransferAction::Pause { id }) => set(&id, TransferState::Paused)?,

@@ -7,6 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
+use casefile_providers::documents::Bytes;
 use futures_util::{Stream, StreamExt};
 use sha2::{Digest, Sha256};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -128,7 +129,7 @@ impl BlobStore {
         progress: &(dyn Fn(u64) + Send + Sync),
     ) -> Result<Blob, BlobError>
     where
-        S: Stream<Item = Result<bytes_like::Bytes, E>> + Unpin,
+        S: Stream<Item = Result<Bytes, E>> + Unpin,
         E: std::fmt::Display,
     {
         let tmp = self.temp();
@@ -174,9 +175,4 @@ fn discard_on_error<T>(tmp: &Path, result: Result<T, BlobError>) -> Result<T, Bl
         let _ = std::fs::remove_file(tmp);
     }
     result
-}
-
-/// The byte-chunk type streams carry (reqwest's `bytes::Bytes`).
-pub mod bytes_like {
-    pub use casefile_providers::documents::Bytes;
 }

@@ -71,37 +71,39 @@ pub fn safe_name(raw: &str) -> String {
     truncate(&name, MAX_BYTES)
 }
 
-/// Cuts `name` to `max` bytes at a character boundary, keeping a short extension.
-fn truncate(name: &str, max: usize) -> String {
-    if name.len() <= max {
-        return name.to_owned();
-    }
-    let (stem, ext) = match name.rfind('.') {
-        Some(i) if name.len() - i <= 16 && i > 0 => (&name[..i], &name[i..]),
-        _ => (name, ""),
-    };
-    let mut cut = max - ext.len();
-    while !stem.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    format!("{}{ext}", &stem[..cut])
-}
-
-/// `name`, or `name (2)`, `name (3)`… keeping the extension, within `max` bytes.
-fn numbered(name: &str, n: usize) -> String {
-    if n == 1 {
-        return name.to_owned();
-    }
-    let (stem, ext) = match name.rfind('.') {
-        Some(i) if i > 0 => (&name[..i], &name[i..]),
-        _ => (name, ""),
-    };
-    let suffix = format!(" ({n}){ext}");
-    let mut cut = stem.len().min(MAX_BYTES.saturating_sub(suffix.len()));
+/// `stem` cut to at most `max` bytes at a character boundary, then `suffix`.
+fn fit(stem: &str, max: usize, suffix: &str) -> String {
+    let mut cut = stem.len().min(max.saturating_sub(suffix.len()));
     while !stem.is_char_boundary(cut) {
         cut -= 1;
     }
     format!("{}{suffix}", &stem[..cut])
+}
+
+/// Splits off a short extension (".pdf"), if there is one.
+fn split_ext(name: &str) -> (&str, &str) {
+    match name.rfind('.') {
+        Some(i) if i > 0 && name.len() - i <= 16 => name.split_at(i),
+        _ => (name, ""),
+    }
+}
+
+/// Cuts `name` to `max` bytes, keeping a short extension.
+fn truncate(name: &str, max: usize) -> String {
+    if name.len() <= max {
+        return name.to_owned();
+    }
+    let (stem, ext) = split_ext(name);
+    fit(stem, max, ext)
+}
+
+/// `name`, or `name (2)`, `name (3)`… keeping the extension, within 255 bytes.
+fn numbered(name: &str, n: usize) -> String {
+    if n == 1 {
+        return name.to_owned();
+    }
+    let (stem, ext) = split_ext(name);
+    fit(stem, MAX_BYTES, &format!(" ({n}){ext}"))
 }
 
 /// Copies `source` into `dir` under a safe version of `raw_name`, never

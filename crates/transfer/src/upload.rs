@@ -34,26 +34,24 @@ pub async fn run<P: DocumentTransport>(
         .ok_or(TransferError::NoCase)?;
     let path = t.path.clone().unwrap_or_else(|| t.file_name.clone());
 
-    let (remote, mut target) = target(store, provider, t, &case_remote, &path).await?;
+    let (remote, target) = target(store, provider, t, &case_remote, &path).await?;
     let progress = Progressor::new(store, &t.id, Some(size as i64));
-    // One fresh link if the first has expired (a long queue, a slow network).
-    for attempt in 0..2 {
-        match provider
-            .put_file(&target, &file, size, &|n| progress.report(n))
+    let (file, progress) = (&file, &progress);
+    let put = |target: PutTarget| async move {
+        provider
+            .put_file(&target, file, size, &|n| progress.report(n))
             .await
-        {
-            Ok(()) => {
-                progress.report(size);
-                return Ok(remote);
-            }
-            Err(ProviderError::LinkExpired(_)) if attempt == 0 => {
-                tracing::info!("upload link expired; asking for a fresh one");
-                target = provider.new_version(&remote).await?;
-            }
-            Err(e) => return Err(e.into()),
+    };
+    match put(target).await {
+        // One fresh link if the first has expired (a long queue, a slow network).
+        Err(ProviderError::LinkExpired(_)) => {
+            tracing::info!("upload link expired; asking for a fresh one");
+            put(provider.new_version(&remote).await?).await?
         }
+        other => other?,
     }
-    unreachable!("the loop returns on its second attempt")
+    progress.report(size);
+    Ok(remote)
 }
 
 /// The document the bytes belong to, and where to put them.

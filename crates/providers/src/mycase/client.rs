@@ -39,10 +39,10 @@ pub struct ClientOptions {
 pub struct MyCase {
     pub(super) http: reqwest::Client,
     pub(super) base: String,
-    pub(super) auth: Arc<Auth>,
-    pub(super) pacer: Pacer,
+    auth: Arc<Auth>,
+    pacer: Pacer,
     pub(super) retry: RetryPolicy,
-    pub(super) requests: AtomicU64,
+    requests: AtomicU64,
     capabilities: Capabilities,
 }
 
@@ -129,14 +129,15 @@ impl MyCase {
     }
 
     /// One request, paced, with the bearer token; a 401 refreshes the token
-    /// (single-flight) and is tried once more.
-    pub(super) async fn send_once(
+    /// (single-flight) and the request is sent once more. The response is
+    /// handed back unread, whatever its status (downloads stream it).
+    pub(super) async fn send_authorized(
         &self,
         method: Method,
         url: &str,
         query: &[(&str, String)],
         body: Option<&Value>,
-    ) -> Result<Answer, ProviderError> {
+    ) -> Result<reqwest::Response, ProviderError> {
         let mut refreshed = false;
         loop {
             let (generation, token) = self.auth.access()?;
@@ -151,28 +152,41 @@ impl MyCase {
                 request = request.json(body);
             }
             let response = request.send().await?;
-            let status = response.status();
-            let headers = response.headers().clone();
-            let bytes = response.bytes().await?;
-            if status == StatusCode::UNAUTHORIZED && !refreshed {
+            if response.status() == StatusCode::UNAUTHORIZED && !refreshed {
                 self.auth.refresh_after_401(generation).await?;
                 refreshed = true;
                 continue;
             }
-            if !status.is_success() {
-                let error = classify(status, &headers, &String::from_utf8_lossy(&bytes));
-                if let ProviderError::Throttled { retry_after, .. } = &error {
-                    self.pacer
-                        .hold_for(retry_after.unwrap_or(Duration::from_secs(1)));
-                }
-                return Err(error);
-            }
-            return Ok(Answer {
-                status,
-                headers,
-                body: bytes,
-            });
+            return Ok(response);
         }
+    }
+
+    /// [`Self::send_authorized`], read whole; an error status is classified
+    /// (and a throttled answer holds the pacer).
+    pub(super) async fn send_once(
+        &self,
+        method: Method,
+        url: &str,
+        query: &[(&str, String)],
+        body: Option<&Value>,
+    ) -> Result<Answer, ProviderError> {
+        let response = self.send_authorized(method, url, query, body).await?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await?;
+        if !status.is_success() {
+            let error = classify(status, &headers, &String::from_utf8_lossy(&bytes));
+            if let ProviderError::Throttled { retry_after, .. } = &error {
+                self.pacer
+                    .hold_for(retry_after.unwrap_or(Duration::from_secs(1)));
+            }
+            return Err(error);
+        }
+        Ok(Answer {
+            status,
+            headers,
+            body: bytes,
+        })
     }
 
     /// A request that is safe to repeat: retried on every retryable error.

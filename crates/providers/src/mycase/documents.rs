@@ -9,7 +9,7 @@ use std::sync::atomic::Ordering;
 
 use casefile_domain::ids::RemoteId;
 use futures_util::StreamExt;
-use reqwest::header::{AUTHORIZATION, CONTENT_LENGTH};
+use reqwest::header::CONTENT_LENGTH;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -162,45 +162,29 @@ impl DocumentTransport for MyCase {
 
     async fn open_download(&self, document: &RemoteId) -> Result<Incoming, ProviderError> {
         let url = format!("{}/v1/documents/{}/data", self.base, document.0);
-        let mut refreshed = false;
-        loop {
-            let (generation, token) = self.auth.access()?;
-            self.pacer.wait().await;
-            self.requests.fetch_add(1, Ordering::Relaxed);
-            let response = self
-                .http
-                .get(&url)
-                .header(AUTHORIZATION, format!("Bearer {token}"))
-                .send()
-                .await?;
-            let status = response.status();
-            if status == StatusCode::UNAUTHORIZED && !refreshed {
-                self.auth.refresh_after_401(generation).await?;
-                refreshed = true;
-                continue;
-            }
-            if response.url().as_str().starts_with(&url) && !status.is_success() {
-                // Still our API (no redirect happened): a classified API error.
-                let headers = response.headers().clone();
-                let body = response.text().await.unwrap_or_default();
-                return Err(classify(status, &headers, &body));
-            }
-            storage_status(status)?;
-            let sha256 = response
-                .headers()
-                .get("x-amz-checksum-sha256")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|b64| {
-                    use base64::Engine;
-                    base64::engine::general_purpose::STANDARD.decode(b64).ok()
-                })
-                .map(|raw| raw.iter().map(|b| format!("{b:02x}")).collect());
-            return Ok(Incoming {
-                length: response.content_length(),
-                sha256,
-                response,
-            });
+        let response = self.send_authorized(Method::GET, &url, &[], None).await?;
+        let status = response.status();
+        if response.url().as_str().starts_with(&url) && !status.is_success() {
+            // Still our API (no redirect happened): a classified API error.
+            let headers = response.headers().clone();
+            let body = response.text().await.unwrap_or_default();
+            return Err(classify(status, &headers, &body));
         }
+        storage_status(status)?;
+        let sha256 = response
+            .headers()
+            .get("x-amz-checksum-sha256")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|b64| {
+                use base64::Engine;
+                base64::engine::general_purpose::STANDARD.decode(b64).ok()
+            })
+            .map(|raw| raw.iter().map(|b| format!("{b:02x}")).collect());
+        Ok(Incoming {
+            length: response.content_length(),
+            sha256,
+            response,
+        })
     }
 }
 
