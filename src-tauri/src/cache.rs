@@ -26,13 +26,24 @@ pub fn account(paths: &AppPaths) -> Option<AccountSettings> {
     }
 }
 
+/// A firm account's cache is encrypted with its key from the keychain; the
+/// demo firm's (invented data) and the no-account cache are not.
 pub fn open(paths: &AppPaths, account: Option<&AccountSettings>) -> Option<Arc<Store>> {
-    let account = AccountId(match account {
-        Some(a) => a.id.clone(),
-        None if crate::demo::requested() => "demo".into(),
-        None => "local".into(),
-    });
-    match Store::open(&paths.data_dir.join("accounts"), &account) {
+    let opened: Result<Store, Box<dyn std::error::Error>> = match account {
+        Some(a) => a.open_store(&paths.data_dir).map_err(Box::from),
+        None => {
+            let id = AccountId(
+                if crate::demo::requested() {
+                    "demo"
+                } else {
+                    "local"
+                }
+                .into(),
+            );
+            Store::open(&paths.data_dir.join("accounts"), &id).map_err(Box::from)
+        }
+    };
+    match opened {
         Ok(store) => {
             if let Some(recovery) = store.recovery() {
                 tracing::warn!(

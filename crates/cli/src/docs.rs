@@ -49,8 +49,7 @@ struct Open {
 }
 
 fn open(ctx: &Ctx) -> Result<Open, CliError> {
-    let (settings, store) = ctx.store()?;
-    let blobs = BlobStore::open(&settings.blobs_dir(&ctx.data_dir))?;
+    let (settings, store, blobs) = ctx.cache()?;
     Ok(Open {
         settings,
         store: Arc::new(store),

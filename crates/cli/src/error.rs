@@ -33,6 +33,8 @@ pub enum CliError {
     #[error("{0}")]
     Io(#[from] std::io::Error),
     #[error(transparent)]
+    Blobs(#[from] casefile_transfer::blobs::BlobError),
+    #[error(transparent)]
     TransferQueue(#[from] casefile_transfer::TransferError),
     /// A transfer failed; `retrying` when it stays queued for another try.
     #[error("{message}")]
@@ -58,7 +60,9 @@ impl CliError {
                 AccountError::MissingToken(_) | AccountError::SignIn(_) | AccountError::NotOAuth(_),
             ) => 6,
             CliError::Account(AccountError::Pending(_)) => 8,
-            CliError::Account(AccountError::Keychain(_) | AccountError::Secrets(_)) => 9,
+            CliError::Account(
+                AccountError::Keychain(_) | AccountError::Secrets(_) | AccountError::CacheKey(_),
+            ) => 9,
             CliError::Account(AccountError::Zone(_) | AccountError::Provider(_)) => 4,
             CliError::Account(AccountError::Client(e)) => provider_code(e),
             CliError::Store(StoreError::NotFound { .. }) => 3,

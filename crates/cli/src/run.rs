@@ -8,6 +8,7 @@ use casefile_providers::mycase::MyCase;
 use casefile_store::{Choice, Store};
 use casefile_sync::account::{self, AccountSettings, OAuthSettings};
 use casefile_sync::{Engine, SyncOptions, SyncReport, Syncer};
+use casefile_transfer::BlobStore;
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
 
@@ -42,6 +43,15 @@ impl Ctx {
         let settings = self.settings()?;
         let store = settings.open_store(&self.data_dir)?;
         Ok((settings, store))
+    }
+
+    /// The account's cache and its blob store, opened with one keychain read.
+    pub fn cache(&self) -> Result<(AccountSettings, Store, BlobStore), CliError> {
+        let settings = self.settings()?;
+        let key = settings.cache_key()?;
+        let store = settings.open_store_with(&self.data_dir, &key)?;
+        let blobs = BlobStore::open(&settings.blobs_dir(&self.data_dir), &key)?;
+        Ok((settings, store, blobs))
     }
 }
 
@@ -125,11 +135,13 @@ async fn account_cmd(ctx: &Ctx, cmd: AccountCmd) -> Result<(), CliError> {
                 secrets_ns: uuid_like(),
             };
             settings.zone()?;
+            // The cache key first: without a keychain nothing is set up.
+            let key = settings.cache_key()?;
             if let Some(secret) = client_secret {
                 settings.set_client_secret(secret.trim())?;
             }
             settings.save(data_dir)?;
-            settings.open_store(data_dir)?;
+            settings.open_store_with(data_dir, &key)?;
             println!("{}", settings.id);
             Ok(())
         }
@@ -227,7 +239,7 @@ async fn sync(ctx: &Ctx, watch: bool, interval: u64, reconcile: bool) -> Result<
         // Documents move after records, and their failures never fail the sync.
         let store = engine.syncer().store.clone();
         let settings = ctx.settings()?;
-        let blobs = casefile_transfer::BlobStore::open(&settings.blobs_dir(&ctx.data_dir))?;
+        let blobs = BlobStore::open(&settings.blobs_dir(&ctx.data_dir), &settings.cache_key()?)?;
         casefile_transfer::refresh_pins(&store)?;
         let moved =
             casefile_transfer::run_due(&store, engine.syncer().provider.as_ref(), &blobs).await?;

@@ -13,25 +13,9 @@ mod common;
 
 use casefile_providers::SecretStore;
 use casefile_sandbox::{ReadyInfo, SandboxConfig};
-use casefile_sync::keychain::Keychain;
 use serde_json::Value;
 
-use common::{dump, run_env, BIN};
-
-/// The keychain, or None (with a message) when this run has none. Under
-/// scripts/test (CASEFILE_TEST_SESSION=1) a missing keychain is a failure.
-fn keychain_or_skip() -> Option<Keychain> {
-    match Keychain::open() {
-        Ok(k) => Some(k),
-        Err(e) if std::env::var_os("CASEFILE_TEST_SESSION").is_some() => {
-            panic!("the test session must provide a keychain: {e}")
-        }
-        Err(e) => {
-            eprintln!("SKIPPED: no OS keychain in this environment ({e}); run scripts/test");
-            None
-        }
-    }
-}
+use common::{dump, keychain_or_skip, run_env, BIN};
 
 fn cli(data: &Path, args: &[&str], secret: &str) -> (i32, String, String) {
     run_env(data, &[("SANDBOX_CLIENT_SECRET", secret)], args)
@@ -290,7 +274,7 @@ async fn an_expired_refresh_token_asks_to_sign_in_again_and_keeps_the_outbox() {
 }
 
 #[test]
-fn with_no_keychain_sign_in_says_how_to_fix_it() {
+fn with_no_keychain_adding_an_account_says_how_to_fix_it() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
     let run = |args: &[&str]| {
@@ -319,15 +303,21 @@ fn with_no_keychain_sign_in_says_how_to_fix_it() {
         "--client-id",
         "casefile",
     ]);
-    assert_eq!(
-        code, 0,
-        "adding needs no keychain when no secret is given: {err}"
-    );
-    let (code, err) = run(&["account", "login", "--no-browser"]);
+    // The account's cache key lives in the keychain, so nothing is set up.
     assert_eq!(code, 9, "{err}");
     assert!(err.contains("No OS keychain"), "{err}");
     assert!(
         err.contains("gnome-keyring"),
         "the message says how to fix it: {err}"
     );
+    assert!(
+        !data.join("accounts").exists()
+            || std::fs::read_dir(data.join("accounts"))
+                .unwrap()
+                .next()
+                .is_none(),
+        "no half-made account is left"
+    );
+    let (code, err) = run(&["account", "login", "--no-browser"]);
+    assert_eq!(code, 3, "there is no account to sign in to: {err}");
 }

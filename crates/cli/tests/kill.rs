@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use casefile_domain::ids::AccountId;
 use casefile_sandbox::{DemoData, SandboxConfig};
-use casefile_store::Store;
+use casefile_store::{CacheKey, Store};
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_casefile-cli");
@@ -39,7 +39,7 @@ fn ok_json(data: &Path, token: &str, args: &[&str]) -> Value {
 }
 
 /// Waits (up to 20 s) until the child has committed a page of an unfinished walk.
-async fn wait_for_mid_walk(accounts: &Path) {
+async fn wait_for_mid_walk(accounts: &Path, key: &CacheKey) {
     for _ in 0..1000 {
         tokio::time::sleep(Duration::from_millis(20)).await;
         let db = std::fs::read_dir(accounts)
@@ -50,6 +50,9 @@ async fn wait_for_mid_walk(accounts: &Path) {
         let Some(conn) = db.and_then(|db| rusqlite::Connection::open(db).ok()) else {
             continue;
         };
+        if conn.execute_batch(&key.sqlcipher_pragma()).is_err() {
+            continue;
+        }
         let _ = conn.busy_timeout(Duration::from_secs(1));
         let n: i64 = conn
             .query_row(
@@ -67,6 +70,9 @@ async fn wait_for_mid_walk(accounts: &Path) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn killed_syncs_lose_nothing_and_duplicate_nothing() {
+    if common::keychain_or_skip().is_none() {
+        return;
+    }
     let kills: u32 = std::env::var("CASEFILE_KILLS")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -116,6 +122,11 @@ async fn killed_syncs_lose_nothing_and_duplicate_nothing() {
         String::from_utf8_lossy(&out.stderr)
     );
     let account = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    // The cache is encrypted; the test reads it with the account's key.
+    let key = casefile_sync::account::pick(data, Some(account.as_str()))
+        .unwrap()
+        .cache_key()
+        .unwrap();
 
     let mut acknowledged: Vec<String> = Vec::new();
     let mut resumed_walks = 0;
@@ -162,7 +173,7 @@ async fn killed_syncs_lose_nothing_and_duplicate_nothing() {
         if i < 2 {
             // The first kills wait until a walk is half done, so resuming from a
             // saved page link is certainly exercised.
-            wait_for_mid_walk(&data.join("accounts")).await;
+            wait_for_mid_walk(&data.join("accounts"), &key).await;
         } else {
             // Early kills land in the first (long, many-page) sync; later ones anywhere.
             let limit = if i < kills / 3 { 3000 } else { 600 };
@@ -171,7 +182,9 @@ async fn killed_syncs_lose_nothing_and_duplicate_nothing() {
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
 
-        let store = Store::open(&data.join("accounts"), &AccountId(account.clone())).unwrap();
+        let store =
+            Store::open_encrypted(&data.join("accounts"), &AccountId(account.clone()), &key)
+                .unwrap();
         assert!(
             store.recovery().is_none(),
             "kill {i}: the database was damaged"

@@ -5,9 +5,9 @@
 //! and owns resumption; nothing here buffers a file in memory.
 
 use std::future::Future;
-use std::path::Path;
 
 use casefile_domain::ids::RemoteId;
+use futures_util::Stream;
 use serde_json::Value;
 
 pub use bytes::Bytes;
@@ -70,14 +70,16 @@ pub trait DocumentTransport: Send + Sync {
         path: &str,
     ) -> impl Future<Output = Result<Option<(RemoteId, Value)>, ProviderError>> + Send;
 
-    /// Streams `file` (`size` bytes) to the target with Content-Length.
-    fn put_file(
+    /// Streams `body` (`size` bytes) to the target with Content-Length.
+    fn put_stream<S>(
         &self,
         target: &PutTarget,
-        file: &Path,
+        body: S,
         size: u64,
         progress: Progress<'_>,
-    ) -> impl Future<Output = Result<(), ProviderError>> + Send;
+    ) -> impl Future<Output = Result<(), ProviderError>> + Send
+    where
+        S: Stream<Item = std::io::Result<Bytes>> + Send + 'static;
 
     /// Opens the current bytes of a document.
     fn open_download(

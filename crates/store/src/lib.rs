@@ -10,13 +10,16 @@
 //! (server pages), `merge` (the 3-way merge), `push` (the outbox as a push
 //! plan), `resolve` (settling conflicts), `bookkeeping` (outbox, mirror,
 //! checkpoints, conflicts, quarantine), `activity`, `query` (the UI's reads), `recovery` (damaged
-//! files), `migrations`, `writer`, `readers`, `connection`.
+//! files), `key` and `at_rest` (encryption at rest), `migrations`, `writer`,
+//! `readers`, `connection`.
 
 pub mod activity;
+mod at_rest;
 pub mod bookkeeping;
 mod connection;
 pub mod edits;
 pub mod error;
+pub mod key;
 pub mod merge;
 pub mod migrations;
 pub mod push;
@@ -42,6 +45,7 @@ pub use activity::Change;
 pub use bookkeeping::{Checkpoint, Conflict, OutboxOp, Quarantined};
 pub use edits::{OpId, OpKind};
 pub use error::{Result, StoreError};
+pub use key::{CacheKey, KeyError};
 pub use push::{Failure, PushAction, PushItem};
 pub use query::cases::{CaseDetail, CaseQuery, CaseRow, CaseSort};
 pub use query::events::{CalendarRow, CalendarTime, EventQuery};
@@ -87,19 +91,34 @@ fn file_name(account: &AccountId) -> String {
 }
 
 impl Store {
-    /// Opens (creating if needed) the cache of `account` in `dir`. A damaged
-    /// file is moved aside and its pending changes carried over; see
-    /// [`Store::recovery`].
+    /// Opens (creating if needed) an unencrypted cache: the demo firm's, and
+    /// tests'. A firm account's cache is opened with [`Store::open_encrypted`].
     pub fn open(dir: &Path, account: &AccountId) -> Result<Self> {
+        Self::open_with(dir, account, None)
+    }
+
+    /// Opens (creating if needed) the cache of `account` in `dir`, encrypted
+    /// with `key` (SQLCipher). An unencrypted cache left by an earlier
+    /// version is encrypted in place first.
+    pub fn open_encrypted(dir: &Path, account: &AccountId, key: &CacheKey) -> Result<Self> {
+        Self::open_with(dir, account, Some(key.clone()))
+    }
+
+    /// A damaged file is moved aside and its pending changes carried over;
+    /// see [`Store::recovery`].
+    fn open_with(dir: &Path, account: &AccountId, key: Option<CacheKey>) -> Result<Self> {
         std::fs::create_dir_all(dir)?;
         let path = dir.join(file_name(account));
-        let recovery = if path.exists() && !recovery::is_healthy(&path) {
+        if let Some(key) = &key {
+            at_rest::encrypt_if_plain(&path, key)?;
+        }
+        let recovery = if path.exists() && !recovery::is_healthy(&path, key.as_ref()) {
             let stamp = Utc::now().format("%Y%m%dT%H%M%S%.3fZ").to_string();
-            Some(recovery::move_aside(&path, &stamp)?)
+            Some(recovery::move_aside(&path, key.as_ref(), &stamp)?)
         } else {
             None
         };
-        let mut conn = connection::open_writer(&path)?;
+        let mut conn = connection::open_writer(&path, key.as_ref())?;
         migrations::apply(&mut conn)?;
         if let Some(recovery) = &recovery {
             let tx = conn.transaction()?;
@@ -109,7 +128,7 @@ impl Store {
         let writer = Writer::spawn(conn)?;
         Ok(Self {
             account: account.clone(),
-            readers: Readers::new(path.clone(), 3),
+            readers: Readers::new(path.clone(), key, 3),
             path,
             writer,
             recovery,

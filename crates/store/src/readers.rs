@@ -8,17 +8,20 @@ use rusqlite::Connection;
 
 use crate::connection::open_reader;
 use crate::error::Result;
+use crate::key::CacheKey;
 
 pub struct Readers {
     path: PathBuf,
+    key: Option<CacheKey>,
     idle: Mutex<Vec<Connection>>,
     keep: usize,
 }
 
 impl Readers {
-    pub fn new(path: PathBuf, keep: usize) -> Self {
+    pub fn new(path: PathBuf, key: Option<CacheKey>, keep: usize) -> Self {
         Self {
             path,
+            key,
             idle: Mutex::new(Vec::new()),
             keep,
         }
@@ -29,7 +32,7 @@ impl Readers {
         let conn = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
         let conn = match conn {
             Some(conn) => conn,
-            None => open_reader(&self.path)?,
+            None => open_reader(&self.path, self.key.as_ref())?,
         };
         let result = f(&conn);
         let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());

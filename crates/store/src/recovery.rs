@@ -1,14 +1,17 @@
 //! A damaged database is moved aside, never deleted: it can hold edits that
 //! never reached the server. Before moving it, the pending outbox is read out
-//! (as far as the damage allows) and written next to it as JSON; the fresh
-//! database then gets those operations, and their records, back.
+//! (as far as the damage allows) and, for an unencrypted cache, written next
+//! to it as JSON; the fresh database then gets those operations, and their
+//! records, back.
 
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
 use serde::{Deserialize, Serialize};
 
+use crate::connection::unlock;
 use crate::error::Result;
+use crate::key::CacheKey;
 
 /// A pending operation rescued from a damaged database.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -27,16 +30,22 @@ pub struct RescuedOp {
 pub struct Recovery {
     /// Where the damaged file now is.
     pub moved_to: PathBuf,
-    /// Where the rescued operations were written.
-    pub rescued_file: PathBuf,
+    /// Where the rescued operations were written: only for an unencrypted
+    /// cache, since the file is plain JSON (an encrypted cache's rescued
+    /// operations go only into the fresh, encrypted database).
+    pub rescued_file: Option<PathBuf>,
     pub rescued: Vec<RescuedOp>,
 }
 
-/// Whether the file at `path` is a healthy SQLite database.
-pub fn is_healthy(path: &Path) -> bool {
+/// Whether the file at `path` is a healthy SQLite database (that `key`
+/// opens, when the cache is encrypted).
+pub fn is_healthy(path: &Path, key: Option<&CacheKey>) -> bool {
     let Ok(conn) = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE) else {
         return false;
     };
+    if unlock(&conn, key).is_err() {
+        return false;
+    }
     matches!(
         conn.query_row("PRAGMA quick_check", [], |r| r.get::<_, String>(0)),
         Ok(ref s) if s == "ok"
@@ -44,9 +53,10 @@ pub fn is_healthy(path: &Path) -> bool {
 }
 
 /// Reads whatever outbox rows can still be read from a damaged file.
-fn rescue_outbox(path: &Path) -> Vec<RescuedOp> {
+fn rescue_outbox(path: &Path, key: Option<&CacheKey>) -> Vec<RescuedOp> {
     let read = || -> rusqlite::Result<Vec<RescuedOp>> {
         let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        unlock(&conn, key)?;
         let mut stmt = conn.prepare(
             "SELECT op_id, kind, record_id, op, payload, counter_snapshot, created_at FROM outbox ORDER BY seq",
         )?;
@@ -69,15 +79,21 @@ fn rescue_outbox(path: &Path) -> Vec<RescuedOp> {
 
 /// Moves a damaged database (and its WAL and SHM files) aside and writes the
 /// rescued outbox beside it. `stamp` makes the names unique.
-pub fn move_aside(path: &Path, stamp: &str) -> Result<Recovery> {
-    let rescued = rescue_outbox(path);
+pub fn move_aside(path: &Path, key: Option<&CacheKey>, stamp: &str) -> Result<Recovery> {
+    let rescued = rescue_outbox(path, key);
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "cache.sqlite".into());
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
-    let rescued_file = dir.join(format!("{name}.rescued-{stamp}.json"));
-    std::fs::write(&rescued_file, serde_json::to_vec_pretty(&rescued)?)?;
+    let rescued_file = match key {
+        Some(_) => None,
+        None => {
+            let file = dir.join(format!("{name}.rescued-{stamp}.json"));
+            std::fs::write(&file, serde_json::to_vec_pretty(&rescued)?)?;
+            Some(file)
+        }
+    };
     let moved_to = dir.join(format!("{name}.damaged-{stamp}"));
     std::fs::rename(path, &moved_to)?;
     for suffix in ["-wal", "-shm"] {

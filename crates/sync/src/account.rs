@@ -11,7 +11,7 @@ use std::sync::Arc;
 use casefile_domain::ids::AccountId;
 use casefile_providers::mycase::{ClientOptions, MyCase};
 use casefile_providers::{Auth, MemorySecrets, OAuthClient, ProviderError, SecretStore};
-use casefile_store::Store;
+use casefile_store::{CacheKey, Store};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
@@ -42,6 +42,8 @@ pub enum AccountError {
     SignIn(#[from] casefile_providers::oauth::OAuthError),
     #[error("{0} change(s) have not been synced yet; signing out would lose them. Sync first, or sign out with --force")]
     Pending(usize),
+    #[error("the cache key in the keychain is unusable: {0}")]
+    CacheKey(#[from] casefile_store::KeyError),
     #[error(transparent)]
     Io(#[from] std::io::Error),
     #[error(transparent)]
@@ -80,7 +82,10 @@ pub struct OAuthSettings {
 }
 
 /// The keychain names an account's secrets are kept under.
-pub const SECRET_NAMES: &[&str] = &["access_token", "refresh_token", "client_secret"];
+pub const SECRET_NAMES: &[&str] = &["access_token", "refresh_token", "client_secret", CACHE_KEY];
+
+/// The keychain entry holding the account's key for data at rest.
+pub const CACHE_KEY: &str = "cache_key";
 
 /// The data directory: `CASEFILE_DATA_DIR`, else the OS's per-user data
 /// directory for the app (the same place Tauri resolves for the app).
@@ -166,11 +171,38 @@ impl AccountSettings {
         accounts_dir(data_dir).join(format!("{safe}.blobs"))
     }
 
+    /// The account's cache, encrypted with its key from the keychain.
     pub fn open_store(&self, data_dir: &Path) -> Result<Store, AccountError> {
-        Ok(Store::open(
+        self.open_store_with(data_dir, &self.cache_key()?)
+    }
+
+    pub fn open_store_with(&self, data_dir: &Path, key: &CacheKey) -> Result<Store, AccountError> {
+        Ok(Store::open_encrypted(
             &accounts_dir(data_dir),
             &AccountId(self.id.clone()),
+            key,
         )?)
+    }
+
+    /// The key the account's cache and blobs are encrypted with. It lives
+    /// only in the OS keychain (whatever the account signs in with), and is
+    /// made the first time, then read back: data is never encrypted under a
+    /// key the keychain did not keep.
+    pub fn cache_key(&self) -> Result<CacheKey, AccountError> {
+        let keychain = crate::keychain::Keychain::open()?;
+        let name = Auth::key(&self.secrets_ns, CACHE_KEY);
+        let secrets = |e: casefile_providers::auth::SecretError| AccountError::Secrets(e.0);
+        if let Some(stored) = keychain.get(&name).map_err(secrets)? {
+            return Ok(CacheKey::from_hex(&stored)?);
+        }
+        let key = CacheKey::generate()?;
+        keychain.set(&name, &key.to_hex()).map_err(secrets)?;
+        match keychain.get(&name).map_err(secrets)? {
+            Some(back) if back == *key.to_hex() => Ok(key),
+            _ => Err(AccountError::Secrets(
+                "the keychain did not keep the new cache key".into(),
+            )),
+        }
     }
 
     /// The secrets of this account: the keychain, or, for an account fed by an

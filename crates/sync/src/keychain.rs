@@ -1,6 +1,6 @@
 //! The OS keychain as Casefile's [`SecretStore`] (DESIGN invariant 7):
-//! tokens and client secrets live only here, never in SQLite, settings
-//! files or logs. keyring's platform stores are enabled explicitly in
+//! tokens, client secrets and each account's cache key live only here,
+//! never in SQLite, settings files or logs. keyring's platform stores are enabled explicitly in
 //! Cargo.toml (Secret Service on Linux, Keychain on macOS, Credential
 //! Manager on Windows), and [`Keychain::open`] refuses keyring's mock store,
 //! which would silently forget every token.
@@ -13,10 +13,11 @@ pub const SERVICE: &str = "app.casefile.desktop";
 
 /// What to do when no keychain answers, in words a user can act on.
 pub const NO_KEYCHAIN_HELP: &str = "No OS keychain is available, and Casefile keeps sign-in \
-tokens only there. On Linux, install and unlock a Secret Service provider: for example \
-`sudo apt install gnome-keyring`, then sign in to a desktop session (or, headless, run \
+tokens, and the key that encrypts each firm's cache on this computer, only there. On Linux, \
+install and unlock a Secret Service provider: for example `sudo apt install gnome-keyring`, \
+then sign in to a desktop session (or, headless, run \
 `eval \"$(echo PASSWORD | gnome-keyring-daemon --unlock --components=secrets)\"` inside \
-`dbus-run-session`). For scripts, an access token can instead be given with `--token-env`.";
+`dbus-run-session`).";
 
 #[derive(Debug, thiserror::Error)]
 pub enum KeychainError {

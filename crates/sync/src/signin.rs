@@ -104,11 +104,6 @@ impl AccountSettings {
         if waiting > 0 && !force {
             return Err(AccountError::Pending(waiting as usize));
         }
-        if self.token_env.is_none() {
-            Keychain::open()?
-                .forget(&self.secrets_ns, SECRET_NAMES)
-                .map_err(|e| AccountError::Secrets(e.0))?;
-        }
         // The cache, its WAL and shared memory, and any damaged copy set aside.
         for entry in std::fs::read_dir(&dir)? {
             let entry = entry?;
@@ -125,6 +120,10 @@ impl AccountSettings {
         if blobs.exists() {
             std::fs::remove_dir_all(blobs)?;
         }
+        // The keys last: files still on disk stay readable until they are gone.
+        Keychain::open()?
+            .forget(&self.secrets_ns, SECRET_NAMES)
+            .map_err(|e| AccountError::Secrets(e.0))?;
         tracing::info!(account = %self.id, "signed out; local data removed");
         Ok(())
     }

@@ -3,7 +3,9 @@
 //! client's alone) and compares it with a raw streaming PUT of the same file
 //! in the same run; then downloads it through the queue and compares that
 //! with a raw GET. Memory growth is this process's peak RSS during the
-//! queued upload over its RSS before it (Linux: /proc/self/clear_refs).
+//! queued upload over its RSS before it (Linux: /proc/self/clear_refs). The
+//! queue side includes encryption at rest: the cache is SQLCipher and the
+//! blobs are sealed, so the upload opens and the download seals every byte.
 //!
 //! ```sh
 //! cargo build --release -p casefile-sandbox
@@ -21,7 +23,7 @@ use casefile_domain::ids::{AccountId, RemoteId};
 use casefile_providers::documents::DocumentTransport;
 use casefile_providers::mycase::{ClientOptions, MyCase};
 use casefile_providers::{Auth, MemorySecrets};
-use casefile_store::Store;
+use casefile_store::{CacheKey, Store};
 use casefile_sync::{Engine, SyncOptions, Syncer};
 use casefile_transfer::BlobStore;
 use futures_util::StreamExt;
@@ -139,8 +141,11 @@ async fn main() {
     );
 
     // A cache that knows the firm's cases.
-    let store =
-        Arc::new(Store::open(&dir.path().join("cache"), &AccountId("bench".into())).unwrap());
+    // Encrypted at rest, as every firm account is.
+    let key = CacheKey::generate().unwrap();
+    let store = Arc::new(
+        Store::open_encrypted(&dir.path().join("cache"), &AccountId("bench".into()), &key).unwrap(),
+    );
     let engine = Engine::new(Syncer {
         store: store.clone(),
         provider: client.clone(),
@@ -157,7 +162,7 @@ async fn main() {
     let raw_put_before = raw_put(&client, &case_remote, &file, size, "raw-1.bin").await;
 
     // Through the queue: import into the blob store, then the queued upload.
-    let blobs = BlobStore::open(&dir.path().join("blobs")).unwrap();
+    let blobs = BlobStore::open(&dir.path().join("blobs"), &key).unwrap();
     let started = Instant::now();
     let id = casefile_transfer::add_upload(&store, &blobs, &file, &case, Some("Bench"))
         .await
@@ -204,7 +209,7 @@ async fn main() {
         .local_id_for(Kind::Document, &remote)
         .unwrap()
         .expect("the uploaded document synced");
-    let fresh = BlobStore::open(&dir.path().join("blobs-2")).unwrap();
+    let fresh = BlobStore::open(&dir.path().join("blobs-2"), &key).unwrap();
     casefile_transfer::add_download(&store, &doc, None).unwrap();
     let started = Instant::now();
     let report = casefile_transfer::run_due(&store, client.as_ref(), &fresh)

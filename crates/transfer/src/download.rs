@@ -52,8 +52,10 @@ pub async fn run<P: DocumentTransport>(
     };
     match &t.save_to {
         Some(dir) => {
-            let saved = names::save_copy(&blobs.path(&sha), Path::new(dir), &doc.name)
-                .map_err(|e| TransferError::Save(e.to_string()))?;
+            let saved = names::save_copy(Path::new(dir), &doc.name, |tmp| {
+                blobs.export(&sha, tmp).map_err(std::io::Error::other)
+            })
+            .map_err(|e| TransferError::Save(e.to_string()))?;
             Ok(Some(saved.display().to_string()))
         }
         None => Ok(None),

@@ -1,6 +1,7 @@
 //! casefile-transfer: document bytes between the laptop and the provider.
 //!
-//! [`blobs`] is the account's content-addressed store (verified, atomic);
+//! [`blobs`] is the account's content-addressed store (verified, atomic,
+//! sealed at rest by [`seal`]);
 //! [`queue`] is the persistent transfer queue that [`upload`] and
 //! [`download`] attempts run from; [`names`] makes server-supplied names safe
 //! to save outside the store. Files are streamed in chunks and never held
@@ -11,6 +12,7 @@ pub mod download;
 pub mod names;
 mod owner;
 pub mod queue;
+pub mod seal;
 pub mod upload;
 
 pub use blobs::{Blob, BlobStore};

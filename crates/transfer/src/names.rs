@@ -106,16 +106,23 @@ fn numbered(name: &str, n: usize) -> String {
     fit(stem, MAX_BYTES, &format!(" ({n}){ext}"))
 }
 
-/// Copies `source` into `dir` under a safe version of `raw_name`, never
+/// Saves a document into `dir` under a safe version of `raw_name`, never
 /// replacing an existing file (compared case-insensitively, as on macOS and
-/// Windows). Returns the path written. The copy is made under a temporary
-/// name and linked into place, so a crash leaves no half-written document
-/// under the real name.
-pub fn save_copy(source: &Path, dir: &Path, raw_name: &str) -> io::Result<PathBuf> {
+/// Windows). Returns the path written. `write` creates the bytes under a
+/// temporary name, which is then linked into place, so a crash leaves no
+/// half-written document under the real name.
+pub fn save_copy(
+    dir: &Path,
+    raw_name: &str,
+    write: impl FnOnce(&Path) -> io::Result<()>,
+) -> io::Result<PathBuf> {
     let dir = dir.canonicalize()?;
     let base = safe_name(raw_name);
     let tmp = dir.join(format!(".casefile-partial-{:016x}", fastrand::u64(..)));
-    std::fs::copy(source, &tmp)?;
+    if let Err(e) = write(&tmp) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
     let taken: std::collections::HashSet<String> = std::fs::read_dir(&dir)?
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().to_lowercase())

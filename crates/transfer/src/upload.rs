@@ -23,11 +23,10 @@ pub async fn run<P: DocumentTransport>(
     t: &Transfer,
 ) -> Result<RemoteId, TransferError> {
     let sha = t.blob.as_deref().ok_or(TransferError::NoBlob)?;
-    let file = blobs.path(sha);
-    if !file.is_file() {
+    if !blobs.contains(sha) {
         return Err(TransferError::NoBlob);
     }
-    let size = t.size.unwrap_or_default().max(0) as u64;
+    let size = blobs.size(sha)?;
     let case = LocalId::parse(&t.case_id).map_err(|_| TransferError::NoCase)?;
     let case_remote = store
         .remote_id_of(Kind::Case, &case)?
@@ -36,15 +35,17 @@ pub async fn run<P: DocumentTransport>(
 
     let (remote, target) = target(store, provider, t, &case_remote, &path).await?;
     let progress = Progressor::new(store, &t.id, Some(size as i64));
-    let (file, progress) = (&file, &progress);
+    let progress = &progress;
     let put = |target: PutTarget| async move {
+        let body = blobs.stream(sha)?;
         provider
-            .put_file(&target, file, size, &|n| progress.report(n))
+            .put_stream(&target, body, size, &|n| progress.report(n))
             .await
+            .map_err(TransferError::from)
     };
     match put(target).await {
         // One fresh link if the first has expired (a long queue, a slow network).
-        Err(ProviderError::LinkExpired(_)) => {
+        Err(TransferError::Provider(ProviderError::LinkExpired(_))) => {
             tracing::info!("upload link expired; asking for a fresh one");
             put(provider.new_version(&remote).await?).await?
         }

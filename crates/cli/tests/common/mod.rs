@@ -7,9 +7,26 @@ use std::path::Path;
 use std::process::Command;
 
 use casefile_sandbox::{ReadyInfo, SandboxConfig};
+use casefile_sync::keychain::Keychain;
 use serde_json::Value;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_casefile-cli");
+
+/// Every account keeps its cache key in the keychain, so most tests need one.
+/// The keychain, or None (with a message) when this run has none. Under
+/// scripts/test (CASEFILE_TEST_SESSION=1) a missing keychain is a failure.
+pub fn keychain_or_skip() -> Option<Keychain> {
+    match Keychain::open() {
+        Ok(k) => Some(k),
+        Err(e) if std::env::var_os("CASEFILE_TEST_SESSION").is_some() => {
+            panic!("the test session must provide a keychain: {e}")
+        }
+        Err(e) => {
+            eprintln!("SKIPPED: no OS keychain in this environment ({e}); run scripts/test");
+            None
+        }
+    }
+}
 
 /// Runs casefile-cli on `data` with `env` set; returns (exit code, stdout, stderr).
 pub fn run_env(data: &Path, env: &[(&str, &str)], args: &[&str]) -> (i32, String, String) {

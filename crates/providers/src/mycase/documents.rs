@@ -4,11 +4,11 @@
 //! /v1/documents/{id}/data` answers 302 to storage, which reqwest follows
 //! (and, leaving our host, drops the bearer token).
 
-use std::path::Path;
 use std::sync::atomic::Ordering;
 
+use bytes::Bytes;
 use casefile_domain::ids::RemoteId;
-use futures_util::StreamExt;
+use futures_util::{Stream, StreamExt};
 use reqwest::header::CONTENT_LENGTH;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -17,9 +17,6 @@ use super::client::{classify, MyCase};
 use crate::documents::{CreatedDocument, DocumentTransport, Incoming, Progress, PutTarget};
 use crate::error::ProviderError;
 use crate::retry::retry;
-
-/// Bytes read from disk per chunk of an upload.
-const CHUNK: usize = 1024 * 1024;
 
 fn put_target(item: &Value) -> Result<PutTarget, ProviderError> {
     let url = item
@@ -121,19 +118,19 @@ impl DocumentTransport for MyCase {
         }
     }
 
-    async fn put_file(
+    async fn put_stream<S>(
         &self,
         target: &PutTarget,
-        file: &Path,
+        body: S,
         size: u64,
         progress: Progress<'_>,
-    ) -> Result<(), ProviderError> {
-        let handle = tokio::fs::File::open(file)
-            .await
-            .map_err(|e| ProviderError::File(e.to_string()))?;
+    ) -> Result<(), ProviderError>
+    where
+        S: Stream<Item = std::io::Result<Bytes>> + Send + 'static,
+    {
         let sent = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
         let counter = sent.clone();
-        let stream = tokio_util::io::ReaderStream::with_capacity(handle, CHUNK).map(move |chunk| {
+        let stream = body.map(move |chunk| {
             if let Ok(c) = &chunk {
                 counter.fetch_add(c.len() as u64, Ordering::Relaxed);
             }
