@@ -182,7 +182,10 @@ pub async fn transfers(
         None => {}
         Some(TransferAction::Run) => {
             let r = o.run_queue().await?;
-            eprintln!("{} done, {} failed", r.done, r.failed);
+            eprintln!(
+                "{} done, {} failed, {} stopped by pause or cancel",
+                r.done, r.failed, r.stopped
+            );
         }
         Some(TransferAction::Pause { id }) => set(&id, TransferState::Paused)?,
         Some(TransferAction::Resume { id } | TransferAction::Retry { id }) => {

@@ -84,6 +84,9 @@ fn sha_hex(bytes: &[u8]) -> String {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn upload_version_download_and_pin() {
+    if common::keychain_or_skip().is_none() {
+        return;
+    }
     let sandbox = common::sandbox().await;
     let info = sandbox.info().clone();
     let dir = tempfile::tempdir().unwrap();
@@ -203,6 +206,9 @@ async fn upload_version_download_and_pin() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_upload_queued_offline_goes_through_when_the_server_is_back() {
+    if common::keychain_or_skip().is_none() {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     // The same seeded demo firm each start, so the case's server id holds.
@@ -305,6 +311,9 @@ fn big_file(path: &Path, bytes: u64) -> String {
 #[allow(clippy::zombie_processes)]
 #[tokio::test(flavor = "multi_thread")]
 async fn a_1_gib_upload_killed_halfway_completes_once_with_flat_memory() {
+    if common::keychain_or_skip().is_none() {
+        return;
+    }
     let mib: u64 = std::env::var("CASEFILE_BIG_UPLOAD_MIB")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -348,34 +357,67 @@ async fn a_1_gib_upload_killed_halfway_completes_once_with_flat_memory() {
         .to_owned();
     std::fs::remove_file(&file).unwrap();
 
-    // Run the queue, and kill it once about half the bytes are sent.
-    let mut child = spawn_cli(&data, t, &["transfers", "run"]);
+    // Run the queue. At a quarter: another process leaves the live transfer
+    // alone, and a pause (from that other process) stops it at once.
+    let transfer = |queue: &Value| {
+        queue
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|q| q["id"] == id.as_str())
+            .cloned()
+            .unwrap()
+    };
+    let child = spawn_cli(&data, t, &["transfers", "run"]);
     let deadline = std::time::Instant::now() + Duration::from_secs(600);
-    let mut killed_at = None;
-    let mut checked_sharing = false;
+    let mut row = Value::Null;
     while std::time::Instant::now() < deadline {
-        let queue = ok_json(&data, t, &["transfers", "--json"]);
-        let done = queue[0]["done_bytes"].as_u64().unwrap_or(0);
-        if queue[0]["state"] != "running" && done > 0 {
+        row = transfer(&ok_json(&data, t, &["transfers", "--json"]));
+        let moving = row["state"] == "running" || row["state"] == "queued";
+        if !moving || row["done_bytes"].as_u64().unwrap_or(0) >= size / 4 {
             break;
         }
-        if done >= size / 4 && !checked_sharing {
-            // Another process sharing the queue leaves a live transfer alone.
-            let (code, _, err) = cli(&data, t, &["transfers", "run"]);
-            assert_eq!(code, 0, "{err}");
-            assert!(err.contains("0 done, 0 failed"), "{err}");
-            checked_sharing = true;
-        }
-        if done >= size / 2 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(row["state"], "running", "still moving at a quarter: {row}");
+    let (code, _, err) = cli(&data, t, &["transfers", "run"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("0 done, 0 failed"), "{err}");
+    let (code, _, err) = cli(&data, t, &["transfers", "pause", &id]);
+    assert_eq!(code, 0, "{err}");
+    let paused = std::time::Instant::now();
+    let (code, _) = wait_measured(&child);
+    assert_eq!(code, 0, "a paused run exits cleanly");
+    let stop_s = paused.elapsed().as_secs_f64();
+    row = transfer(&ok_json(&data, t, &["transfers", "--json"]));
+    assert_eq!(row["state"], "paused", "{row}");
+    let paused_at = row["done_bytes"].as_u64().unwrap();
+    assert!(paused_at < size, "it stopped part way: {row}");
+    assert!(
+        stop_s < 5.0,
+        "the pause took {stop_s:.1} s to stop the upload"
+    );
+
+    // Resumed, it starts again; kill it once about half the bytes are sent.
+    let (code, _, err) = cli(&data, t, &["transfers", "resume", &id]);
+    assert_eq!(code, 0, "{err}");
+    let mut child = spawn_cli(&data, t, &["transfers", "run"]);
+    let mut killed_at = None;
+    while std::time::Instant::now() < deadline {
+        row = transfer(&ok_json(&data, t, &["transfers", "--json"]));
+        let done = row["done_bytes"].as_u64().unwrap_or(0);
+        if row["state"] == "running" && done >= size / 2 {
             child.kill().unwrap();
             killed_at = Some(done);
+            break;
+        }
+        if row["state"] != "running" && row["state"] != "queued" {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let (_, first_rss) = wait_measured(&child);
-    let killed_at = killed_at.expect("the upload was killed halfway");
-    assert!(checked_sharing, "the sharing check ran");
+    let killed_at = killed_at.unwrap_or_else(|| panic!("the upload was not killed halfway: {row}"));
     assert!(killed_at < size, "killed before the end");
 
     // The next run completes it.
@@ -391,7 +433,7 @@ async fn a_1_gib_upload_killed_halfway_completes_once_with_flat_memory() {
     assert_eq!(row["state"], "done", "{row}");
     let growth_mib = (first_rss.max(second_rss) - baseline) as f64 / 1024.0;
     eprintln!(
-        "big upload: {mib} MiB, killed at {killed_at} bytes; peak RSS {:.1} MiB, baseline {:.1} MiB, growth {growth_mib:.1} MiB",
+        "big upload: {mib} MiB, paused at {paused_at} bytes (stopped in {stop_s:.2} s), killed at {killed_at} bytes; peak RSS {:.1} MiB, baseline {:.1} MiB, growth {growth_mib:.1} MiB",
         first_rss.max(second_rss) as f64 / 1024.0,
         baseline as f64 / 1024.0
     );
@@ -423,6 +465,9 @@ async fn a_1_gib_upload_killed_halfway_completes_once_with_flat_memory() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn hostile_document_names_are_saved_safely_inside_the_target() {
+    if common::keychain_or_skip().is_none() {
+        return;
+    }
     let sandbox = common::sandbox().await;
     let info = sandbox.info().clone();
     let dir = tempfile::tempdir().unwrap();

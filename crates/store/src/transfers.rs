@@ -247,29 +247,37 @@ impl Store {
 
     /// Claims a due transfer for process `owner`: true when it was still
     /// queued (or failed) and is now running there, false when another
-    /// process has it or the user paused or cancelled it meanwhile.
+    /// process has it or the user paused or cancelled it meanwhile. Progress
+    /// starts again from zero: every attempt sends or fetches the whole file.
     pub fn claim_transfer(&self, id: &str, owner: &str) -> Result<bool> {
         let (id, owner) = (id.to_owned(), owner.to_owned());
         self.write(move |tx| {
             Ok(tx.execute(
-                "UPDATE transfers SET state = 'running', owner = ?3, updated_at = ?2
+                "UPDATE transfers SET state = 'running', owner = ?3, updated_at = ?2,
+                   done_bytes = 0, bytes_per_s = NULL
                  WHERE id = ?1 AND state IN ('queued', 'failed')",
                 params![id, now(), owner],
             )? == 1)
         })
     }
 
-    /// Moves a transfer to `state` (pause, resume, cancel, retry, start, finish).
+    /// Moves a transfer to `state` (pause, resume, cancel, retry). Resuming
+    /// one that is running changes nothing: it is already moving, and a
+    /// queued row could be claimed by a second runner.
     pub fn set_transfer_state(&self, id: &str, state: TransferState) -> Result<()> {
         let id = id.to_owned();
         self.write(move |tx| {
-            let n = tx.execute(
+            let exists = tx
+                .query_row("SELECT 1 FROM transfers WHERE id = ?1", [&id], |_| Ok(()))
+                .optional()?
+                .is_some();
+            tx.execute(
                 "UPDATE transfers SET state = ?2, updated_at = ?3,
                    next_attempt_at = CASE WHEN ?2 = 'queued' THEN NULL ELSE next_attempt_at END
-                 WHERE id = ?1",
+                 WHERE id = ?1 AND NOT (state = 'running' AND ?2 = 'queued')",
                 params![id, state.as_str(), now()],
             )?;
-            if n == 0 {
+            if !exists {
                 return Err(StoreError::NotFound {
                     kind: "transfer",
                     id,
@@ -324,13 +332,14 @@ impl Store {
     }
 
     /// A failed attempt: the error in plain words, and when to try again
-    /// (`None`: only when the user says so).
+    /// (`None`: only when the user says so). A row the user paused or
+    /// cancelled meanwhile keeps that state.
     pub fn fail_transfer(&self, id: &str, error: &str, retry_at: Option<String>) -> Result<()> {
         let (id, error) = (id.to_owned(), error.to_owned());
         self.write(move |tx| {
             tx.execute(
                 "UPDATE transfers SET state = 'failed', last_error = ?2, next_attempt_at = ?3,
-                   attempts = attempts + 1, updated_at = ?4 WHERE id = ?1",
+                   attempts = attempts + 1, updated_at = ?4 WHERE id = ?1 AND state = 'running'",
                 params![id, error, retry_at, now()],
             )?;
             Ok(())

@@ -18,7 +18,7 @@ use std::time::Instant;
 use casefile_domain::ids::AccountId;
 use casefile_providers::mycase::{ClientOptions, MyCase};
 use casefile_providers::{Auth, MemorySecrets, Provider};
-use casefile_store::Store;
+use casefile_store::{CacheKey, Store};
 use casefile_sync::{Engine, SyncOptions, Syncer};
 
 fn proc_field(file: &str, key: &str) -> Option<f64> {
@@ -131,7 +131,9 @@ async fn main() {
     let raw_before = raw_fetch(&raw_client).await;
 
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path(), &AccountId("bench".into())).unwrap();
+    // Encrypted (SQLCipher), as every firm account's cache is.
+    let key = CacheKey::generate().unwrap();
+    let store = Store::open_encrypted(dir.path(), &AccountId("bench".into()), &key).unwrap();
     let provider = Arc::new(connect());
     let engine = Engine::new(Syncer {
         store: Arc::new(store),

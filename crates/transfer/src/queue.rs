@@ -3,8 +3,8 @@
 //! sync (a failed transfer never blocks it); a failure is recorded in plain
 //! words and, when another try may work, retried later with a growing,
 //! jittered delay (30 s doubling up to an hour). Pause, resume, cancel and
-//! retry act on the queue rows; a transfer already moving finishes its
-//! current attempt first.
+//! retry act on the queue rows, from any process; a transfer already moving
+//! notices a pause or cancel within a quarter of a second and stops.
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use casefile_domain::ids::LocalId;
 use casefile_providers::documents::DocumentTransport;
 use casefile_providers::ProviderError;
-use casefile_store::transfers::{Direction, NewTransfer, Transfer};
+use casefile_store::transfers::{Direction, NewTransfer, Transfer, TransferState};
 use casefile_store::{Store, StoreError};
 use chrono::Utc;
 
@@ -223,6 +223,8 @@ const STALE_AFTER_S: i64 = 120;
 pub struct RunReport {
     pub done: usize,
     pub failed: usize,
+    /// Paused or cancelled while moving.
+    pub stopped: usize,
 }
 
 /// When to try a transfer again after `attempts` failures.
@@ -248,7 +250,16 @@ pub async fn run_due<P: DocumentTransport>(
         if !store.claim_transfer(&t.id, &me)? {
             continue;
         }
-        match run_one(store, provider, blobs, &t).await {
+        let outcome = tokio::select! {
+            outcome = run_one(store, provider, blobs, &t) => outcome,
+            state = stop_requested(store, &t.id) => {
+                // Dropping the attempt closes its connection; the row keeps the user's state.
+                tracing::info!(state, "transfer stopped by the user");
+                report.stopped += 1;
+                continue;
+            }
+        };
+        match outcome {
             Ok(saved) => {
                 store.finish_transfer(&t.id, None, saved)?;
                 report.done += 1;
@@ -262,6 +273,21 @@ pub async fn run_due<P: DocumentTransport>(
         }
     }
     Ok(report)
+}
+
+/// Resolves when `id` is paused or cancelled (by this process or another:
+/// the queue row is the one channel, so it is polled).
+async fn stop_requested(store: &Store, id: &str) -> &'static str {
+    loop {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        match store.transfer(id) {
+            Ok(Some(t)) if matches!(t.state, TransferState::Paused | TransferState::Cancelled) => {
+                return t.state.as_str()
+            }
+            Ok(None) => return "removed",
+            _ => {}
+        }
+    }
 }
 
 async fn run_one<P: DocumentTransport>(

@@ -12,7 +12,7 @@ use std::time::Instant;
 use casefile_domain::entity::*;
 use casefile_domain::ids::{AccountId, LocalId, RemoteId};
 use casefile_domain::time::{day_bounds, EventTime};
-use casefile_store::{server_page, CaseQuery, EventQuery, Store};
+use casefile_store::{server_page, CacheKey, CaseQuery, EventQuery, Store};
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 
 const WORDS: &[&str] = &[
@@ -109,7 +109,9 @@ fn main() {
     let n_docs = arg(&args, "--documents", 20_000 / scale);
     let account = AccountId("bench".into());
     let dir = tempfile::tempdir().expect("temp dir");
-    let store = Store::open(dir.path(), &account).expect("open store");
+    // Encrypted (SQLCipher), as every firm account's cache is.
+    let key = CacheKey::generate().expect("a key");
+    let store = Store::open_encrypted(dir.path(), &account, &key).expect("open store");
     let mut rng = Rng(0x5eed);
 
     let cases: Vec<Case> = (0..n_cases)
