@@ -12,7 +12,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use casefile_domain::ids::AccountId;
-use casefile_sandbox::{DemoData, SandboxConfig};
+use casefile_sandbox::{DemoData, ReadyInfo, SandboxConfig};
 use casefile_store::{CacheKey, Store};
 use serde_json::Value;
 
@@ -39,6 +39,27 @@ fn ok_json(data: &Path, token: &str, args: &[&str]) -> Value {
 }
 
 /// Waits (up to 20 s) until the child has committed a page of an unfinished walk.
+/// Runs the sandbox on its own thread and runtime. This test blocks its own
+/// runtime while it waits on child processes and checks the cache; a
+/// request a killed CLI left in flight would otherwise sit in a blocked
+/// worker's queue and reach the sandbox seconds late, after the next run had
+/// looked for it and posted again (seen once in CI as a duplicate). Drop or
+/// send on the returned channel to stop it.
+fn sandbox_on_own_thread(cfg: SandboxConfig) -> (ReadyInfo, tokio::sync::oneshot::Sender<()>) {
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        runtime.block_on(async move {
+            let sandbox = casefile_sandbox::start(cfg).await.unwrap();
+            ready_tx.send(sandbox.info().clone()).unwrap();
+            let _ = stop_rx.await;
+            sandbox.shutdown().await;
+        });
+    });
+    (ready_rx.recv().unwrap(), stop_tx)
+}
+
 async fn wait_for_mid_walk(accounts: &Path, key: &CacheKey) {
     for _ in 0..1000 {
         tokio::time::sleep(Duration::from_millis(20)).await;
@@ -90,14 +111,11 @@ async fn killed_syncs_lose_nothing_and_duplicate_nothing() {
         tasks: 1500,
         documents: 400,
     };
-    let sandbox = casefile_sandbox::start(
+    let (info, stop_sandbox) = sandbox_on_own_thread(
         SandboxConfig::default()
             .with_rate_limit(0)
             .with_demo(data_set, 1),
-    )
-    .await
-    .unwrap();
-    let info = sandbox.info().clone();
+    );
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
     let token = info.access_token.clone();
@@ -256,5 +274,5 @@ async fn killed_syncs_lose_nothing_and_duplicate_nothing() {
         resumed_walks > 0,
         "no kill landed inside a walk: the resume path was not exercised"
     );
-    sandbox.shutdown().await;
+    let _ = stop_sandbox.send(());
 }

@@ -5,7 +5,8 @@
 //! - **Creates are retry-safe.** An attempt is recorded before the request
 //!   is sent. If an earlier attempt may have reached the server (a timeout,
 //!   a dropped answer, a crash), the server is searched for the record
-//!   before posting again ([`settle_in_doubt`], run before the pull), and a
+//!   before posting again ([`settle_in_doubt`], run before the pull, and
+//!   once more after a short grace for a request still in flight), and a
 //!   match is adopted instead of duplicated.
 //! - **Updates.** The resource is re-read (an incremental pull, which
 //!   rebases changed rows with the 3-way merge) right before its updates are
@@ -240,6 +241,7 @@ pub async fn settle_in_doubt<P: Provider + 'static>(s: &Syncer<P>) -> Result<usi
         .filter(|i| i.action == PushAction::Create && i.attempts > 0 && s.provider.writes(i.kind))
         .collect();
     let mut adopted = 0;
+    let mut not_found = Vec::new();
     for item in in_doubt {
         let Some(record) = item.record.clone().and_then(|j| json_record(item.kind, j)) else {
             continue;
@@ -248,19 +250,41 @@ pub async fn settle_in_doubt<P: Provider + 'static>(s: &Syncer<P>) -> Result<usi
             continue;
         };
         match find_created(s, item.kind, &body).await? {
-            Some(found) => {
-                tracing::info!(
-                    kind = item.kind.as_str(),
-                    "an earlier create had reached the server; adopting it"
-                );
-                let (remote, copy) = server_copy(s, &item, &found);
-                s.store.ack_push(item, remote, copy)?;
-                adopted += 1;
-            }
+            Some(found) => adopted += adopt(s, item, &found)?,
+            None => not_found.push((item, body)),
+        }
+    }
+    if not_found.is_empty() {
+        return Ok(adopted);
+    }
+    // A request a crashed process left in flight may still be landing: look
+    // once more after a moment before concluding it never arrived.
+    tokio::time::sleep(IN_FLIGHT_GRACE).await;
+    for (item, body) in not_found {
+        match find_created(s, item.kind, &body).await? {
+            Some(found) => adopted += adopt(s, item, &found)?,
             None => s.store.clear_attempts(item.ops)?,
         }
     }
     Ok(adopted)
+}
+
+/// How long a create in doubt gets to land before it is sent again.
+const IN_FLIGHT_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Takes the server's record as the answer to our create.
+fn adopt<P: Provider + 'static>(
+    s: &Syncer<P>,
+    item: PushItem,
+    found: &Value,
+) -> Result<usize, SyncError> {
+    tracing::info!(
+        kind = item.kind.as_str(),
+        "an earlier create had reached the server; adopting it"
+    );
+    let (remote, copy) = server_copy(s, &item, found);
+    s.store.ack_push(item, remote, copy)?;
+    Ok(1)
 }
 
 /// The remote id and cache JSON of a server item answering our create.
