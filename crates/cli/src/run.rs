@@ -205,14 +205,16 @@ fn uuid_like() -> String {
     format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..))
 }
 
-fn engine(ctx: &Ctx) -> Result<Arc<Engine<MyCase>>, CliError> {
-    let (settings, store) = ctx.store()?;
+/// The sync engine for the account, and its blob store (one keychain read).
+fn engine(ctx: &Ctx) -> Result<(Arc<Engine<MyCase>>, BlobStore), CliError> {
+    let (settings, store, blobs) = ctx.cache()?;
     let client = settings.connect()?;
-    Ok(Arc::new(Engine::new(Syncer {
+    let engine = Arc::new(Engine::new(Syncer {
         store: Arc::new(store),
         provider: Arc::new(client),
         zone: settings.zone()?,
-    })))
+    }));
+    Ok((engine, blobs))
 }
 
 fn summary(r: &SyncReport) -> String {
@@ -230,7 +232,7 @@ fn summary(r: &SyncReport) -> String {
 }
 
 async fn sync(ctx: &Ctx, watch: bool, interval: u64, reconcile: bool) -> Result<(), CliError> {
-    let engine = engine(ctx)?;
+    let (engine, blobs) = engine(ctx)?;
     if !watch {
         let report = engine.sync_now(SyncOptions { reconcile }).await?;
         let status = engine.status();
@@ -238,8 +240,6 @@ async fn sync(ctx: &Ctx, watch: bool, interval: u64, reconcile: bool) -> Result<
         println!("{} pending, {} conflicts", status.pending, status.conflicts);
         // Documents move after records, and their failures never fail the sync.
         let store = engine.syncer().store.clone();
-        let settings = ctx.settings()?;
-        let blobs = BlobStore::open(&settings.blobs_dir(&ctx.data_dir), &settings.cache_key()?)?;
         casefile_transfer::refresh_pins(&store)?;
         let moved =
             casefile_transfer::run_due(&store, engine.syncer().provider.as_ref(), &blobs).await?;

@@ -23,10 +23,8 @@ pub async fn run<P: DocumentTransport>(
     t: &Transfer,
 ) -> Result<RemoteId, TransferError> {
     let sha = t.blob.as_deref().ok_or(TransferError::NoBlob)?;
-    if !blobs.contains(sha) {
-        return Err(TransferError::NoBlob);
-    }
-    let size = blobs.size(sha)?;
+    // Missing, or not a sealed blob: either way there is nothing to send.
+    let size = blobs.size(sha).map_err(|_| TransferError::NoBlob)?;
     let case = LocalId::parse(&t.case_id).map_err(|_| TransferError::NoCase)?;
     let case_remote = store
         .remote_id_of(Kind::Case, &case)?
