@@ -103,6 +103,10 @@ pub fn store_bytes(app: &AppState, version_id: i64, bytes: &[u8]) -> Result<Blob
 }
 
 /// `PUT /storage/{version}`.
+///
+/// Every answer but success carries `Connection: close`, as S3's do: an error may come
+/// before the body was read (or with part of it unread), and a client that pooled such a
+/// connection would send its next request into the rest of this one's body.
 pub async fn upload(
     State(app): State<Arc<AppState>>,
     Path(version_id): Path<i64>,
@@ -110,7 +114,23 @@ pub async fn upload(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    if let Some(r) = check(&app, "PUT", version_id, &q) {
+    let mut response = receive(&app, version_id, &q, &headers, body).await;
+    if !response.status().is_success() {
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    response
+}
+
+async fn receive(
+    app: &AppState,
+    version_id: i64,
+    q: &Signed,
+    headers: &HeaderMap,
+    body: Body,
+) -> Response {
+    if let Some(r) = check(app, "PUT", version_id, q) {
         return r;
     }
     let chunked = headers
@@ -148,7 +168,7 @@ pub async fn upload(
             )
         }
     }
-    let final_path = blob_path(&app, version_id);
+    let final_path = blob_path(app, version_id);
     let part = app
         .doc_dir
         .join(format!("v{version_id}.{}.part", random_token(6)));
