@@ -1,9 +1,10 @@
 //! Documents end to end through casefile-cli against the sandbox: uploads
 //! (streamed, verified by hash on the server, a same-named file becoming a
 //! new version), an upload queued offline going through when the server is
-//! back, a 1 GiB upload killed halfway completing on the next run with
-//! exactly one document and flat memory, downloads verified into the blob
-//! store, hostile names saved safely, and pinned cases.
+//! back, a damaged stored copy failing in plain words without a retry, a
+//! 1 GiB upload killed halfway completing on the next run with exactly one
+//! document and flat memory, downloads verified into the blob store, hostile
+//! names saved safely, and pinned cases.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -253,6 +254,94 @@ async fn an_upload_queued_offline_goes_through_when_the_server_is_back() {
     assert_eq!(
         sha_hex(&server_bytes(&info2, &docs[0]).await),
         sha_hex(&b"witnesses".repeat(5000))
+    );
+}
+
+/// Every file under `dir`, recursively.
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(files_under(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_damaged_stored_copy_fails_in_plain_words_and_is_not_retried() {
+    if common::keychain_or_skip().is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let config = || SandboxConfig::default().with_rate_limit(0);
+    let sandbox = casefile_sandbox::start(config()).await.unwrap();
+    let info = sandbox.info().clone();
+    let case = synced_account(&data, &info);
+    let port = sandbox.addr().port();
+    sandbox.shutdown().await;
+
+    // Queued offline: the only copy is now the sealed one in the blob store.
+    let file = dir.path().join("Deposition.mp4");
+    let bytes: Vec<u8> = (0..3u32 << 20).map(|i| (i % 253) as u8).collect();
+    std::fs::write(&file, &bytes).unwrap();
+    let (code, _, err) = cli(
+        &data,
+        &info.access_token,
+        &["upload", file.to_str().unwrap(), "--case", &case],
+    );
+    assert_eq!(code, 5, "offline: queued: {err}");
+    std::fs::remove_file(&file).unwrap();
+
+    // One byte flipped in the second segment: found only once the PUT is under way.
+    let sealed: Vec<PathBuf> = files_under(&data)
+        .into_iter()
+        .filter(|p| p.components().any(|c| c.as_os_str() == "sealed"))
+        .collect();
+    assert_eq!(sealed.len(), 1, "one sealed blob: {sealed:?}");
+    let mut raw = std::fs::read(&sealed[0]).unwrap();
+    let at = (2 << 20) + 100;
+    raw[at] ^= 0x40;
+    std::fs::write(&sealed[0], &raw).unwrap();
+
+    let sandbox = casefile_sandbox::start(config().with_port(port))
+        .await
+        .unwrap();
+    let info2 = sandbox.info().clone();
+    let queue = ok_json(&data, &info2.access_token, &["transfers", "--json"]);
+    let id = queue[0]["id"].as_str().unwrap();
+    let (code, _, err) = cli(&data, &info2.access_token, &["transfers", "retry", id]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = cli(&data, &info2.access_token, &["sync"]);
+    assert_eq!(
+        code, 0,
+        "record sync is not blocked by a failed transfer: {err}"
+    );
+    assert!(out.contains("1 failed"), "{out}");
+    let queue = ok_json(&data, &info2.access_token, &["transfers", "--json"]);
+    assert_eq!(queue[0]["state"], "failed", "{queue}");
+    let words = queue[0]["error"].as_str().unwrap();
+    assert!(
+        words.contains("damaged") && words.contains("add the file again"),
+        "{words}"
+    );
+    assert!(
+        queue[0]["next_attempt_at"].is_null(),
+        "not retried as if the network had failed: {queue}"
+    );
+    // The server never kept the damaged bytes, or any part of them.
+    let held = dump(&info2).await["blobs"].clone();
+    assert!(
+        !held
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|b| b["size"].as_u64() == Some(bytes.len() as u64)),
+        "{held}"
     );
 }
 

@@ -24,6 +24,8 @@ use crate::{download, owner, upload};
 pub enum TransferError {
     #[error("the file's copy in the document store is missing; add the file again")]
     NoBlob,
+    #[error("the file's copy in the document store is damaged; add the file again")]
+    Damaged,
     #[error("the case is not on the server yet; it will be sent after the case syncs")]
     NoCase,
     #[error("the document is not on the server (it may have been deleted)")]
@@ -81,7 +83,10 @@ impl TransferError {
         match self {
             TransferError::Provider(e) => e.code(),
             TransferError::NoCase | TransferError::NoDocument => "not_found",
-            TransferError::NoBlob | TransferError::Save(_) | TransferError::Blob(_) => "file",
+            TransferError::NoBlob
+            | TransferError::Damaged
+            | TransferError::Save(_)
+            | TransferError::Blob(_) => "file",
             TransferError::Store(_) => "cache",
         }
     }

@@ -5,15 +5,20 @@
 //! if need be) and puts the bytes as a new version of it. Exactly one
 //! document results, however many times an attempt is cut short.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
 use casefile_domain::entity::Kind;
 use casefile_domain::ids::{LocalId, RemoteId};
 use casefile_providers::documents::{DocumentTransport, PutTarget};
 use casefile_providers::ProviderError;
 use casefile_store::transfers::Transfer;
 use casefile_store::Store;
+use futures_util::StreamExt;
 
 use crate::blobs::BlobStore;
 use crate::queue::{Progressor, TransferError};
+use crate::seal::SealError;
 
 /// Uploads `t`'s blob; returns the server's document id.
 pub async fn run<P: DocumentTransport>(
@@ -35,11 +40,24 @@ pub async fn run<P: DocumentTransport>(
     let progress = Progressor::new(store, &t.id, Some(size as i64));
     let progress = &progress;
     let put = |target: PutTarget| async move {
-        let body = blobs.stream(sha)?;
-        provider
+        // A damaged segment ends the body with an error, which the transport can only
+        // report as a broken connection; note it here, so it is not retried as one.
+        let damaged = Arc::new(AtomicBool::new(false));
+        let seen = damaged.clone();
+        let body = blobs.stream(sha)?.inspect(move |item| {
+            if let Err(e) = item {
+                if e.get_ref().is_some_and(|inner| inner.is::<SealError>()) {
+                    seen.store(true, Ordering::Relaxed);
+                }
+            }
+        });
+        let sent = provider
             .put_stream(&target, body, size, &|n| progress.report(n))
-            .await
-            .map_err(TransferError::from)
+            .await;
+        match sent {
+            Err(_) if damaged.load(Ordering::Relaxed) => Err(TransferError::Damaged),
+            other => other.map_err(TransferError::from),
+        }
     };
     match put(target).await {
         // One fresh link if the first has expired (a long queue, a slow network).
