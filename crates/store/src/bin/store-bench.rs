@@ -277,12 +277,32 @@ fn main() {
     search_times.sort_by(f64::total_cmp);
     let search_p95_ms = search_times[(search_times.len() * 95 / 100).min(search_times.len() - 1)];
 
+    // Opening the cache again, as every launch does: key, recovery check, migrations.
+    drop(store);
+    let db_bytes: u64 = std::fs::read_dir(dir.path())
+        .expect("the cache directory")
+        .filter_map(|e| {
+            let e = e.ok()?;
+            eprintln!("F {:?} {}", e.file_name(), e.metadata().ok()?.len());
+            e.metadata().ok()
+        })
+        .map(|m| m.len())
+        .sum();
+    let started = std::time::Instant::now();
+    let store = Store::open_encrypted(dir.path(), &account, &key).expect("reopen store");
+    let open_ms = started.elapsed().as_secs_f64() * 1000.0;
+    assert!(
+        store.recovery().is_none(),
+        "a healthy cache is not moved aside"
+    );
+
     eprintln!(
-        "rows: {n_cases} cases, {n_events} events, {n_tasks} tasks, {n_docs} documents; month window has {month_count} events ({month_full_ms:.2} ms as full records); {} search queries",
+        "cache files: {:.1} MiB; rows: {n_cases} cases, {n_events} events, {n_tasks} tasks, {n_docs} documents; month window has {month_count} events ({month_full_ms:.2} ms as full records); {} search queries",
+        db_bytes as f64 / (1024.0 * 1024.0),
         search_times.len()
     );
     println!(
-        "store-bench: upsert_rows_per_s={upsert_rows_per_s:.0} case_page_ms={case_page_ms:.2} month_ms={month_ms:.2} search_p95_ms={search_p95_ms:.2} peak_rss_mb={:.1}",
+        "store-bench: upsert_rows_per_s={upsert_rows_per_s:.0} case_page_ms={case_page_ms:.2} month_ms={month_ms:.2} search_p95_ms={search_p95_ms:.2} open_ms={open_ms:.0} peak_rss_mb={:.1}",
         peak_rss_mb()
     );
 }
