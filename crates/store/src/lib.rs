@@ -70,6 +70,16 @@ pub struct Store {
     recovery: Option<Recovery>,
 }
 
+/// The readers close before the writer, so the writer's connection is the
+/// file's last: SQLite then checkpoints the WAL into the database and deletes
+/// it. The other way round, the last connection is read-only and the WAL (a
+/// first sync leaves hundreds of MiB) stays, to be replayed at the next start.
+impl Drop for Store {
+    fn drop(&mut self) {
+        self.readers.close();
+    }
+}
+
 fn now() -> String {
     Utc::now().to_rfc3339()
 }

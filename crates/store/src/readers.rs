@@ -27,6 +27,11 @@ impl Readers {
         }
     }
 
+    /// Closes the idle readers (a reader in use closes when it is returned).
+    pub fn close(&self) {
+        self.idle.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    }
+
     /// Runs `f` on an idle reader, opening one if all are busy.
     pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         let conn = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
