@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 mod common;
 
-use common::{dump, run_env};
+use common::{add_token_account, dump, files_under, run_env};
 use serde_json::Value;
 
 fn cli(data: &Path, token: &str, args: &[&str]) -> (i32, String, String) {
@@ -16,23 +16,15 @@ fn cli(data: &Path, token: &str, args: &[&str]) -> (i32, String, String) {
 
 /// Every file under `dir` (recursively) whose raw bytes contain `needle`.
 fn files_containing(dir: &Path, needle: &str) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let mut todo = vec![dir.to_owned()];
-    while let Some(dir) = todo.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                todo.push(path);
-            } else if std::fs::read(&path)
+    files_under(dir)
+        .into_iter()
+        .filter(|path| {
+            std::fs::read(path)
                 .unwrap()
                 .windows(needle.len())
                 .any(|w| w == needle.as_bytes())
-            {
-                found.push(path);
-            }
-        }
-    }
-    found
+        })
+        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -45,22 +37,7 @@ async fn a_stolen_disk_shows_no_client_data() {
     let home = tempfile::tempdir().unwrap();
     let data = home.path().join("data");
     let token = info.access_token.as_str();
-    let (code, _, err) = cli(
-        &data,
-        token,
-        &[
-            "account",
-            "add",
-            "mycase",
-            "--base-url",
-            &info.base_url,
-            "--token-env",
-            "AT_REST_TOKEN",
-            "--rate-limit",
-            "0",
-        ],
-    );
-    assert_eq!(code, 0, "{err}");
+    add_token_account(&data, &info.base_url, "AT_REST_TOKEN", token);
     let (code, _, err) = cli(&data, token, &["sync"]);
     assert_eq!(code, 0, "{err}");
 

@@ -13,7 +13,7 @@ use std::time::Duration;
 mod common;
 
 use casefile_sandbox::{ReadyInfo, SandboxConfig};
-use common::{dump, run_env, BIN};
+use common::{add_token_account, dump, files_under, run_env, BIN};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -29,22 +29,7 @@ fn ok_json(data: &Path, token: &str, args: &[&str]) -> Value {
 
 /// A synced account on `base_url`; returns the first case's id.
 fn synced_account(data: &Path, info: &ReadyInfo) -> String {
-    let (code, _, err) = cli(
-        data,
-        &info.access_token,
-        &[
-            "account",
-            "add",
-            "mycase",
-            "--base-url",
-            &info.base_url,
-            "--token-env",
-            "DOCS_TEST_TOKEN",
-            "--rate-limit",
-            "0",
-        ],
-    );
-    assert_eq!(code, 0, "{err}");
+    add_token_account(data, &info.base_url, "DOCS_TEST_TOKEN", &info.access_token);
     let (code, _, err) = cli(data, &info.access_token, &["sync"]);
     assert_eq!(code, 0, "{err}");
     let cases = ok_json(data, &info.access_token, &["cases", "list", "--json"]);
@@ -205,31 +190,44 @@ async fn upload_version_download_and_pin() {
         .all(|q| q["state"] == "done"));
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn an_upload_queued_offline_goes_through_when_the_server_is_back() {
-    if common::keychain_or_skip().is_none() {
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    // The same seeded demo firm each start, so the case's server id holds.
-    let config = || SandboxConfig::default().with_rate_limit(0);
-    let sandbox = casefile_sandbox::start(config()).await.unwrap();
+/// The same seeded demo firm each start, so a case's server id holds across restarts.
+fn firm() -> SandboxConfig {
+    SandboxConfig::default().with_rate_limit(0)
+}
+
+/// A synced account whose server then goes away, and `name` (holding `bytes`)
+/// queued for upload while offline, its original deleted at once. Returns the
+/// data directory, the first server's details, its port (a restart there serves
+/// the same firm) and what the upload said on stderr.
+async fn queued_offline(dir: &Path, name: &str, bytes: &[u8]) -> (PathBuf, ReadyInfo, u16, String) {
+    let data = dir.join("data");
+    let sandbox = casefile_sandbox::start(firm()).await.unwrap();
     let info = sandbox.info().clone();
     let case = synced_account(&data, &info);
     let port = sandbox.addr().port();
     sandbox.shutdown().await;
 
-    let file = dir.path().join("Witness list.docx");
-    std::fs::write(&file, b"witnesses".repeat(5000)).unwrap();
+    let file = dir.join(name);
+    std::fs::write(&file, bytes).unwrap();
     let (code, _, err) = cli(
         &data,
         &info.access_token,
         &["upload", file.to_str().unwrap(), "--case", &case],
     );
     assert_eq!(code, 5, "offline: queued, try later: {err}");
-    assert!(err.contains("reach the server"), "{err}");
     std::fs::remove_file(&file).unwrap();
+    (data, info, port, err)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_upload_queued_offline_goes_through_when_the_server_is_back() {
+    if common::keychain_or_skip().is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (data, info, port, err) =
+        queued_offline(dir.path(), "Witness list.docx", &b"witnesses".repeat(5000)).await;
+    assert!(err.contains("reach the server"), "{err}");
     let queue = ok_json(&data, &info.access_token, &["transfers", "--json"]);
     assert_eq!(queue[0]["state"], "failed");
     assert!(
@@ -238,7 +236,7 @@ async fn an_upload_queued_offline_goes_through_when_the_server_is_back() {
     );
 
     // The server comes back on the same port; the user says "retry now".
-    let sandbox = casefile_sandbox::start(config().with_port(port))
+    let sandbox = casefile_sandbox::start(firm().with_port(port))
         .await
         .unwrap();
     let info2 = sandbox.info().clone();
@@ -257,45 +255,15 @@ async fn an_upload_queued_offline_goes_through_when_the_server_is_back() {
     );
 }
 
-/// Every file under `dir`, recursively.
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(files_under(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_damaged_stored_copy_fails_in_plain_words_and_is_not_retried() {
     if common::keychain_or_skip().is_none() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let config = || SandboxConfig::default().with_rate_limit(0);
-    let sandbox = casefile_sandbox::start(config()).await.unwrap();
-    let info = sandbox.info().clone();
-    let case = synced_account(&data, &info);
-    let port = sandbox.addr().port();
-    sandbox.shutdown().await;
-
     // Queued offline: the only copy is now the sealed one in the blob store.
-    let file = dir.path().join("Deposition.mp4");
     let bytes: Vec<u8> = (0..3u32 << 20).map(|i| (i % 253) as u8).collect();
-    std::fs::write(&file, &bytes).unwrap();
-    let (code, _, err) = cli(
-        &data,
-        &info.access_token,
-        &["upload", file.to_str().unwrap(), "--case", &case],
-    );
-    assert_eq!(code, 5, "offline: queued: {err}");
-    std::fs::remove_file(&file).unwrap();
+    let (data, _, port, _) = queued_offline(dir.path(), "Deposition.mp4", &bytes).await;
 
     // One byte flipped in the second segment: found only once the PUT is under way.
     let sealed: Vec<PathBuf> = files_under(&data)
@@ -308,7 +276,7 @@ async fn a_damaged_stored_copy_fails_in_plain_words_and_is_not_retried() {
     raw[at] ^= 0x40;
     std::fs::write(&sealed[0], &raw).unwrap();
 
-    let sandbox = casefile_sandbox::start(config().with_port(port))
+    let sandbox = casefile_sandbox::start(firm().with_port(port))
         .await
         .unwrap();
     let info2 = sandbox.info().clone();

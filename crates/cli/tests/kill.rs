@@ -119,27 +119,7 @@ async fn killed_syncs_lose_nothing_and_duplicate_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
     let token = info.access_token.clone();
-    let out = cli(
-        data,
-        &token,
-        &[
-            "account",
-            "add",
-            "mycase",
-            "--base-url",
-            &info.base_url,
-            "--token-env",
-            "SANDBOX_TOKEN",
-            "--rate-limit",
-            "0",
-        ],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let account = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    let account = common::add_token_account(data, &info.base_url, "SANDBOX_TOKEN", &token);
     // The cache is encrypted; the test reads it with the account's key.
     let key = casefile_sync::account::pick(data, Some(account.as_str()))
         .unwrap()

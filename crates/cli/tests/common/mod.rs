@@ -3,7 +3,7 @@
 
 #![allow(dead_code)]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use casefile_sandbox::{ReadyInfo, SandboxConfig};
@@ -42,6 +42,43 @@ pub fn run_env(data: &Path, env: &[(&str, &str)], args: &[&str]) -> (i32, String
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
+}
+
+/// Adds a MyCase account on `base_url` whose token is read from the
+/// environment variable `token_env` (set to `token`), with no pacing.
+/// Returns the new account's id, as `account add` prints it.
+pub fn add_token_account(data: &Path, base_url: &str, token_env: &str, token: &str) -> String {
+    let (code, out, err) = run_env(
+        data,
+        &[(token_env, token)],
+        &[
+            "account",
+            "add",
+            "mycase",
+            "--base-url",
+            base_url,
+            "--token-env",
+            token_env,
+            "--rate-limit",
+            "0",
+        ],
+    );
+    assert_eq!(code, 0, "account add: {err}");
+    out.trim().to_owned()
+}
+
+/// Every file under `dir`, recursively.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(files_under(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
 }
 
 /// A sandbox with the demo firm and no pacing.
