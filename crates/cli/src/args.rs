@@ -141,8 +141,14 @@ pub enum AccountCmd {
         /// For scripts: the environment variable holding an access token.
         #[arg(long, value_name = "VAR", conflicts_with = "client_id")]
         token_env: Option<String>,
-        /// The OAuth client id Casefile is registered under.
-        #[arg(long, value_name = "ID", required_unless_present = "token_env")]
+        /// The OAuth client id Casefile is registered under. Issued ids are often
+        /// base64url, so one may begin with '-'.
+        #[arg(
+            long,
+            value_name = "ID",
+            required_unless_present = "token_env",
+            allow_hyphen_values = true
+        )]
         client_id: Option<String>,
         /// The environment variable holding the OAuth client secret (kept in the keychain).
         #[arg(long, value_name = "VAR", requires = "client_id")]
@@ -328,4 +334,32 @@ pub enum ConflictsCmd {
 pub enum Side {
     Local,
     Remote,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::{AccountCmd, Cli, Command};
+
+    #[test]
+    fn a_client_id_may_begin_with_a_hyphen() {
+        let cli = Cli::try_parse_from([
+            "casefile-cli",
+            "account",
+            "add",
+            "mycase",
+            "--base-url",
+            "http://127.0.0.1:1",
+            "--client-id",
+            "-lQz9",
+        ])
+        .expect("parses");
+        match cli.command {
+            Command::Account(AccountCmd::Add { client_id, .. }) => {
+                assert_eq!(client_id.as_deref(), Some("-lQz9"))
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 }
