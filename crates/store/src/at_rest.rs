@@ -39,6 +39,7 @@ pub fn encrypt_if_plain(path: &Path, key: &CacheKey) -> Result<()> {
         return Ok(());
     }
     tracing::info!("encrypting an unencrypted cache");
+    crate::sqlcipher_start::ensure_started()?;
     {
         let conn = Connection::open(path)?;
         // Everything into the main file first, so the export sees it all.

@@ -49,6 +49,7 @@ pub fn open_reader(path: &Path, key: Option<&CacheKey>) -> Result<Connection> {
 /// wrong key fails here as "file is not a database", not on a later query).
 pub fn unlock(conn: &Connection, key: Option<&CacheKey>) -> rusqlite::Result<()> {
     if let Some(key) = key {
+        crate::sqlcipher_start::ensure_started()?;
         // SQLCipher logs a wrong key or a damaged page to stderr by itself;
         // the store reports those as errors, so its own log stays quiet.
         conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;

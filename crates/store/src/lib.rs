@@ -29,6 +29,7 @@ pub mod record;
 pub mod recovery;
 pub mod resolve;
 pub mod server_page;
+mod sqlcipher_start;
 pub mod transfers;
 mod writer;
 
