@@ -172,7 +172,7 @@ async fn receive(
     let part = app
         .doc_dir
         .join(format!("v{version_id}.{}.part", random_token(6)));
-    match stream_to_file(body, &part, length).await {
+    match stream_to_file(body, &part, length, app.storage_put_bytes_per_s).await {
         Ok(sha) => {
             if tokio::fs::rename(&part, &final_path).await.is_err() {
                 let _ = tokio::fs::remove_file(&part).await;
@@ -215,7 +215,9 @@ async fn stream_to_file(
     body: Body,
     path: &std::path::Path,
     length: u64,
+    bytes_per_s: Option<u64>,
 ) -> Result<[u8; 32], String> {
+    let started = tokio::time::Instant::now();
     let file = tokio::fs::File::create(path)
         .await
         .map_err(|e| e.to_string())?;
@@ -231,6 +233,11 @@ async fn stream_to_file(
         }
         hasher.update(&chunk);
         out.write_all(&chunk).await.map_err(|e| e.to_string())?;
+        if let Some(rate) = bytes_per_s {
+            // Not reading holds the sender back, as a slow line would.
+            let due = started + std::time::Duration::from_secs_f64(seen as f64 / rate as f64);
+            tokio::time::sleep_until(due).await;
+        }
     }
     if seen != length {
         return Err("body shorter than Content-Length".into());

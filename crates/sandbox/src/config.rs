@@ -94,6 +94,9 @@ pub struct SandboxConfig {
     pub doc_dir: Option<PathBuf>,
     /// The registered OAuth redirect URI.
     pub redirect_uri: String,
+    /// How fast storage takes an upload's bytes, per PUT (a slow office
+    /// line); `None` takes them as fast as they come.
+    pub storage_put_bytes_per_s: Option<u64>,
 }
 
 impl Default for SandboxConfig {
@@ -112,6 +115,7 @@ impl Default for SandboxConfig {
             storage: Storage::Memory,
             doc_dir: None,
             redirect_uri: "http://127.0.0.1/casefile/oauth/callback".to_owned(),
+            storage_put_bytes_per_s: None,
         }
     }
 }
@@ -161,6 +165,10 @@ impl SandboxConfig {
     }
     pub fn with_redirect_uri(mut self, uri: impl Into<String>) -> Self {
         self.redirect_uri = uri.into();
+        self
+    }
+    pub fn with_storage_put_rate(mut self, bytes_per_s: u64) -> Self {
+        self.storage_put_bytes_per_s = Some(bytes_per_s.max(1));
         self
     }
 }

@@ -135,6 +135,7 @@ pub async fn start(cfg: SandboxConfig) -> Result<RunningSandbox, SandboxError> {
         page_token_ttl: cfg.page_token_ttl,
         storage_url_ttl: cfg.storage_url_ttl,
         doc_dir,
+        storage_put_bytes_per_s: cfg.storage_put_bytes_per_s,
         firm: Mutex::new(serde_json::json!({})),
         me: Mutex::new(None),
     });

@@ -24,6 +24,8 @@ pub struct AppState {
     pub page_token_ttl: Duration,
     pub storage_url_ttl: Duration,
     pub doc_dir: PathBuf,
+    /// Upload bytes per second per PUT, if storage is slowed down.
+    pub storage_put_bytes_per_s: Option<u64>,
     /// The `/v1/firm` body.
     pub firm: Mutex<Value>,
     /// The staff id `/v1/me` answers with.

@@ -60,6 +60,10 @@ struct Args {
     /// Lifetime of signed upload URLs (put_url) in seconds.
     #[arg(long, default_value_t = 3600)]
     storage_url_ttl: u64,
+    /// Slows storage to this many KiB per second per upload (a slow line), to
+    /// watch, pause and cancel transfers by hand.
+    #[arg(long)]
+    storage_put_kib_s: Option<u64>,
     /// Seed of the fault-injection stream.
     #[arg(long, default_value_t = 0)]
     fault_seed: u64,
@@ -143,6 +147,9 @@ impl Args {
         }
         if let Some(dir) = &self.doc_dir {
             cfg = cfg.with_doc_dir(dir.clone());
+        }
+        if let Some(kib) = self.storage_put_kib_s {
+            cfg = cfg.with_storage_put_rate(kib.saturating_mul(1024));
         }
         cfg
     }
