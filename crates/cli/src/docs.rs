@@ -24,7 +24,7 @@ pub fn transfer_json(t: &Transfer) -> Value {
         "path": t.path, "case": t.case_id, "document": t.document_id,
         "size": t.size, "done_bytes": t.done_bytes, "bytes_per_s": t.bytes_per_s,
         "attempts": t.attempts, "error": t.last_error, "next_attempt_at": t.next_attempt_at,
-        "saved_as": t.saved_as, "sha256": t.blob,
+        "saved_as": t.saved_as, "sha256": t.blob, "server_document": t.remote_document,
     })
 }
 
@@ -191,7 +191,15 @@ pub async fn transfers(
         Some(TransferAction::Resume { id } | TransferAction::Retry { id }) => {
             set(&id, TransferState::Queued)?
         }
-        Some(TransferAction::Cancel { id }) => set(&id, TransferState::Cancelled)?,
+        Some(TransferAction::Cancel { id }) => {
+            set(&id, TransferState::Cancelled)?;
+            // Remove what the upload began on the server now; offline, the
+            // next run of the queue does it.
+            let connected: Result<MyCase, _> = o.settings.connect();
+            if let Ok(client) = connected {
+                casefile_transfer::discard::discard_cancelled(&o.store, &client).await?;
+            }
+        }
     }
     let items: Vec<Value> = o.store.transfers()?.iter().map(transfer_json).collect();
     emit(as_json, &items, line);

@@ -81,6 +81,13 @@ pub trait DocumentTransport: Send + Sync {
     where
         S: Stream<Item = std::io::Result<Bytes>> + Send + 'static;
 
+    /// Removes a document an upload created and will not finish (the user
+    /// cancelled it). One already gone counts as removed.
+    fn discard_document(
+        &self,
+        document: &RemoteId,
+    ) -> impl Future<Output = Result<(), ProviderError>> + Send;
+
     /// Opens the current bytes of a document.
     fn open_download(
         &self,

@@ -13,11 +13,12 @@ pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(include_str!("../migrations/0001_init.sql")),
         M::up(include_str!("../migrations/0002_transfers.sql")),
+        M::up(include_str!("../migrations/0003_upload_created.sql")),
     ])
 }
 
 /// The schema version the code expects.
-pub const LATEST: i64 = 2;
+pub const LATEST: i64 = 3;
 
 /// Brings `conn` to the latest schema, atomically.
 pub fn apply(conn: &mut Connection) -> Result<()> {

@@ -62,6 +62,8 @@ pub struct Transfer {
     pub document_id: Option<String>,
     pub remote_document: Option<String>,
     pub create_sent: bool,
+    /// Whether this upload created `remote_document` (rather than found it).
+    pub remote_created: bool,
     pub path: Option<String>,
     pub file_name: String,
     pub blob: Option<String>,
@@ -80,7 +82,7 @@ pub struct Transfer {
 const COLUMNS: &str =
     "id, direction, state, case_id, document_id, remote_document, create_sent, path, \
      file_name, blob, size, done_bytes, attempts, next_attempt_at, last_error, save_to, saved_as, \
-     created_at, updated_at, bytes_per_s";
+     created_at, updated_at, bytes_per_s, remote_created";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<(Transfer, String, String)> {
     let direction: String = r.get(1)?;
@@ -107,6 +109,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<(Transfer, String, String)> {
             created_at: r.get(17)?,
             updated_at: r.get(18)?,
             bytes_per_s: r.get(19)?,
+            remote_created: r.get(20)?,
         },
         direction,
         state,
@@ -263,26 +266,36 @@ impl Store {
 
     /// Moves a transfer to `state` (pause, resume, cancel, retry). Resuming
     /// one that is running changes nothing: it is already moving, and a
-    /// queued row could be claimed by a second runner.
+    /// queued row could be claimed by a second runner. A finished one is
+    /// refused.
     pub fn set_transfer_state(&self, id: &str, state: TransferState) -> Result<()> {
         let id = id.to_owned();
         self.write(move |tx| {
-            let exists = tx
-                .query_row("SELECT 1 FROM transfers WHERE id = ?1", [&id], |_| Ok(()))
-                .optional()?
-                .is_some();
-            tx.execute(
-                "UPDATE transfers SET state = ?2, updated_at = ?3,
-                   next_attempt_at = CASE WHEN ?2 = 'queued' THEN NULL ELSE next_attempt_at END
-                 WHERE id = ?1 AND NOT (state = 'running' AND ?2 = 'queued')",
-                params![id, state.as_str(), now()],
-            )?;
-            if !exists {
+            let current: Option<String> = tx
+                .query_row("SELECT state FROM transfers WHERE id = ?1", [&id], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            let Some(current) = current else {
                 return Err(StoreError::NotFound {
                     kind: "transfer",
                     id,
                 });
+            };
+            // A finished transfer stays finished: cancelling a done upload
+            // would remove the document it made, retrying it would send the
+            // bytes again as a new version.
+            if current == "done" {
+                return Err(StoreError::Invalid(
+                    "the transfer has already finished".into(),
+                ));
             }
+            tx.execute(
+                "UPDATE transfers SET state = ?2, updated_at = ?3,
+                   next_attempt_at = CASE WHEN ?2 = 'queued' THEN NULL ELSE next_attempt_at END
+                 WHERE id = ?1 AND state <> 'done' AND NOT (state = 'running' AND ?2 = 'queued')",
+                params![id, state.as_str(), now()],
+            )?;
             Ok(())
         })
     }
@@ -319,12 +332,40 @@ impl Store {
         })
     }
 
-    /// The server's id of the document an upload made or found.
-    pub fn set_transfer_remote(&self, id: &str, remote: &str) -> Result<()> {
+    /// The server's id of the document an upload made (`created`) or found.
+    pub fn set_transfer_remote(&self, id: &str, remote: &str, created: bool) -> Result<()> {
         let (id, remote) = (id.to_owned(), remote.to_owned());
         self.write(move |tx| {
             tx.execute(
-                "UPDATE transfers SET remote_document = ?2, updated_at = ?3 WHERE id = ?1",
+                "UPDATE transfers SET remote_document = ?2, remote_created = ?4, updated_at = ?3
+                 WHERE id = ?1",
+                params![id, remote, now(), created],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Cancelled uploads still holding a server document they created: each
+    /// is removed from the server, so a cancel leaves nothing behind.
+    pub fn uploads_to_discard(&self) -> Result<Vec<Transfer>> {
+        self.read(|c| {
+            query(
+                c,
+                "WHERE direction = 'upload' AND state = 'cancelled' AND remote_created = 1
+                   AND remote_document IS NOT NULL ORDER BY created_at",
+                [],
+            )
+        })
+    }
+
+    /// The upload's server document is gone (removed after a cancel): a
+    /// retry starts afresh with a new create.
+    pub fn forget_transfer_remote(&self, id: &str, remote: &str) -> Result<()> {
+        let (id, remote) = (id.to_owned(), remote.to_owned());
+        self.write(move |tx| {
+            tx.execute(
+                "UPDATE transfers SET remote_document = NULL, remote_created = 0, create_sent = 0,
+                   done_bytes = 0, updated_at = ?3 WHERE id = ?1 AND remote_document = ?2",
                 params![id, remote, now()],
             )?;
             Ok(())

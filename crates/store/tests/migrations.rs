@@ -17,10 +17,19 @@ fn every_older_schema_has_a_fixture_and_upgrades_without_loss() {
             .unwrap_or_else(|_| panic!("missing tests/fixtures/schema-v{version}.sql"));
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("firm-1.sqlite");
-        rusqlite::Connection::open(&path)
-            .unwrap()
-            .execute_batch(&sql)
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(&sql).unwrap();
+        if version == 2 {
+            // An upload with a server document, from before migration 3 knew
+            // whether the upload made it or found it.
+            conn.execute_batch(
+                "INSERT INTO transfers (id, direction, state, case_id, remote_document, create_sent,
+                   file_name, created_at, updated_at) VALUES ('t-2', 'upload', 'cancelled',
+                   '0193b7a0-0000-7000-8000-000000000001', '9002', 1, 'a.pdf', '2026-11-02', '2026-11-02')",
+            )
             .unwrap();
+        }
+        drop(conn);
 
         let store = Store::open(dir.path(), &common::account()).unwrap();
         assert!(store.recovery().is_none());
@@ -47,5 +56,15 @@ fn every_older_schema_has_a_fixture_and_upgrades_without_loss() {
             1,
             "search works after upgrade"
         );
+        // A cancelled upload's server document is removed only when the
+        // upload is known to have made it; an older row never says so.
+        let discard: Vec<String> = store
+            .uploads_to_discard()
+            .unwrap()
+            .into_iter()
+            .filter_map(|t| t.remote_document)
+            .collect();
+        let expected: &[&str] = if version == 3 { &["9001"] } else { &[] };
+        assert_eq!(discard, expected, "fixture v{version}");
     }
 }

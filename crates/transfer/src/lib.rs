@@ -8,6 +8,7 @@
 //! in memory, so a 1 GiB upload costs no more memory than a small one.
 
 pub mod blobs;
+pub mod discard;
 pub mod download;
 pub mod names;
 mod owner;

@@ -4,7 +4,8 @@
 //! words and, when another try may work, retried later with a growing,
 //! jittered delay (30 s doubling up to an hour). Pause, resume, cancel and
 //! retry act on the queue rows, from any process; a transfer already moving
-//! notices a pause or cancel within a quarter of a second and stops.
+//! notices a pause or cancel within a quarter of a second and stops, and a
+//! cancelled upload's half-made server document is removed (`discard`).
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -18,7 +19,7 @@ use casefile_store::{Store, StoreError};
 use chrono::Utc;
 
 use crate::blobs::{BlobError, BlobStore};
-use crate::{download, owner, upload};
+use crate::{discard, download, owner, upload};
 
 #[derive(Debug, thiserror::Error)]
 pub enum TransferError {
@@ -248,6 +249,7 @@ pub async fn run_due<P: DocumentTransport>(
     let stale_before = (Utc::now() - chrono::Duration::seconds(STALE_AFTER_S))
         .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     store.requeue_interrupted(&stale_before, &owner::is_dead)?;
+    discard::discard_cancelled(store, provider).await?;
     let me = owner::me();
     let mut report = RunReport::default();
     for t in store.due_transfers(&Utc::now().to_rfc3339())? {
@@ -261,6 +263,9 @@ pub async fn run_due<P: DocumentTransport>(
                 // Dropping the attempt closes its connection; the row keeps the user's state.
                 tracing::info!(state, "transfer stopped by the user");
                 report.stopped += 1;
+                if state == "cancelled" {
+                    discard::discard_cancelled(store, provider).await?;
+                }
                 continue;
             }
         };

@@ -97,7 +97,9 @@ async fn target<P: DocumentTransport>(
         (None, None) => None,
     };
     if let Some(remote) = known {
-        store.set_transfer_remote(&t.id, &remote.0)?;
+        // Found, not created: kept even if the upload is cancelled.
+        let created = t.remote_created && t.remote_document.as_deref() == Some(&remote.0);
+        store.set_transfer_remote(&t.id, &remote.0, created)?;
         let put = provider.new_version(&remote).await?;
         return Ok((remote, put));
     }
@@ -105,6 +107,6 @@ async fn target<P: DocumentTransport>(
     let created = provider
         .create_document(case_remote, path, &t.file_name)
         .await?;
-    store.set_transfer_remote(&t.id, &created.remote_id.0)?;
+    store.set_transfer_remote(&t.id, &created.remote_id.0, true)?;
     Ok((created.remote_id, created.put))
 }

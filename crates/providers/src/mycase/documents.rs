@@ -83,6 +83,11 @@ impl DocumentTransport for MyCase {
         put_target(&parse(&answer.body)?)
     }
 
+    async fn discard_document(&self, document: &RemoteId) -> Result<(), ProviderError> {
+        self.delete(casefile_domain::entity::Kind::Document, document)
+            .await
+    }
+
     async fn find_document(
         &self,
         case: &RemoteId,
