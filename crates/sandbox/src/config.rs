@@ -62,6 +62,13 @@ pub struct FaultConfig {
     pub token_expiry_rate: f64,
     /// Share of requests carrying a page token whose token is treated as expired.
     pub page_expiry_rate: f64,
+    /// The next N writes land late: the connection is closed at once with no
+    /// answer, and the write is applied `late_write_ms` afterwards, as when a
+    /// request is held upstream after the client gave up. Counted down, not
+    /// drawn from the stream, so seeded fault sequences are unchanged.
+    pub late_writes: u32,
+    /// How long after its connection closed a late write is applied.
+    pub late_write_ms: u64,
 }
 
 /// Everything needed to start a sandbox. `Default` gives the documented defaults.

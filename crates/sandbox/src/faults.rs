@@ -2,7 +2,8 @@
 //! request, whether to add latency, answer 500, start a 429 storm or a 503 maintenance
 //! window, expire the caller's token or page link, or drop the connection after a write
 //! commits. Every request draws the same number of values, so the fault sequence for
-//! a given seed depends only on the order of requests.
+//! a given seed depends only on the order of requests. "Late writes" are counted down
+//! instead, outside the stream.
 
 use std::time::Duration;
 
@@ -38,6 +39,10 @@ pub struct FaultCounters {
     /// Requests that arrived while an earlier 429/503's Retry-After had not
     /// yet elapsed: a well-behaved client keeps this at zero.
     pub early: u64,
+    /// Writes whose connection was closed to be applied late, and how many of
+    /// them have since been applied.
+    pub late_writes: u64,
+    pub late_applied: u64,
 }
 
 /// The fault engine.
@@ -46,6 +51,7 @@ pub struct Faults {
     rng: ChaCha8Rng,
     storm_left: u32,
     maintenance_left: u32,
+    late_left: u32,
     /// Until when the last Retry-After asked clients to wait.
     wait_until: Option<std::time::Instant>,
     pub counters: FaultCounters,
@@ -55,6 +61,7 @@ impl Faults {
     pub fn new(cfg: FaultConfig) -> Self {
         Self {
             rng: ChaCha8Rng::seed_from_u64(cfg.seed),
+            late_left: cfg.late_writes,
             cfg,
             storm_left: 0,
             maintenance_left: 0,
@@ -83,6 +90,17 @@ impl Faults {
         if self.wait_until.is_none_or(|t| t < until) {
             self.wait_until = Some(until);
         }
+    }
+
+    /// Whether this write is one of the next `late_writes`: if so, how late
+    /// it is applied.
+    pub fn take_late_write(&mut self) -> Option<Duration> {
+        if self.late_left == 0 {
+            return None;
+        }
+        self.late_left -= 1;
+        self.counters.late_writes += 1;
+        Some(Duration::from_millis(self.cfg.late_write_ms))
     }
 
     /// Decides the fate of the next request. `is_write` marks POST/PUT/DELETE.

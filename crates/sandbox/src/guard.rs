@@ -1,6 +1,7 @@
 //! The `/v1/` request guard: fault decisions, bearer-token check, per-client rate
-//! limit, and "drop after commit" (the write is applied, then the connection is closed
-//! before any byte of the answer is sent).
+//! limit, "drop after commit" (the write is applied, then the connection is closed
+//! before any byte of the answer is sent) and "late writes" (the connection is closed
+//! first, and the write applied a while later).
 
 use std::sync::Arc;
 
@@ -78,6 +79,24 @@ pub async fn guard(State(app): State<Arc<AppState>>, mut req: Request, next: Nex
     }
     req.extensions_mut().insert(PageFault(decision.expire_page));
     let kill = req.extensions().get::<ConnKill>().cloned();
+    let late = match &kill {
+        Some(_) if is_write => lock(&app.faults).take_late_write(),
+        _ => None,
+    };
+    if let (Some(ConnKill(notify)), Some(delay)) = (&kill, late) {
+        // Held upstream: the client loses its connection now, and the write
+        // is applied later all the same.
+        let handled = next.run(req);
+        let app = app.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(delay).await;
+            if handled.await.status().is_success() {
+                lock(&app.faults).counters.late_applied += 1;
+            }
+        });
+        notify.notify_one();
+        return std::future::pending::<Response>().await;
+    }
     let response = next.run(req).await;
     if decision.drop_after_commit && response.status().is_success() {
         if let Some(ConnKill(notify)) = kill {

@@ -140,6 +140,8 @@ impl Args {
                 maintenance_length: self.maintenance_length,
                 token_expiry_rate: self.token_expiry_rate,
                 page_expiry_rate: self.page_expiry_rate,
+                // One-shot: set at run time with PUT /admin/faults.
+                ..FaultConfig::default()
             });
         cfg.storage_url_ttl = Duration::from_secs(self.storage_url_ttl);
         if let Some(db) = &self.db {
