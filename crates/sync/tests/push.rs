@@ -1,6 +1,7 @@
 //! The push against the real sandbox: retry-safe creates under dropped
-//! answers, the 3-way merge and conflicts end to end, Retry-After storms,
-//! and a token expiring in the middle of a sync.
+//! answers (and under a create that lands only after its answer was lost),
+//! the 3-way merge and conflicts end to end, Retry-After storms, and a token
+//! expiring in the middle of a sync.
 
 mod common;
 
@@ -223,6 +224,82 @@ async fn edits_on_both_sides_merge_and_true_conflicts_wait_for_the_user() {
         .unwrap();
     assert!(f.store().get::<Event>(&event.meta.id).unwrap().is_none());
     assert_eq!(f.store().pending_count().unwrap(), 0);
+    f.sandbox.shutdown().await;
+}
+
+/// The server's tasks named `name`.
+async fn server_tasks_named(f: &Fixture, name: &str) -> usize {
+    dump(&f.sandbox).await["records"]["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["name"] == name)
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_create_that_lands_after_its_answer_was_lost_is_adopted_not_sent_again() {
+    let f = fixture_with(SandboxConfig::empty().with_rate_limit(0), fast_retries()).await;
+    let engine = Engine::new(f.syncer.clone());
+    engine.sync_now(SyncOptions::default()).await.unwrap();
+    let staff = first_staff(f.store());
+    // The next write is held upstream: the connection closes with no answer,
+    // and the create is applied 1.5 s later.
+    let late = FaultConfig {
+        late_writes: 1,
+        late_write_ms: 1500,
+        ..Default::default()
+    };
+    admin(
+        &f.sandbox,
+        Method::PUT,
+        "/admin/faults",
+        serde_json::to_value(&late).unwrap(),
+    )
+    .await;
+    let name = "Call opposing counsel";
+    f.store()
+        .save(new_task(f.store(), name, staff), "created")
+        .unwrap();
+    let _ = engine.sync_now(SyncOptions::default()).await;
+    assert_eq!(
+        f.store().pending_count().unwrap(),
+        1,
+        "the create is in doubt"
+    );
+    assert_eq!(
+        server_tasks_named(&f, name).await,
+        0,
+        "not landed yet, so the next sync's first look misses it"
+    );
+
+    // The next sync looks, finds nothing, waits its grace, looks again and
+    // adopts the create that landed meanwhile, instead of posting it again.
+    let started = std::time::Instant::now();
+    engine.sync_now(SyncOptions::default()).await.unwrap();
+    let took = started.elapsed();
+    // Whatever the sync did, the held create lands: wait for it, then count.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let counters =
+            admin(&f.sandbox, Method::GET, "/admin/faults", Value::Null).await["counters"].clone();
+        if counters["late_applied"] == 1 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the held create never landed: {counters}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        server_tasks_named(&f, name).await,
+        1,
+        "exactly one on the server (the sync took {took:?})"
+    );
+    assert_eq!(f.store().pending_count().unwrap(), 0);
+    assert_eq!(count(f.store(), Kind::Task), 1, "and one here");
+    assert_eq!(f.store().remote_ids(Kind::Task).unwrap().len(), 1);
     f.sandbox.shutdown().await;
 }
 
