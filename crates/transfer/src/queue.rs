@@ -79,6 +79,12 @@ impl TransferError {
         }
     }
 
+    /// The blob store's copy is missing or damaged: this transfer can never
+    /// send the file; the user adds it again.
+    pub fn copy_lost(&self) -> bool {
+        matches!(self, TransferError::NoBlob | TransferError::Damaged)
+    }
+
     /// A stable code for the UI and the CLI.
     pub fn code(&self) -> &'static str {
         match self {
@@ -278,6 +284,9 @@ pub async fn run_due<P: DocumentTransport>(
                 tracing::warn!(code = e.code(), "transfer failed");
                 let again = e.retryable().then(|| retry_at(t.attempts));
                 store.fail_transfer(&t.id, &e.to_string(), again)?;
+                if t.direction == Direction::Upload && e.copy_lost() {
+                    discard::discard_failed(store, provider, &t.id).await?;
+                }
                 report.failed += 1;
             }
         }
