@@ -368,6 +368,34 @@ fn spawn_cli(data: &Path, token: &str, args: &[&str]) -> std::process::Child {
         .unwrap()
 }
 
+/// `transfers --json`'s row for transfer `id`.
+fn queue_row(data: &Path, token: &str, id: &str) -> Value {
+    ok_json(data, token, &["transfers", "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["id"] == id)
+        .cloned()
+        .unwrap_or_else(|| panic!("no transfer {id}"))
+}
+
+/// Queues `file` for upload into `case` without running the queue; returns
+/// the transfer's id.
+fn queue_upload(data: &Path, token: &str, file: &Path, case: &str) -> String {
+    let args = [
+        "upload",
+        file.to_str().unwrap(),
+        "--case",
+        case,
+        "--queue-only",
+        "--json",
+    ];
+    ok_json(data, token, &args)[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
 /// Writes `bytes` of incompressible data; returns its SHA-256.
 fn big_file(path: &Path, bytes: u64) -> String {
     use std::io::Write;
@@ -422,41 +450,16 @@ async fn a_1_gib_upload_killed_halfway_completes_once_with_flat_memory() {
     let file: PathBuf = dir.path().join("Discovery production.bin");
     let size = mib << 20;
     let expected = big_file(&file, size);
-    let (code, out, err) = cli(
-        &data,
-        t,
-        &[
-            "upload",
-            file.to_str().unwrap(),
-            "--case",
-            &case,
-            "--queue-only",
-            "--json",
-        ],
-    );
-    assert_eq!(code, 0, "{err}");
-    let id = serde_json::from_str::<Value>(&out).unwrap()[0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = queue_upload(&data, t, &file, &case);
     std::fs::remove_file(&file).unwrap();
 
     // Run the queue. At a quarter: another process leaves the live transfer
     // alone, and a pause (from that other process) stops it at once.
-    let transfer = |queue: &Value| {
-        queue
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|q| q["id"] == id.as_str())
-            .cloned()
-            .unwrap()
-    };
     let mut child = spawn_cli(&data, t, &["transfers", "run"]);
     let deadline = std::time::Instant::now() + Duration::from_secs(600);
     let mut row = Value::Null;
     while std::time::Instant::now() < deadline {
-        row = transfer(&ok_json(&data, t, &["transfers", "--json"]));
+        row = queue_row(&data, t, &id);
         let moving = row["state"] == "running" || row["state"] == "queued";
         if !moving || row["done_bytes"].as_u64().unwrap_or(0) >= size / 4 {
             break;
@@ -473,7 +476,7 @@ async fn a_1_gib_upload_killed_halfway_completes_once_with_flat_memory() {
     let (code, _) = wait_measured(&mut child);
     assert_eq!(code, 0, "a paused run exits cleanly");
     let stop_s = paused.elapsed().as_secs_f64();
-    row = transfer(&ok_json(&data, t, &["transfers", "--json"]));
+    row = queue_row(&data, t, &id);
     assert_eq!(row["state"], "paused", "{row}");
     let paused_at = row["done_bytes"].as_u64().unwrap();
     assert!(paused_at < size, "it stopped part way: {row}");
@@ -489,7 +492,7 @@ async fn a_1_gib_upload_killed_halfway_completes_once_with_flat_memory() {
     let mut killed_at = None;
     let mut first_rss = 0;
     while std::time::Instant::now() < deadline {
-        row = transfer(&ok_json(&data, t, &["transfers", "--json"]));
+        row = queue_row(&data, t, &id);
         let done = row["done_bytes"].as_u64().unwrap_or(0);
         if row["state"] == "running" && done >= size / 2 {
             first_rss = peak_kib(child.id()).unwrap_or(0);
@@ -509,13 +512,7 @@ async fn a_1_gib_upload_killed_halfway_completes_once_with_flat_memory() {
     // The next run completes it.
     let (code, second_rss) = wait_measured(&mut spawn_cli(&data, t, &["transfers", "run"]));
     assert_eq!(code, 0, "the second run completes");
-    let queue = ok_json(&data, t, &["transfers", "--json"]);
-    let row = queue
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|q| q["id"] == id.as_str())
-        .unwrap();
+    let row = queue_row(&data, t, &id);
     assert_eq!(row["state"], "done", "{row}");
     let growth_mib = (first_rss.max(second_rss) - baseline) as f64 / 1024.0;
     eprintln!(
@@ -549,17 +546,6 @@ async fn a_1_gib_upload_killed_halfway_completes_once_with_flat_memory() {
     );
 }
 
-/// `transfers --json`'s row for transfer `id`.
-fn queue_row(data: &Path, token: &str, id: &str) -> Value {
-    ok_json(data, token, &["transfers", "--json"])
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|q| q["id"] == id)
-        .cloned()
-        .unwrap_or_else(|| panic!("no transfer {id}"))
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_cancelled_upload_leaves_nothing_on_the_server_and_a_retry_makes_one() {
     if common::keychain_or_skip().is_none() {
@@ -577,23 +563,7 @@ async fn a_cancelled_upload_leaves_nothing_on_the_server_and_a_retry_makes_one()
     let file = dir.path().join("Trial exhibits.zip");
     let size: u64 = 48 << 20;
     let expected = big_file(&file, size);
-    let (code, out, err) = cli(
-        &data,
-        t,
-        &[
-            "upload",
-            file.to_str().unwrap(),
-            "--case",
-            &case,
-            "--queue-only",
-            "--json",
-        ],
-    );
-    assert_eq!(code, 0, "{err}");
-    let id = serde_json::from_str::<Value>(&out).unwrap()[0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = queue_upload(&data, t, &file, &case);
 
     // Under way, with its document made on the server: the user cancels.
     let mut child = spawn_cli(&data, t, &["transfers", "run"]);

@@ -81,8 +81,8 @@ pub trait DocumentTransport: Send + Sync {
     where
         S: Stream<Item = std::io::Result<Bytes>> + Send + 'static;
 
-    /// Removes a document an upload created and will not finish (the user
-    /// cancelled it). One already gone counts as removed.
+    /// Removes a document an upload created and will not finish (cancelled,
+    /// or its stored copy was lost). One already gone counts as removed.
     fn discard_document(
         &self,
         document: &RemoteId,

@@ -293,7 +293,7 @@ impl Store {
             tx.execute(
                 "UPDATE transfers SET state = ?2, updated_at = ?3,
                    next_attempt_at = CASE WHEN ?2 = 'queued' THEN NULL ELSE next_attempt_at END
-                 WHERE id = ?1 AND state <> 'done' AND NOT (state = 'running' AND ?2 = 'queued')",
+                 WHERE id = ?1 AND NOT (state = 'running' AND ?2 = 'queued')",
                 params![id, state.as_str(), now()],
             )?;
             Ok(())

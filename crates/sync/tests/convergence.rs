@@ -296,13 +296,7 @@ async fn run(seed: u64) {
         storm_length: 1,
         ..Default::default()
     };
-    admin(
-        &f.sandbox,
-        Method::PUT,
-        "/admin/faults",
-        serde_json::to_value(&faults).unwrap(),
-    )
-    .await;
+    set_faults(&f.sandbox, &faults).await;
     let mut r = Run {
         f,
         engine,
@@ -327,9 +321,8 @@ async fn run(seed: u64) {
             })
             .await;
     }
-    let fired =
-        admin(&r.f.sandbox, Method::GET, "/admin/faults", Value::Null).await["counters"].clone();
-    admin(&r.f.sandbox, Method::PUT, "/admin/faults", json!({})).await;
+    let fired = fault_counters(&r.f.sandbox).await;
+    set_faults(&r.f.sandbox, &FaultConfig::default()).await;
     let mut resolved = 0;
     for _ in 0..30 {
         let _ = r.engine.sync_now(SyncOptions { reconcile: true }).await;

@@ -73,8 +73,7 @@ async fn five_hundred_creates_with_dropped_answers_leave_exactly_five_hundred_re
             .unwrap();
     }
     let rounds = sync_until_quiet(&engine, 200).await;
-    let counters = admin(&f.sandbox, Method::GET, "/admin/faults", Value::Null).await;
-    let drops = counters["counters"]["drops"].as_u64().unwrap();
+    let drops = fault_counters(&f.sandbox).await["drops"].as_u64().unwrap();
     assert!(drops >= 20, "the fault must really fire: {drops} drops");
 
     let dump = dump(&f.sandbox).await;
@@ -250,13 +249,7 @@ async fn a_create_that_lands_after_its_answer_was_lost_is_adopted_not_sent_again
         late_write_ms: 1500,
         ..Default::default()
     };
-    admin(
-        &f.sandbox,
-        Method::PUT,
-        "/admin/faults",
-        serde_json::to_value(&late).unwrap(),
-    )
-    .await;
+    set_faults(&f.sandbox, &late).await;
     let name = "Call opposing counsel";
     f.store()
         .save(new_task(f.store(), name, staff), "created")
@@ -281,8 +274,7 @@ async fn a_create_that_lands_after_its_answer_was_lost_is_adopted_not_sent_again
     // Whatever the sync did, the held create lands: wait for it, then count.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     loop {
-        let counters =
-            admin(&f.sandbox, Method::GET, "/admin/faults", Value::Null).await["counters"].clone();
+        let counters = fault_counters(&f.sandbox).await;
         if counters["late_applied"] == 1 {
             break;
         }
@@ -329,8 +321,7 @@ async fn a_429_storm_is_waited_out_and_no_request_goes_out_early() {
     });
     let started = std::time::Instant::now();
     engine.sync_now(SyncOptions::default()).await.unwrap();
-    let counters =
-        admin(&f.sandbox, Method::GET, "/admin/faults", Value::Null).await["counters"].clone();
+    let counters = fault_counters(&f.sandbox).await;
     let storms = counters["storm"].as_u64().unwrap();
     assert!(storms >= 2, "the storm must really fire: {counters}");
     assert_eq!(
@@ -383,13 +374,7 @@ async fn a_token_expiring_mid_sync_is_refreshed_once_even_under_concurrency() {
         token_expiry_rate: 0.2,
         ..Default::default()
     };
-    admin(
-        &f.sandbox,
-        Method::PUT,
-        "/admin/faults",
-        serde_json::to_value(&faults).unwrap(),
-    )
-    .await;
+    set_faults(&f.sandbox, &faults).await;
     let engine = Engine::new(f.syncer.clone());
     let staff = first_staff(f.store());
     for i in 0..20 {
@@ -401,8 +386,7 @@ async fn a_token_expiring_mid_sync_is_refreshed_once_even_under_concurrency() {
             .unwrap();
     }
     engine.sync_now(SyncOptions::default()).await.unwrap();
-    let counters =
-        admin(&f.sandbox, Method::GET, "/admin/faults", Value::Null).await["counters"].clone();
+    let counters = fault_counters(&f.sandbox).await;
     let expiries = counters["token_expiries"].as_u64().unwrap();
     assert!(expiries >= 1, "{counters}");
     assert_eq!(

@@ -9,7 +9,7 @@ use casefile_domain::entity::Kind;
 use casefile_domain::ids::AccountId;
 use casefile_providers::mycase::{ClientOptions, MyCase};
 use casefile_providers::{Auth, MemorySecrets, OAuthClient, RetryPolicy};
-use casefile_sandbox::{RunningSandbox, SandboxConfig};
+use casefile_sandbox::{FaultConfig, RunningSandbox, SandboxConfig};
 use casefile_store::Store;
 use casefile_sync::Syncer;
 use serde_json::Value;
@@ -103,6 +103,17 @@ pub async fn admin(
         response.status()
     );
     response.json().await.unwrap_or(Value::Null)
+}
+
+/// Replaces the sandbox's fault configuration (and restarts its counters).
+pub async fn set_faults(sandbox: &RunningSandbox, faults: &FaultConfig) {
+    let body = serde_json::to_value(faults).unwrap();
+    admin(sandbox, reqwest::Method::PUT, "/admin/faults", body).await;
+}
+
+/// How often each fault fired since the configuration was last set.
+pub async fn fault_counters(sandbox: &RunningSandbox) -> Value {
+    admin(sandbox, reqwest::Method::GET, "/admin/faults", Value::Null).await["counters"].clone()
 }
 
 pub async fn dump(sandbox: &RunningSandbox) -> Value {
