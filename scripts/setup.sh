@@ -32,14 +32,27 @@ ensure_apt() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# Node.js for the UI build: Vite 8 needs 20.19 or newer. Debian's and Ubuntu's
+# own nodejs package is older than that, so it is not installed from apt here.
+NODE_MIN_MAJOR=20
+NODE_MIN_MINOR=19
+NODE_HELP="install Node.js 22 LTS, e.g. from NodeSource (https://github.com/nodesource/distributions: curl -fsSL https://deb.nodesource.com/setup_22.x | sudo -E bash - && sudo apt-get install -y nodejs) or with nvm (https://github.com/nvm-sh/nvm: nvm install 22), then rerun"
+
 ensure_toolchains() {
   command -v cargo >/dev/null || die "Rust is not installed: install it from https://rustup.rs (stable), then rerun"
-  if ! command -v node >/dev/null; then
-    ensure_apt nodejs npm
+  command -v node >/dev/null || die "Node.js ${NODE_MIN_MAJOR}.${NODE_MIN_MINOR} or newer is needed and none is installed: $NODE_HELP"
+  command -v npm >/dev/null || die "npm is missing (found Node.js $(node --version) without it): $NODE_HELP"
+  local version major minor
+  version="$(node -p 'process.versions.node')" || die "Node.js does not run (node -p failed): $NODE_HELP"
+  major="${version%%.*}"
+  minor="${version#*.}"
+  minor="${minor%%.*}"
+  if ! [[ "$major" =~ ^[0-9]+$ && "$minor" =~ ^[0-9]+$ ]]; then
+    die "could not read the Node.js version (node says '$version'): $NODE_HELP"
   fi
-  local major
-  major="$(node -p 'process.versions.node.split(".")[0]')"
-  [ "$major" -ge 20 ] || die "Node.js 20 or newer is needed (found $(node --version))"
+  if [ "$major" -lt "$NODE_MIN_MAJOR" ] || { [ "$major" -eq "$NODE_MIN_MAJOR" ] && [ "$minor" -lt "$NODE_MIN_MINOR" ]; }; then
+    die "Node.js ${NODE_MIN_MAJOR}.${NODE_MIN_MINOR} or newer is needed (Vite 8), found $version: $NODE_HELP"
+  fi
 }
 
 ensure_ui() {

@@ -1,10 +1,10 @@
 // The data views against the mock platform: what a user sees for data,
 // filters, sorting, paging, empty and error states, and search.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import App from '../App.svelte';
 import { createMockPlatform } from '../platform/mock';
-import type { CaseListItem, TaskItem } from '../platform';
+import type { CalendarEvent, CaseListItem, TaskItem } from '../platform';
 
 const caseRow = (i: number, over: Partial<CaseListItem> = {}): CaseListItem => ({
   id: `c${i}`,
@@ -116,6 +116,22 @@ describe('Global search', () => {
     await waitFor(() => expect(platform.caseRequests.at(-1)).toMatchObject({ text: '2024-CV-001.2', status: null }));
   });
 
+  it('opens a search result in the case list already showing, keeping its sort', async () => {
+    const platform = createMockPlatform({}, { cases: [caseRow(7, { name: 'Martinez v. Hollis Trucking LLC', number: '2024-CV-001.2' }), caseRow(8)] });
+    render(App, { props: { platform } });
+    const table = await screen.findByTestId('cases-table');
+    await fireEvent.click(within(table).getByRole('button', { name: /^Opened/ }));
+    await waitFor(() => expect(platform.caseRequests.at(-1)).toMatchObject({ sort: 'opened' }));
+    const box = screen.getByRole('combobox', { name: 'Search everything' });
+    await fireEvent.input(box, { target: { value: 'martinez' } });
+    await screen.findByTestId('search-results');
+    await fireEvent.keyDown(box, { key: 'Enter' });
+    await waitFor(() => expect(platform.caseRequests.at(-1)).toMatchObject({ text: '2024-CV-001.2', status: null, sort: 'opened', offset: 0 }));
+    expect((screen.getByRole('searchbox', { name: 'Filter cases' }) as HTMLInputElement).value).toBe('2024-CV-001.2');
+    expect(screen.getByRole('button', { name: 'All' }).getAttribute('aria-pressed')).toBe('true');
+    await waitFor(() => expect(within(screen.getByTestId('cases-table')).getAllByRole('row')).toHaveLength(2));
+  });
+
   it('says so when nothing matches', async () => {
     const platform = createMockPlatform();
     render(App, { props: { platform } });
@@ -125,7 +141,10 @@ describe('Global search', () => {
 });
 
 describe('After a sync', () => {
-  afterEach(() => cleanup());
+  afterEach(() => {
+    cleanup();
+    vi.unstubAllGlobals();
+  });
 
   it('reloads the open view when the cache changes', async () => {
     const platform = createMockPlatform();
@@ -135,5 +154,95 @@ describe('After a sync', () => {
     platform.data.cases.push(caseRow(1, { name: 'Synced matter' }));
     platform.emitCacheChanged();
     expect(await screen.findByText('Synced matter')).toBeTruthy();
+  });
+
+  it('keeps the case filter text and queries the list again with it', async () => {
+    const platform = createMockPlatform({}, { cases: [caseRow(1, { name: 'Martinez v. Hollis' }), caseRow(2, { name: 'Other matter' })] });
+    render(App, { props: { platform } });
+    await screen.findByTestId('cases-table');
+    const box = () => screen.getByRole('searchbox', { name: 'Filter cases' }) as HTMLInputElement;
+    await fireEvent.input(box(), { target: { value: 'martinez' } });
+    await waitFor(() => expect(screen.queryByText('Other matter')).toBeNull());
+    const before = platform.caseRequests.length;
+    platform.data.cases.push(caseRow(3, { name: 'Martinez estate' }));
+    platform.emitCacheChanged();
+    expect(await screen.findByText('Martinez estate')).toBeTruthy();
+    expect(box().value).toBe('martinez');
+    expect(platform.caseRequests.length).toBe(before + 1);
+    expect(platform.caseRequests.at(-1)).toMatchObject({ text: 'martinez', status: 'open' });
+    expect(screen.queryByText('Other matter')).toBeNull();
+  });
+
+  it('keeps the sort, the page and the rendered table of the case list', async () => {
+    const platform = createMockPlatform({}, { cases: Array.from({ length: 120 }, (_, i) => caseRow(i)) });
+    const { container } = render(App, { props: { platform } });
+    const table = await screen.findByTestId('cases-table');
+    await fireEvent.click(within(table).getByRole('button', { name: /^Case/ }));
+    await waitFor(() => expect(platform.caseRequests.at(-1)).toMatchObject({ sort: 'name', descending: true }));
+    await fireEvent.click(screen.getByRole('button', { name: 'Next page' }));
+    await waitFor(() => expect(screen.getByTestId('pager').textContent).toContain('51–100 of 120'));
+    const section = container.querySelector('[data-view="cases"]');
+    const shown = screen.getByTestId('cases-table');
+    platform.data.cases.push(caseRow(500));
+    platform.emitCacheChanged();
+    await waitFor(() => expect(screen.getByTestId('pager').textContent).toContain('51–100 of 121'));
+    expect(platform.caseRequests.at(-1)).toMatchObject({ sort: 'name', descending: true, offset: 50, status: 'open' });
+    expect(screen.getByRole('columnheader', { name: /^Case/ }).getAttribute('aria-sort')).toBe('descending');
+    // The same elements, not a remount: a real window keeps its scroll position.
+    expect(container.querySelector('[data-view="cases"]')).toBe(section);
+    expect(screen.getByTestId('cases-table')).toBe(shown);
+  });
+
+  it('moves back to the last page when a sync removed the page shown', async () => {
+    const platform = createMockPlatform({}, { cases: Array.from({ length: 60 }, (_, i) => caseRow(i)) });
+    render(App, { props: { platform } });
+    await screen.findByTestId('cases-table');
+    await fireEvent.click(screen.getByRole('button', { name: 'Next page' }));
+    await waitFor(() => expect(screen.getByTestId('pager').textContent).toContain('51–60 of 60'));
+    platform.data.cases.splice(40);
+    platform.emitCacheChanged();
+    await waitFor(() => expect(screen.getByTestId('pager').textContent).toContain('1–40 of 40'));
+  });
+
+  it('keeps the task filter and shows the synced tasks', async () => {
+    const tasks: TaskItem[] = [
+      { id: 't1', name: 'File the reply brief', priority: 'high', due: '2000-01-01', completed: false },
+      { id: 't2', name: 'Send engagement letter', priority: 'low', due: '2999-01-01', completed: false },
+    ];
+    const platform = createMockPlatform({}, { tasks });
+    render(App, { props: { platform } });
+    await fireEvent.click(screen.getByRole('button', { name: /Tasks/ }));
+    await screen.findByTestId('tasks-list');
+    await fireEvent.click(screen.getByRole('button', { name: 'Overdue' }));
+    await waitFor(() => expect(within(screen.getByTestId('tasks-list')).getAllByRole('listitem')).toHaveLength(1));
+    platform.data.tasks.push({ id: 't3', name: 'Serve the subpoena', priority: 'medium', due: '2000-02-01', completed: false });
+    platform.emitCacheChanged();
+    await waitFor(() => expect(within(screen.getByTestId('tasks-list')).getAllByRole('listitem')).toHaveLength(2));
+    expect(screen.getByRole('button', { name: 'Overdue' }).getAttribute('aria-pressed')).toBe('true');
+    expect(screen.queryByText('Send engagement letter')).toBeNull();
+  });
+
+  it('keeps the calendar on the week shown and fetches its events again', async () => {
+    // jsdom has no ResizeObserver; the calendar only needs it to follow its host's height.
+    vi.stubGlobal('ResizeObserver', class { observe() {} unobserve() {} disconnect() {} });
+    const events: CalendarEvent[] = [];
+    const platform = createMockPlatform({}, { events });
+    const list = platform.listEvents.bind(platform);
+    let fetches = 0;
+    platform.listEvents = (from, to, zone) => {
+      fetches++;
+      return list(from, to, zone);
+    };
+    const { container } = render(App, { props: { platform } });
+    await fireEvent.click(screen.getByRole('button', { name: /Calendar/ }));
+    await fireEvent.click(await screen.findByRole('button', { name: 'Week' }));
+    await waitFor(() => expect(container.querySelector('.fc-timeGridWeek-view')).toBeTruthy());
+    await waitFor(() => expect(fetches).toBeGreaterThan(0));
+    const title = container.querySelector('.fc-toolbar-title')?.textContent;
+    const before = fetches;
+    platform.emitCacheChanged();
+    await waitFor(() => expect(fetches).toBe(before + 1));
+    expect(container.querySelector('.fc-timeGridWeek-view')).toBeTruthy();
+    expect(container.querySelector('.fc-toolbar-title')?.textContent).toBe(title);
   });
 });
