@@ -1,11 +1,13 @@
 //! Sync bookkeeping the engine drives: checkpoints (watermark + cursor), the
 //! outbox (read in order, acknowledge with the change-counter rule, fail with
-//! a reason), the mirror, recorded conflicts, and quarantined records.
+//! a reason), the mirror, recorded conflicts, quarantined records (one row
+//! per record), and the status summary.
 
 use casefile_domain::entity::Kind;
 use casefile_domain::ids::{LocalId, RemoteId};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::edits::{OpId, OpKind};
@@ -273,7 +275,32 @@ pub fn resolve_conflict(tx: &Transaction<'_>, id: &str, resolution: &str, now: &
     Ok(())
 }
 
-/// Sets a record aside that the server sent but could not be applied.
+/// A record the server sent that could not be applied, to set aside with
+/// its page (see [`crate::Store::apply_page_with_quarantine`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuarantineEntry {
+    /// The resource it came from (the kind's plural, e.g. "events").
+    pub resource: String,
+    /// The server's id for it, when the item has one.
+    pub remote_id: Option<String>,
+    /// The item as the server sent it.
+    pub payload: serde_json::Value,
+    /// Why it could not be applied, in plain words.
+    pub reason: String,
+}
+
+/// The key that makes a quarantined record one row: `id:` and its remote id
+/// when it has one, else `sha256:` and the hash (hex) of its payload as stored.
+pub(crate) fn quarantine_key(remote_id: Option<&str>, payload: &str) -> String {
+    match remote_id {
+        Some(remote) => format!("id:{remote}"),
+        None => format!("sha256:{}", hex::encode(Sha256::digest(payload.as_bytes()))),
+    }
+}
+
+/// Sets a record aside that the server sent but could not be applied. One
+/// row per (resource, record): setting the same record aside again (every
+/// incremental pull re-reads a lookback) updates its payload, reason and time.
 pub fn quarantine(
     tx: &Transaction<'_>,
     resource: &str,
@@ -282,24 +309,62 @@ pub fn quarantine(
     reason: &str,
     now: &str,
 ) -> Result<()> {
+    let payload = payload.to_string();
+    let key = quarantine_key(remote_id, &payload);
     tx.prepare_cached(
-        "INSERT INTO quarantine (resource, remote_id, payload, reason, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO quarantine (resource, record_key, remote_id, payload, reason, at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (resource, record_key) DO UPDATE SET remote_id = excluded.remote_id,
+           payload = excluded.payload, reason = excluded.reason, at = excluded.at",
     )?
-    .execute(params![resource, remote_id, payload.to_string(), reason, now])?;
+    .execute(params![resource, key, remote_id, payload, reason, now])?;
     Ok(())
 }
 
+/// [`quarantine`] for each entry.
+pub fn quarantine_all(tx: &Transaction<'_>, entries: &[QuarantineEntry], now: &str) -> Result<()> {
+    entries.iter().try_for_each(|e| {
+        quarantine(
+            tx,
+            &e.resource,
+            e.remote_id.as_deref(),
+            &e.payload,
+            &e.reason,
+            now,
+        )
+    })
+}
+
+/// Whether `resource` has anything quarantined (one index probe), so a page
+/// need not look each of its rows up when it has not.
+pub fn has_quarantined(tx: &Transaction<'_>, resource: &str) -> Result<bool> {
+    Ok(tx
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM quarantine WHERE resource = ?1)")?
+        .query_row([resource], |r| r.get(0))?)
+}
+
+/// A record with this remote id arrived in good shape: it leaves quarantine.
+pub fn release_quarantined(tx: &Transaction<'_>, resource: &str, remote_id: &str) -> Result<()> {
+    tx.prepare_cached("DELETE FROM quarantine WHERE resource = ?1 AND record_key = ?2")?
+        .execute(params![resource, quarantine_key(Some(remote_id), "")])?;
+    Ok(())
+}
+
+/// A quarantined record, as listed for the user.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Quarantined {
     pub resource: String,
     pub remote_id: Option<String>,
     pub reason: String,
+    /// When it was last set aside (RFC 3339).
     pub at: String,
 }
 
+/// Every quarantined record, newest first.
 pub fn quarantined(conn: &Connection) -> Result<Vec<Quarantined>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT resource, remote_id, reason, at FROM quarantine ORDER BY id")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT resource, remote_id, reason, at FROM quarantine ORDER BY at DESC, id DESC",
+    )?;
     let rows = stmt.query_map([], |r| {
         Ok(Quarantined {
             resource: r.get(0)?,
@@ -309,6 +374,65 @@ pub fn quarantined(conn: &Connection) -> Result<Vec<Quarantined>> {
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// How many records are quarantined.
+pub fn quarantined_count(conn: &Connection) -> Result<u64> {
+    Ok(conn
+        .prepare_cached("SELECT count(*) FROM quarantine")?
+        .query_row([], |r| r.get::<_, i64>(0))?
+        .max(0) as u64)
+}
+
+/// What a status line shows, read at once (see [`summary`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct StoreSummary {
+    /// Pending outbox operations, refused ones included ([`pending_count`]).
+    pub pending: u64,
+    /// Pending operations the server refused ([`OutboxOp::failed`]).
+    pub refused: u64,
+    /// Conflicts waiting for the user.
+    pub conflicts: u64,
+    /// Records set aside ([`quarantined_count`]).
+    pub quarantined: u64,
+    /// Cases not deleted.
+    pub cases: u64,
+}
+
+/// The [`StoreSummary`] in one statement, so one snapshot; each count is
+/// answered from an index (the cases' from a partial index of live rows).
+pub fn summary(conn: &Connection) -> Result<StoreSummary> {
+    let count = |r: &rusqlite::Row<'_>, i: usize| r.get::<_, i64>(i).map(|n| n.max(0) as u64);
+    Ok(conn
+        .prepare_cached(
+            "SELECT (SELECT count(*) FROM outbox),
+                    (SELECT count(*) FROM outbox WHERE state = 'failed'),
+                    (SELECT count(*) FROM conflicts WHERE resolved_at IS NULL),
+                    (SELECT count(*) FROM quarantine),
+                    (SELECT count(*) FROM cases WHERE deleted = 0)",
+        )?
+        .query_row([], |r| {
+            Ok(StoreSummary {
+                pending: count(r, 0)?,
+                refused: count(r, 1)?,
+                conflicts: count(r, 2)?,
+                quarantined: count(r, 3)?,
+                cases: count(r, 4)?,
+            })
+        })?)
+}
+
+/// The firm's first active staff member (the lowest server id), the default
+/// for a new record's staff; none until staff are cached.
+pub fn default_staff(conn: &Connection) -> Result<Option<LocalId>> {
+    let id: Option<String> = conn
+        .prepare_cached(
+            "SELECT id FROM staff WHERE deleted = 0 AND coalesce(json_extract(data, '$.active'), 1) ORDER BY CAST(remote_id AS INTEGER), id LIMIT 1",
+        )?
+        .query_row([], |r| r.get(0))
+        .optional()?;
+    id.map(|id| LocalId::parse(&id).map_err(|_| StoreError::Invalid("bad staff id".into())))
+        .transpose()
 }
 
 /// The local id of the record with this remote id, if cached.

@@ -7,7 +7,8 @@
 //! transaction ever spans network I/O: callers fetch first, then write.
 //!
 //! Modules: `record` (entities <-> rows), `edits` (local edits), `server_page`
-//! (server pages), `merge` (the 3-way merge), `push` (the outbox as a push
+//! (server pages), `incoming` (what to do with each server row, as pure
+//! data), `merge` (the 3-way merge), `push` (the outbox as a push
 //! plan), `resolve` (settling conflicts), `bookkeeping` (outbox, mirror,
 //! checkpoints, conflicts, quarantine), `activity`, `query` (the UI's reads), `recovery` (damaged
 //! files), `key` and `at_rest` (encryption at rest), `migrations`, `writer`,
@@ -19,6 +20,7 @@ pub mod bookkeeping;
 mod connection;
 pub mod edits;
 pub mod error;
+pub mod incoming;
 pub mod key;
 pub mod merge;
 pub mod migrations;
@@ -43,9 +45,10 @@ use chrono::Utc;
 use rusqlite::{params, OptionalExtension, Transaction};
 
 pub use activity::Change;
-pub use bookkeeping::{Checkpoint, Conflict, OutboxOp, Quarantined};
+pub use bookkeeping::{Checkpoint, Conflict, OutboxOp, QuarantineEntry, Quarantined, StoreSummary};
 pub use edits::{OpId, OpKind};
 pub use error::{Result, StoreError};
+pub use incoming::{plan_incoming, IncomingAction, LocalState};
 pub use key::{CacheKey, KeyError};
 pub use push::{Failure, PushAction, PushItem};
 pub use query::cases::{CaseDetail, CaseQuery, CaseRow, CaseSort};
@@ -186,7 +189,28 @@ impl Store {
         rows: Vec<E>,
         checkpoint: Option<Checkpoint>,
     ) -> Result<PageOutcome> {
-        self.write(move |tx| server_page::apply_page(tx, rows, checkpoint.as_ref(), &now()))
+        self.apply_page_with_quarantine(rows, Vec::new(), checkpoint)
+    }
+
+    /// Applies a page of server records, quarantines the page's items that
+    /// could not be decoded, and records the resource's checkpoint, in ONE
+    /// transaction: a failed page leaves no quarantine row behind, and a
+    /// record that now arrives in good shape leaves quarantine.
+    pub fn apply_page_with_quarantine<E: Entity>(
+        &self,
+        rows: Vec<E>,
+        quarantined: Vec<QuarantineEntry>,
+        checkpoint: Option<Checkpoint>,
+    ) -> Result<PageOutcome> {
+        self.write(move |tx| {
+            server_page::apply_page_with_quarantine(
+                tx,
+                rows,
+                &quarantined,
+                checkpoint.as_ref(),
+                &now(),
+            )
+        })
     }
 
     /// Saves a local create or update; returns its outbox op id once committed.
@@ -287,6 +311,9 @@ impl Store {
         })
     }
 
+    /// Sets aside a record the server sent that could not be applied; the
+    /// same record set aside again updates its one row. Prefer
+    /// [`Store::apply_page_with_quarantine`], which commits with the page.
     pub fn quarantine(
         &self,
         resource: String,
@@ -336,8 +363,26 @@ impl Store {
         self.read(bookkeeping::open_conflicts)
     }
 
+    /// The quarantined records, newest first.
     pub fn quarantined(&self) -> Result<Vec<Quarantined>> {
         self.read(bookkeeping::quarantined)
+    }
+
+    /// How many records are quarantined.
+    pub fn quarantined_count(&self) -> Result<u64> {
+        self.read(bookkeeping::quarantined_count)
+    }
+
+    /// The firm's first active staff member (lowest server id), the default
+    /// staff of a new record; `None` until staff are cached.
+    pub fn default_staff(&self) -> Result<Option<LocalId>> {
+        self.read(bookkeeping::default_staff)
+    }
+
+    /// The status line's counts (pending, refused, conflicts, quarantined,
+    /// cases) from one snapshot, in one cheap read.
+    pub fn summary(&self) -> Result<StoreSummary> {
+        self.read(bookkeeping::summary)
     }
 
     pub fn local_id_for(&self, kind: Kind, remote: &RemoteId) -> Result<Option<LocalId>> {

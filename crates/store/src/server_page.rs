@@ -2,17 +2,26 @@
 //! the page, its mirror copy and the resource's checkpoint commit in ONE
 //! transaction, so an interrupted sync resumes at the next page. A row with
 //! pending local edits is never overwritten: it is rebased with a 3-way merge
-//! ([`crate::merge`]) and its true conflicts are recorded.
+//! ([`crate::merge`]) and its true conflicts are recorded. What to do with
+//! each row is decided as pure data by [`crate::incoming::plan_incoming`];
+//! this module gathers the facts and carries the decision out. The records of
+//! the page that could not be decoded are quarantined in the same
+//! transaction, and a record that arrives in good shape leaves quarantine.
 
+use casefile_domain::entity::Meta;
 use casefile_domain::ids::LocalId;
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::bookkeeping::{get_mirror, put_checkpoint, record_conflict, Checkpoint, Conflict};
-use crate::error::Result;
-use crate::merge::merge;
-use crate::record::{find_existing, table, write_row_json, Entity, RowState};
+use crate::bookkeeping::{
+    has_quarantined, put_checkpoint, quarantine_all, record_conflict, release_quarantined,
+    Checkpoint, Conflict, QuarantineEntry,
+};
+use crate::error::{Result, StoreError};
+use crate::incoming::{plan_incoming, IncomingAction, LocalState};
+use crate::merge::FieldConflict;
+use crate::record::{table, write_row_json, Entity, RowState};
 use crate::resolve::DELETED_ON_SERVER;
 
 /// What applying a page did.
@@ -29,32 +38,67 @@ pub struct PageOutcome {
 /// Upserts `rows` as server copies, and records `checkpoint`, atomically.
 pub fn apply_page<E: Entity>(
     tx: &Transaction<'_>,
-    mut rows: Vec<E>,
+    rows: Vec<E>,
     checkpoint: Option<&Checkpoint>,
     now: &str,
 ) -> Result<PageOutcome> {
+    apply_page_with_quarantine(tx, rows, &[], checkpoint, now)
+}
+
+/// [`apply_page`] that also quarantines the page's undecodable items, in
+/// the same transaction: first the quarantine (so a good copy of a record in
+/// the same page wins), then the rows, then the checkpoint. A row whose
+/// remote id is quarantined for its resource leaves quarantine.
+pub fn apply_page_with_quarantine<E: Entity>(
+    tx: &Transaction<'_>,
+    mut rows: Vec<E>,
+    quarantined: &[QuarantineEntry],
+    checkpoint: Option<&Checkpoint>,
+    now: &str,
+) -> Result<PageOutcome> {
+    quarantine_all(tx, quarantined, now)?;
+    // The resource name the pull quarantines under.
+    let resource = E::KIND.plural();
+    // Nearly always nothing is quarantined: one probe then, none per row.
+    let release = has_quarantined(tx, resource)?;
     let mut outcome = PageOutcome::default();
     for row in &mut rows {
-        let existing = find_existing(tx, E::KIND, row.meta())?;
+        if release {
+            if let Some(remote) = &row.meta().remote_id {
+                release_quarantined(tx, resource, &remote.0)?;
+            }
+        }
+        // The facts: the local row (by local id, else by remote id) and its mirror.
+        let existing = find_local::<E>(tx, row.meta())?;
         if let Some(existing) = &existing {
             // Keep the local id the rest of the cache refers to.
             row.meta_mut().id = existing.id;
         }
         let data = serde_json::to_string(&*row)?;
-        match existing {
-            Some(existing) if existing.change_counter > 0 => {
-                outcome.conflicts += rebase(tx, row, &data, existing.change_counter, now)?;
-                outcome.rebased.push(existing.id);
-            }
-            _ => {
+        let remote: Value = serde_json::from_str(&data)?;
+        let local = existing.as_ref().map(|e| &e.state);
+        let mirror = existing.as_ref().and_then(|e| e.mirror.as_ref());
+        // The decision, then carrying it out.
+        match plan_incoming(local, mirror, &remote) {
+            action @ (IncomingAction::Insert | IncomingAction::Overwrite) => {
                 let state = RowState {
                     counter: 0,
                     deleted: false,
-                    is_new: existing.is_none(),
+                    is_new: matches!(action, IncomingAction::Insert),
                 };
                 write_row_json(tx, row, &data, state, now)?;
                 outcome.applied += 1;
             }
+            IncomingAction::Rebase {
+                merged,
+                conflicts,
+                counter,
+            } => {
+                let id = row.meta().id;
+                outcome.conflicts += rebase::<E>(tx, &id, merged, &conflicts, counter, now)?;
+                outcome.rebased.push(id);
+            }
+            IncomingAction::KeepDeleted => outcome.rebased.push(row.meta().id),
         }
         put_mirror_json(tx, row, &data)?;
     }
@@ -64,42 +108,70 @@ pub fn apply_page<E: Entity>(
     Ok(outcome)
 }
 
-/// Rebases a row with pending local edits onto a new server copy: a 3-way
-/// merge against the mirror (the last server copy), with true conflicts
-/// recorded for the user. The row keeps its change counter, so its edits
-/// stay pending. A tombstoned row stays deleted: the user's delete wins and
-/// is pushed. Returns the number of conflicts recorded.
+/// The local row a server row maps to, with the facts the decision needs.
+struct Found {
+    id: LocalId,
+    state: LocalState,
+    /// The last server copy seen of the row.
+    mirror: Option<Value>,
+}
+
+/// Finds the local row for a server row, by local id, else by remote id, with
+/// its mirror: one statement, two index probes and one for the mirror.
+fn find_local<E: Entity>(tx: &Transaction<'_>, meta: &Meta) -> Result<Option<Found>> {
+    let table = table(E::KIND);
+    let found: Option<(String, i64, bool, String, Option<String>)> = tx
+        .prepare_cached(&format!(
+            "SELECT t.id, t.change_counter, t.deleted, t.data, m.data FROM (
+               SELECT id, change_counter, deleted, data FROM {table} WHERE id = ?1
+               UNION ALL SELECT id, change_counter, deleted, data FROM {table} WHERE remote_id = ?2
+               LIMIT 1
+             ) AS t LEFT JOIN mirror AS m ON m.kind = ?3 AND m.id = t.id"
+        ))?
+        .query_row(
+            params![
+                meta.id.to_string(),
+                meta.remote_id.as_ref().map(|r| r.0.as_str()),
+                E::KIND.as_str(),
+            ],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .optional()?;
+    let Some((id, change_counter, deleted, data, mirror)) = found else {
+        return Ok(None);
+    };
+    let id =
+        LocalId::parse(&id).map_err(|e| StoreError::Invalid(format!("bad id in {table}: {e}")))?;
+    Ok(Some(Found {
+        id,
+        state: LocalState {
+            data: serde_json::from_str(&data)?,
+            change_counter,
+            deleted,
+        },
+        mirror: mirror.map(|m| serde_json::from_str(&m)).transpose()?,
+    }))
+}
+
+/// Carries out a rebase: writes the merged record in place of the row with
+/// pending local edits, keeping its change counter so its edits stay pending,
+/// and records the true conflicts for the user. Returns how many.
 fn rebase<E: Entity>(
     tx: &Transaction<'_>,
-    remote: &E,
-    remote_data: &str,
+    id: &LocalId,
+    merged: Value,
+    conflicts: &[FieldConflict],
     counter: i64,
     now: &str,
 ) -> Result<usize> {
-    let id = remote.meta().id;
-    let table = table(E::KIND);
-    let row: Option<(String, bool)> = tx
-        .prepare_cached(&format!("SELECT data, deleted FROM {table} WHERE id = ?1"))?
-        .query_row([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    let Some((local_data, deleted)) = row else {
-        return Ok(0);
-    };
-    if deleted {
-        return Ok(0);
-    }
-    let local: Value = serde_json::from_str(&local_data)?;
-    let remote_json: Value = serde_json::from_str(remote_data)?;
-    let base = get_mirror(tx, E::KIND, &id)?;
-    let merged = merge(base.as_ref(), &local, &remote_json);
-    let record: E = serde_json::from_value(merged.value)?;
+    let record: E = serde_json::from_value(merged)?;
     let state = RowState {
         counter,
         deleted: false,
         is_new: false,
     };
     write_row_json(tx, &record, &serde_json::to_string(&record)?, state, now)?;
-    for c in &merged.conflicts {
+    for c in conflicts {
         // A newer server value replaces an older open conflict on the same field.
         tx.prepare_cached(
             "DELETE FROM conflicts WHERE kind = ?1 AND record_id = ?2 AND field = ?3 AND resolved_at IS NULL",
@@ -110,7 +182,7 @@ fn rebase<E: Entity>(
             &Conflict {
                 id: Uuid::now_v7().to_string(),
                 kind: E::KIND,
-                record_id: id,
+                record_id: *id,
                 field: c.field.clone(),
                 base: c.base.clone(),
                 local: c.local.clone(),
@@ -119,14 +191,14 @@ fn rebase<E: Entity>(
             },
         )?;
     }
-    if !merged.conflicts.is_empty() {
+    if !conflicts.is_empty() {
         tracing::info!(
             kind = E::KIND.as_str(),
-            conflicts = merged.conflicts.len(),
+            conflicts = conflicts.len(),
             "rebase found true conflicts"
         );
     }
-    Ok(merged.conflicts.len())
+    Ok(conflicts.len())
 }
 
 fn put_mirror_json<E: Entity>(tx: &Transaction<'_>, record: &E, data: &str) -> Result<()> {

@@ -2,6 +2,8 @@
 //! cache at version N (schema, data, a pending edit); opening it must migrate
 //! to the latest version without losing the data or the outbox. When you add
 //! migration N+1, add `schema-vN.sql` here (the test below insists).
+//! Data an older version could hold but a migration reshapes (duplicate
+//! quarantine rows before migration 4) is inserted into its fixture here.
 
 mod common;
 
@@ -26,6 +28,22 @@ fn every_older_schema_has_a_fixture_and_upgrades_without_loss() {
                 "INSERT INTO transfers (id, direction, state, case_id, remote_document, create_sent,
                    file_name, created_at, updated_at) VALUES ('t-2', 'upload', 'cancelled',
                    '0193b7a0-0000-7000-8000-000000000001', '9002', 1, 'a.pdf', '2026-11-02', '2026-11-02')",
+            )
+            .unwrap();
+        }
+        if version == 3 {
+            // Before migration 4 every re-pull of a malformed record added a
+            // row: three of one record with a remote id, two of one without
+            // (the same payload), and one other record without.
+            conn.execute_batch(
+                r#"INSERT INTO quarantine (resource, remote_id, payload, reason, at) VALUES
+                 ('events', '991', '{"id":991,"start":"garbage"}', 'old', '2026-11-02T10:00:00Z'),
+                 ('tasks', NULL, '{"name":"no id"}', 'old', '2026-11-02T10:00:00Z'),
+                 ('events', '991', '{"id":991,"start":"garbage"}', 'older', '2026-11-02T09:55:00Z'),
+                 ('events', '991', '{"id":991,"start":"rubbish"}', 'newest', '2026-11-02T10:05:00Z'),
+                 ('tasks', NULL, '{"name":"no id"}', 'newest', '2026-11-02T10:04:00Z'),
+                 ('tasks', NULL, '{"name":"other"}', 'other', '2026-11-02T10:01:00Z'),
+                 ('cases', '991', '{"id":991}', 'same id, other resource', '2026-11-02T10:02:00Z');"#,
             )
             .unwrap();
         }
@@ -64,7 +82,56 @@ fn every_older_schema_has_a_fixture_and_upgrades_without_loss() {
             .into_iter()
             .filter_map(|t| t.remote_document)
             .collect();
-        let expected: &[&str] = if version == 3 { &["9001"] } else { &[] };
+        let expected: &[&str] = if version >= 3 { &["9001"] } else { &[] };
         assert_eq!(discard, expected, "fixture v{version}");
+
+        // Quarantine holds one row per record, the newest, keyed so that the
+        // same record set aside again updates it.
+        let kept: Vec<(String, Option<String>, String)> = store
+            .quarantined()
+            .unwrap()
+            .into_iter()
+            .map(|q| (q.resource, q.remote_id, q.reason))
+            .collect();
+        let row = |res: &str, id: Option<&str>, reason: &str| {
+            (res.to_owned(), id.map(str::to_owned), reason.to_owned())
+        };
+        let expected = match version {
+            3 => vec![
+                row("events", Some("991"), "newest"),
+                row("tasks", None, "newest"),
+                row("cases", Some("991"), "same id, other resource"),
+                row("tasks", None, "other"),
+            ],
+            4 => vec![
+                row("tasks", None, "missing id"),
+                row("events", Some("991"), "start is not a date-time"),
+            ],
+            _ => vec![],
+        };
+        assert_eq!(kept, expected, "fixture v{version}");
+        store
+            .quarantine(
+                "events".into(),
+                Some("991".into()),
+                serde_json::json!({"id": 991, "start": "again"}),
+                "again".into(),
+            )
+            .unwrap();
+        store
+            .quarantine(
+                "tasks".into(),
+                None,
+                serde_json::json!({"name": "no id"}),
+                "again".into(),
+            )
+            .unwrap();
+        let after = store.quarantined_count().unwrap();
+        let before = expected.len() as u64;
+        let expected_after = if version >= 3 { before } else { 2 };
+        assert_eq!(
+            after, expected_after,
+            "fixture v{version}: re-quarantined in place"
+        );
     }
 }
