@@ -7,6 +7,7 @@
 //! so nothing a server sends is lost. The time model lives in [`time`].
 
 pub mod entity;
+pub mod error;
 pub mod ids;
 pub mod record;
 pub mod time;

@@ -67,12 +67,17 @@ struct TokenAnswer {
     refresh_token: Option<String>,
 }
 
+/// How long a token endpoint has to answer. A refresh holds the
+/// single-flight lock (every request of the account waits for it), so a
+/// silent endpoint must fail in bounded time, never hang.
+pub const TOKEN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// One account's credentials.
 pub struct Auth {
     secrets: Arc<dyn SecretStore>,
     account: String,
     oauth: Option<OAuthClient>,
-    http: reqwest::Client,
+    token_timeout: std::time::Duration,
     /// (generation, access token): the generation moves on every refresh.
     current: RwLock<(u64, Option<String>)>,
     refresh_lock: tokio::sync::Mutex<()>,
@@ -85,11 +90,17 @@ impl Auth {
             secrets,
             account: account.to_owned(),
             oauth,
-            http: reqwest::Client::new(),
+            token_timeout: TOKEN_TIMEOUT,
             current: RwLock::new((0, None)),
             refresh_lock: tokio::sync::Mutex::new(()),
             refreshes: AtomicU64::new(0),
         }
+    }
+
+    /// A shorter (or longer) wait for the token endpoint than [`TOKEN_TIMEOUT`].
+    pub fn with_token_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.token_timeout = timeout;
+        self
     }
 
     /// The secret-store key of one of this account's secrets.
@@ -153,8 +164,7 @@ impl Auth {
             .get(&Self::key(&self.account, "refresh_token"))
             .map_err(|e| ProviderError::Secrets(e.0))?
             .ok_or(ProviderError::SignInRequired)?;
-        let response = self
-            .http
+        let response = crate::http::client(self.token_timeout)?
             .post(&oauth.token_url)
             .form(&[
                 ("grant_type", "refresh_token"),

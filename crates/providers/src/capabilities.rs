@@ -1,48 +1,116 @@
-//! What a provider can do, declared as data so the engine never special-cases
-//! a provider by name.
+//! What a provider can do, declared as data so the engine, the CLI and the
+//! window decide from it and never ask which provider it is. A test per
+//! provider checks the declaration against what the provider accepts.
+
+use casefile_domain::entity::Kind;
+use serde::Serialize;
 
 /// How a provider pages lists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Paging {
     /// `Link: <…>; rel="next"` with an opaque, expiring cursor.
     LinkHeader { max_page_size: u32 },
     /// Page numbers.
-    Offset { max_page_size: u32 },
+    PageNumber { max_page_size: u32 },
 }
 
 /// How document bytes are uploaded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum UploadStyle {
     /// The API returns a pre-signed URL for one streaming PUT.
     PresignedPut,
     Multipart,
 }
 
+/// How a create whose answer was lost is found again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CreateLookup {
+    /// No idempotency key: search recent records for one with the same fields.
+    FieldSearch,
+    /// The create carried our stable id (an external id with a unique
+    /// constraint): look that id up.
+    IdempotencyKey,
+}
+
 /// One resource's abilities.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct ResourceCaps {
-    pub name: &'static str,
+    pub kind: Kind,
     pub read: bool,
-    pub write: bool,
-    /// Whether one record can be fetched by id (MyCase: not events or tasks).
+    pub create: bool,
+    pub update: bool,
+    pub delete: bool,
+    /// Whether one record can be fetched by id.
     pub get_by_id: bool,
-    /// Whether lists accept an inclusive updated-after filter.
+    /// Whether lists accept an updated-after filter.
     pub updated_after_filter: bool,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+impl ResourceCaps {
+    /// A resource that is only read.
+    pub const fn read_only(kind: Kind) -> Self {
+        Self {
+            kind,
+            read: true,
+            create: false,
+            update: false,
+            delete: false,
+            get_by_id: true,
+            updated_after_filter: true,
+        }
+    }
+
+    /// A resource that is read and fully written.
+    pub const fn read_write(kind: Kind) -> Self {
+        Self {
+            create: true,
+            update: true,
+            delete: true,
+            ..Self::read_only(kind)
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Capabilities {
     pub resources: Vec<ResourceCaps>,
     pub paging: Paging,
     /// Requests per second the provider allows per client.
     pub rate_limit_per_s: u32,
-    pub uploads: UploadStyle,
-    /// Whether creates accept an idempotency key or external id.
-    pub idempotent_creates: bool,
+    /// Documents, when the provider has them, and how bytes go up.
+    pub documents: Option<UploadStyle>,
+    pub create_lookup: CreateLookup,
+    /// Whether an update's answer carries the new server copy.
+    pub update_returns_record: bool,
 }
 
 impl Capabilities {
-    pub fn resource(&self, name: &str) -> Option<&ResourceCaps> {
-        self.resources.iter().find(|r| r.name == name)
+    pub fn resource(&self, kind: Kind) -> Option<&ResourceCaps> {
+        self.resources.iter().find(|r| r.kind == kind)
+    }
+
+    pub fn can_create(&self, kind: Kind) -> bool {
+        self.resource(kind).is_some_and(|r| r.create)
+    }
+
+    pub fn can_update(&self, kind: Kind) -> bool {
+        self.resource(kind).is_some_and(|r| r.update)
+    }
+
+    pub fn can_delete(&self, kind: Kind) -> bool {
+        self.resource(kind).is_some_and(|r| r.delete)
+    }
+
+    /// Whether any change of this kind is taken.
+    pub fn writes(&self, kind: Kind) -> bool {
+        self.resource(kind)
+            .is_some_and(|r| r.create || r.update || r.delete)
+    }
+
+    pub fn has_documents(&self) -> bool {
+        self.documents.is_some()
     }
 }

@@ -47,28 +47,40 @@ pub struct Incoming {
     pub response: reqwest::Response,
 }
 
-/// Document transfer for one provider.
+fn no_documents() -> ProviderError {
+    ProviderError::Unsupported("this provider keeps no documents".into())
+}
+
+/// Document transfer for one provider. Every method defaults to
+/// "unsupported", so a provider without documents implements none of them
+/// (and says so in its capabilities: `documents: None`).
 pub trait DocumentTransport: Send + Sync {
     /// Creates the document `path` (folders included, the file name last) in a case.
     fn create_document(
         &self,
-        case: &RemoteId,
-        path: &str,
-        filename: &str,
-    ) -> impl Future<Output = Result<CreatedDocument, ProviderError>> + Send;
+        _case: &RemoteId,
+        _path: &str,
+        _filename: &str,
+    ) -> impl Future<Output = Result<CreatedDocument, ProviderError>> + Send {
+        async { Err(no_documents()) }
+    }
 
     /// A new version of a document (also the way to a fresh upload URL).
     fn new_version(
         &self,
-        document: &RemoteId,
-    ) -> impl Future<Output = Result<PutTarget, ProviderError>> + Send;
+        _document: &RemoteId,
+    ) -> impl Future<Output = Result<PutTarget, ProviderError>> + Send {
+        async { Err(no_documents()) }
+    }
 
     /// The case's document at `path`, if there is one (settles an in-doubt create).
     fn find_document(
         &self,
-        case: &RemoteId,
-        path: &str,
-    ) -> impl Future<Output = Result<Option<(RemoteId, Value)>, ProviderError>> + Send;
+        _case: &RemoteId,
+        _path: &str,
+    ) -> impl Future<Output = Result<Option<(RemoteId, Value)>, ProviderError>> + Send {
+        async { Err(no_documents()) }
+    }
 
     /// Streams `body` (`size` bytes) to the target with Content-Length.
     fn put_stream<S>(
@@ -79,18 +91,26 @@ pub trait DocumentTransport: Send + Sync {
         progress: Progress<'_>,
     ) -> impl Future<Output = Result<(), ProviderError>> + Send
     where
-        S: Stream<Item = std::io::Result<Bytes>> + Send + 'static;
+        S: Stream<Item = std::io::Result<Bytes>> + Send + 'static,
+    {
+        let _ = (target, body, size, progress);
+        async { Err(no_documents()) }
+    }
 
     /// Removes a document an upload created and will not finish (cancelled,
     /// or its stored copy was lost). One already gone counts as removed.
     fn discard_document(
         &self,
-        document: &RemoteId,
-    ) -> impl Future<Output = Result<(), ProviderError>> + Send;
+        _document: &RemoteId,
+    ) -> impl Future<Output = Result<(), ProviderError>> + Send {
+        async { Err(no_documents()) }
+    }
 
     /// Opens the current bytes of a document.
     fn open_download(
         &self,
-        document: &RemoteId,
-    ) -> impl Future<Output = Result<Incoming, ProviderError>> + Send;
+        _document: &RemoteId,
+    ) -> impl Future<Output = Result<Incoming, ProviderError>> + Send {
+        async { Err(no_documents()) }
+    }
 }

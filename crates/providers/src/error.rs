@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use casefile_domain::error::ErrorCode;
+
 #[derive(Debug, thiserror::Error)]
 pub enum ProviderError {
     /// The token is missing, expired or revoked: refresh or sign in again.
@@ -13,6 +15,11 @@ pub enum ProviderError {
         message: String,
         field: Option<String>,
     },
+    /// The credentials are good but the account may not do this (403, or
+    /// a feature the firm's plan lacks, e.g. 402). Refused at once and never
+    /// retried: only a change on the server's side can help.
+    #[error("the server does not allow this account to do that: {0}")]
+    Forbidden(String),
     #[error("not found (404)")]
     NotFound,
     /// Rate limited or in maintenance; wait at least `retry_after`.
@@ -49,22 +56,30 @@ pub enum ProviderError {
 }
 
 impl ProviderError {
+    /// The class of this failure, for the UI, the CLI and the engine.
+    pub fn class(&self) -> ErrorCode {
+        match self {
+            ProviderError::Unauthorized | ProviderError::SignInRequired => {
+                ErrorCode::SignInRequired
+            }
+            ProviderError::Validation { .. } => ErrorCode::Rejected,
+            ProviderError::Forbidden(_) => ErrorCode::Forbidden,
+            ProviderError::NotFound => ErrorCode::NotFound,
+            ProviderError::Throttled { .. } => ErrorCode::Throttled,
+            ProviderError::Server(_) | ProviderError::Unexpected(_) => ErrorCode::ServerError,
+            ProviderError::Network(_) => ErrorCode::Offline,
+            ProviderError::Decode(_) => ErrorCode::BadResponse,
+            ProviderError::Secrets(_) => ErrorCode::Secrets,
+            ProviderError::Unsupported(_) => ErrorCode::Unsupported,
+            ProviderError::LinkExpired(_) => ErrorCode::LinkExpired,
+            ProviderError::Corrupt(_) => ErrorCode::Corrupt,
+            ProviderError::File(_) => ErrorCode::File,
+        }
+    }
+
     /// A stable code for the UI and the CLI.
     pub fn code(&self) -> &'static str {
-        match self {
-            ProviderError::Unauthorized | ProviderError::SignInRequired => "sign_in_required",
-            ProviderError::Validation { .. } => "rejected",
-            ProviderError::NotFound => "not_found",
-            ProviderError::Throttled { .. } => "throttled",
-            ProviderError::Server(_) | ProviderError::Unexpected(_) => "server_error",
-            ProviderError::Network(_) => "offline",
-            ProviderError::Decode(_) => "bad_response",
-            ProviderError::Secrets(_) => "secrets",
-            ProviderError::Unsupported(_) => "unsupported",
-            ProviderError::LinkExpired(_) => "link_expired",
-            ProviderError::Corrupt(_) => "corrupt",
-            ProviderError::File(_) => "file",
-        }
+        self.class().as_str()
     }
 
     /// Whether the same request may succeed later without any change.

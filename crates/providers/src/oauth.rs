@@ -266,11 +266,9 @@ async fn exchange(
     if app.pkce {
         form.push(("code_verifier", verifier));
     }
-    let response = reqwest::Client::new()
-        .post(&app.token_url)
-        .form(&form)
-        .send()
-        .await?;
+    let http = crate::http::client(crate::auth::TOKEN_TIMEOUT)
+        .map_err(|e| OAuthError::Exchange(e.to_string()))?;
+    let response = http.post(&app.token_url).form(&form).send().await?;
     let status = response.status();
     if !status.is_success() {
         let body: Option<OAuthErrorBody> = response.json().await.ok();

@@ -1,7 +1,8 @@
 //! The engine: one account's syncs, one at a time.
 //!
-//! A sync is pull, then push, then a re-read of what the push touched, and a
-//! reconciliation of deletions when one is due. Syncs run on demand
+//! A sync is, once each and in this order: settle the creates that may
+//! already be on the server, pull, push, re-read what the push touched and
+//! the server did not return, and reconcile deletions when that is due. Syncs run on demand
 //! ([`Engine::sync_now`], [`Engine::request`]), periodically
 //! ([`Engine::run`]), and sooner while offline so that the connection's
 //! return is noticed within seconds. A running sync can be cancelled; what
@@ -19,8 +20,8 @@ use tokio::sync::{watch, Notify};
 use tokio_util::sync::CancellationToken;
 
 use crate::error::SyncError;
-use crate::pull::{pull, resource_name, PullReport, Syncer};
-use crate::push::{push, PushReport};
+use crate::pull::{pull, resource_name, PageProgress, PullReport, Syncer};
+use crate::push::{push, settle_in_doubt, PushReport};
 use crate::reconcile::{self, ReconcileReport};
 use crate::status::{ErrorInfo, Phase, SyncStatus};
 
@@ -87,12 +88,11 @@ impl<P: Provider + 'static> Engine<P> {
     }
 
     fn refresh_counts(&self) {
-        let store = &self.syncer.store;
-        let pending = store.pending_count().unwrap_or(0);
-        let conflicts = store.conflicts().map(|c| c.len() as u64).unwrap_or(0);
+        let summary = self.syncer.store.summary().unwrap_or_default();
         self.status.send_modify(|s| {
-            s.pending = pending;
-            s.conflicts = conflicts;
+            s.pending = summary.pending;
+            s.conflicts = summary.conflicts;
+            s.quarantined = summary.quarantined;
             s.throttled_until = self.syncer.provider.throttled_until();
         });
     }
@@ -111,6 +111,7 @@ impl<P: Provider + 'static> Engine<P> {
             s.phase = Phase::Pulling;
             s.pages = 0;
             s.records = 0;
+            s.expected = None;
             s.error = None;
         });
         // "Throttled until" is published while it lasts, not only between pages.
@@ -138,7 +139,7 @@ impl<P: Provider + 'static> Engine<P> {
                 Ok(_) => s.last_success = Some(Utc::now()),
                 Err(e) => {
                     s.error = Some(ErrorInfo {
-                        code: e.code().to_owned(),
+                        code: e.class(),
                         message: e.to_string(),
                     })
                 }
@@ -149,19 +150,27 @@ impl<P: Provider + 'static> Engine<P> {
 
     async fn run_once(&self, options: SyncOptions) -> Result<SyncReport, SyncError> {
         let s = &self.syncer;
-        let on_page = |kind: Kind, applied: usize| {
+        let on_page = |p: PageProgress| {
             self.status.send_modify(|st| {
-                st.resource = Some(resource_name(kind).to_owned());
+                let resource = resource_name(p.kind);
+                if st.resource.as_deref() != Some(resource) {
+                    st.resource = Some(resource.to_owned());
+                    st.expected = None;
+                }
                 st.pages += 1;
-                st.records += applied as u64;
+                st.records += p.applied as u64;
+                st.expected = p.item_count.or(st.expected);
                 st.throttled_until = s.provider.throttled_until();
             });
         };
         let first_sync = s.store.checkpoint(resource_name(Kind::Case))?.is_none();
+        // Before the pull, which would otherwise bring an in-doubt create's
+        // server copy in as a second record.
+        let adopted = settle_in_doubt(s).await?;
         let pulled = pull(s, &[], &on_page).await?;
         self.set_phase(Phase::Pushing);
         let mut pushed = push(s).await?;
-        pushed.adopted += pulled.adopted;
+        pushed.adopted += adopted;
         let touched: Vec<Kind> = pushed.touched.iter().copied().collect();
         let reread = if touched.is_empty() {
             PullReport::default()

@@ -1,5 +1,7 @@
 //! Sync errors: a provider failure, a local cache failure, or a stop.
 
+use casefile_domain::error::ErrorCode;
+
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
     #[error(transparent)]
@@ -13,14 +15,19 @@ pub enum SyncError {
 }
 
 impl SyncError {
+    /// The class of this failure.
+    pub fn class(&self) -> ErrorCode {
+        match self {
+            SyncError::Provider(e) => e.class(),
+            SyncError::Store(_) => ErrorCode::Cache,
+            SyncError::Cancelled => ErrorCode::Cancelled,
+            SyncError::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
     /// A stable code for the UI and the CLI.
     pub fn code(&self) -> &'static str {
-        match self {
-            SyncError::Provider(e) => e.code(),
-            SyncError::Store(_) => "cache",
-            SyncError::Cancelled => "cancelled",
-            SyncError::Internal(_) => "internal",
-        }
+        self.class().as_str()
     }
 
     /// Whether trying again later may succeed on its own.

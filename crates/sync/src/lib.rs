@@ -11,6 +11,7 @@ pub mod account;
 pub mod engine;
 pub mod error;
 pub mod keychain;
+pub mod policy;
 pub mod pull;
 pub mod push;
 pub mod reconcile;
@@ -20,6 +21,6 @@ pub mod status;
 
 pub use engine::{Engine, SyncOptions, SyncReport};
 pub use error::SyncError;
-pub use pull::{pull, PullReport, ResourceReport, Syncer};
+pub use pull::{pull, PageProgress, PullReport, ResourceReport, Syncer};
 pub use push::{push, PushReport};
 pub use status::{Phase, SyncStatus};

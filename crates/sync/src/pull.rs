@@ -10,12 +10,14 @@
 //!   walk from the watermark.
 //! - The watermark moves only when a walk completes, so an interrupted walk
 //!   can never skip records.
-//! - A record that cannot be decoded is quarantined with its reason; the rest
-//!   of its page is applied. Rows with pending local edits are rebased by the
+//! - A record that cannot be read or decoded is quarantined with its reason,
+//!   in the same transaction as its page and checkpoint; the rest of the
+//!   page is applied. Rows with pending local edits are rebased by the
 //!   store (3-way merge), never overwritten.
-//! - Creates that may already be on the server are settled first
-//!   ([`crate::push::settle_in_doubt`]), so their server copies are
-//!   recognised rather than pulled in as second records.
+//! - Creates that may already be on the server must be settled before a
+//!   pull ([`crate::push::settle_in_doubt`]; the engine does it once per
+//!   sync), so their server copies are recognised rather than pulled in as
+//!   second records.
 //! - The network is only ever awaited between transactions.
 
 use std::sync::Arc;
@@ -23,8 +25,8 @@ use std::sync::Arc;
 use casefile_domain::entity::Kind;
 use casefile_domain::ids::LocalId;
 use casefile_providers::provider::{Context, ListPage};
-use casefile_providers::{Provider, ProviderError};
-use casefile_store::{for_kind, Checkpoint, Entity, PageOutcome, Store};
+use casefile_providers::{Pages, Provider, ProviderError};
+use casefile_store::{for_kind, Checkpoint, Entity, PageOutcome, QuarantineEntry, Store};
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use chrono_tz::Tz;
 use serde_json::Value;
@@ -52,8 +54,6 @@ pub struct PullReport {
     /// Rows with pending local edits that were rebased onto a new server copy.
     pub rebased: Vec<LocalId>,
     pub conflicts: usize,
-    /// In-doubt creates found on the server and bound before pulling.
-    pub adopted: usize,
 }
 
 impl PullReport {
@@ -62,6 +62,9 @@ impl PullReport {
     }
     pub fn applied(&self) -> usize {
         self.resources.iter().map(|r| r.applied).sum()
+    }
+    pub fn quarantined(&self) -> usize {
+        self.resources.iter().map(|r| r.quarantined).sum()
     }
 }
 
@@ -82,8 +85,17 @@ impl<P> Clone for Syncer<P> {
     }
 }
 
-/// Progress as it happens: (resource, records applied by the page).
-pub type OnPage<'a> = &'a (dyn Fn(Kind, usize) + Send + Sync);
+/// Progress as it happens, once a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageProgress {
+    pub kind: Kind,
+    /// Records the page applied.
+    pub applied: usize,
+    /// Records the server says the walk holds, when it says.
+    pub item_count: Option<u64>,
+}
+
+pub type OnPage<'a> = &'a (dyn Fn(PageProgress) + Send + Sync);
 
 /// The resource name of a kind in checkpoints and reports.
 pub fn resource_name(kind: Kind) -> &'static str {
@@ -97,12 +109,7 @@ pub async fn pull<P: Provider + 'static>(
     kinds: &[Kind],
     on_page: OnPage<'_>,
 ) -> Result<PullReport, SyncError> {
-    // A create that may have reached the server is bound to its server copy
-    // first; otherwise the pull would bring that copy in as a second record.
-    let mut report = PullReport {
-        adopted: crate::push::settle_in_doubt(s).await?,
-        ..Default::default()
-    };
+    let mut report = PullReport::default();
     for &kind in s.provider.pull_order() {
         if kinds.is_empty() || kinds.contains(&kind) {
             pull_kind(s, kind, on_page, &mut report).await?;
@@ -111,7 +118,7 @@ pub async fn pull<P: Provider + 'static>(
     Ok(report)
 }
 
-fn parse_time(text: &str) -> Option<DateTime<Utc>> {
+pub(crate) fn parse_time(text: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text)
         .ok()
         .map(|t| t.with_timezone(&Utc))
@@ -142,7 +149,7 @@ async fn pull_kind<P: Provider + 'static>(
     let updated_after = watermark
         .as_deref()
         .and_then(parse_time)
-        .map(|w| (w - LOOKBACK).to_rfc3339_opts(SecondsFormat::Secs, true));
+        .map(|w| w - LOOKBACK);
     let cursor = saved.and_then(|c| c.cursor);
     let mut newest = watermark.as_deref().and_then(parse_time);
 
@@ -158,6 +165,7 @@ async fn pull_kind<P: Provider + 'static>(
         let page: ListPage = page?;
         out.requests += 1;
         let done = page.next.is_none();
+        let item_count = page.item_count;
         let (store, provider, zone) = (s.store.clone(), s.provider.clone(), s.zone);
         let old_watermark = watermark.clone();
         let (outcome, quarantined, seen) = tokio::task::spawn_blocking(move || {
@@ -172,7 +180,11 @@ async fn pull_kind<P: Provider + 'static>(
         out.quarantined += quarantined;
         report.conflicts += outcome.conflicts;
         report.rebased.extend(outcome.rebased);
-        on_page(kind, outcome.applied);
+        on_page(PageProgress {
+            kind,
+            applied: outcome.applied,
+            item_count,
+        });
         if done {
             break;
         }
@@ -186,35 +198,22 @@ async fn pull_kind<P: Provider + 'static>(
 async fn walk<P: Provider + 'static>(
     provider: Arc<P>,
     kind: Kind,
-    updated_after: Option<String>,
-    mut cursor: Option<String>,
+    updated_after: Option<DateTime<Utc>>,
+    cursor: Option<String>,
     tx: mpsc::Sender<Result<ListPage, ProviderError>>,
 ) {
+    let mut pages = Pages::new(&*provider, kind, updated_after, cursor);
     loop {
-        match provider
-            .list_page(kind, updated_after.as_deref(), cursor.as_deref())
-            .await
-        {
-            Err(e) if cursor.is_some() && provider.is_expired_link(&e) => {
-                tracing::info!(
-                    resource = resource_name(kind),
-                    "page link expired; restarting the walk from the watermark"
-                );
-                cursor = None;
-            }
-            Err(e) => {
-                let _ = tx.send(Err(e)).await;
-                return;
-            }
-            Ok(page) => {
-                let next = page.next.clone();
+        match pages.next_page().await {
+            Ok(Some(page)) => {
                 if tx.send(Ok(page)).await.is_err() {
                     return;
                 }
-                match next {
-                    Some(next) => cursor = Some(next),
-                    None => return,
-                }
+            }
+            Ok(None) => return,
+            Err(e) => {
+                let _ = tx.send(Err(e)).await;
+                return;
             }
         }
     }
@@ -241,7 +240,16 @@ fn apply_items<E: Entity>(
     };
     let t0 = std::time::Instant::now();
     let mut rows = Vec::with_capacity(page.items.len());
-    let mut quarantined = 0;
+    let mut set_aside: Vec<QuarantineEntry> = page
+        .rejected
+        .iter()
+        .map(|r| QuarantineEntry {
+            resource: resource.to_owned(),
+            remote_id: None,
+            payload: Value::String(r.raw.clone()),
+            reason: r.reason.clone(),
+        })
+        .collect();
     for item in &page.items {
         let decoded = provider.decode(kind, item, &ctx).and_then(|r| {
             E::from_record(r).ok_or_else(|| {
@@ -255,13 +263,18 @@ fn apply_items<E: Entity>(
                 }
                 rows.push(row);
             }
-            Err(reason) => {
-                let remote = provider.remote_id(item).map(|r| r.0);
-                tracing::warn!(resource, reason = %reason, "quarantined a record");
-                store.quarantine(resource.to_owned(), remote, item.clone(), reason.0)?;
-                quarantined += 1;
-            }
+            Err(reason) => set_aside.push(QuarantineEntry {
+                resource: resource.to_owned(),
+                remote_id: provider.remote_id(item).map(|r| r.0),
+                payload: item.clone(),
+                reason: reason.0,
+            }),
         }
+    }
+    let quarantined = set_aside.len();
+    if quarantined > 0 {
+        // The reasons are the mapper's words about field shapes; no client data.
+        tracing::warn!(resource, quarantined, "records set aside as unreadable");
     }
     let done = page.next.is_none();
     let checkpoint = Checkpoint {
@@ -275,7 +288,7 @@ fn apply_items<E: Entity>(
         cursor: page.next,
     };
     let t1 = std::time::Instant::now();
-    let outcome = store.apply_page(rows, Some(checkpoint))?;
+    let outcome = store.apply_page_with_quarantine(rows, set_aside, Some(checkpoint))?;
     tracing::debug!(
         resource,
         decode_ms = (t1 - t0).as_millis() as u64,

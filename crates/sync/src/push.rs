@@ -4,19 +4,22 @@
 //!   parents first (the provider's pull order), deletes children first.
 //! - **Creates are retry-safe.** An attempt is recorded before the request
 //!   is sent. If an earlier attempt may have reached the server (a timeout,
-//!   a dropped answer, a crash), the server is searched for the record
-//!   before posting again ([`settle_in_doubt`], run before the pull, and
-//!   once more after a short grace for a request still in flight), and a
-//!   match is adopted instead of duplicated.
-//! - **Updates.** The resource is re-read (an incremental pull, which
-//!   rebases changed rows with the 3-way merge) right before its updates are
-//!   sent; a record with an open conflict waits for the user. After the
-//!   push the touched resources are read again, because MyCase answers a
-//!   PUT with 204 and no body.
+//!   a dropped answer, a crash), the provider looks for the record its own
+//!   way ([`casefile_providers::Provider::find_created`]) before anything is
+//!   posted again ([`settle_in_doubt`], which the engine runs once at the
+//!   start of a sync, with a second look after a short grace for a request
+//!   still in flight), and a match is adopted instead of duplicated.
+//! - **Updates** run right after the sync's pull, which rebased changed
+//!   rows with the 3-way merge; a record with an open conflict waits for
+//!   the user. An update whose answer carries the server's copy is bound to
+//!   it; otherwise its resource is read again after the push.
 //! - **Deletes.** "Not found" means done.
-//! - **Failures.** A refusal stays pending with its classified error until
-//!   the record is edited again; a transient failure is tried on the next
-//!   sync. Going offline stops the push; nothing is lost.
+//! - **Decisions** are [`crate::policy`]'s: what to do with each change
+//!   ([`crate::policy::plan_outgoing`]) and with each failure
+//!   ([`crate::policy::disposition`]). A refusal stays pending with its
+//!   classified error until the record is edited again; a transient failure
+//!   is tried on the next sync; going offline stops the push. Nothing is
+//!   lost.
 
 use std::collections::BTreeSet;
 
@@ -24,11 +27,11 @@ use casefile_domain::entity::Kind;
 use casefile_domain::ids::RemoteId;
 use casefile_providers::{Provider, ProviderError};
 use casefile_store::{Failure, PushAction, PushItem};
-use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::Value;
 
 use crate::error::SyncError;
-use crate::pull::{decode_json, json_record, pull, resource_name, Syncer, LOOKBACK};
+use crate::policy::{self, Disposition, Outgoing, OutgoingFacts};
+use crate::pull::{decode_json, json_record, parse_time, resource_name, Syncer, LOOKBACK};
 use crate::resolver::StoreRefs;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -42,7 +45,7 @@ pub struct PushReport {
     /// Waiting: a conflict, a refusal not yet edited, or a parent not yet pushed.
     pub waiting: usize,
     pub transient: usize,
-    /// Kinds written, to be read again.
+    /// Kinds written whose server copies were not returned, to be read again.
     pub touched: BTreeSet<Kind>,
 }
 
@@ -58,50 +61,40 @@ fn rank(order: &[Kind], item: &PushItem) -> (u8, isize) {
     }
 }
 
-/// Pushes every pending change the provider can take.
+/// Pushes every pending change the provider can take. It expects the
+/// sync's pull to have just run, so every update is sent over the latest
+/// server copy.
 pub async fn push<P: Provider + 'static>(s: &Syncer<P>) -> Result<PushReport, SyncError> {
     let mut report = PushReport::default();
-    // Re-read every resource about to be updated: a changed server copy is
-    // merged (or its conflict recorded) before anything is written over it.
-    let mut stale: Vec<Kind> = s
-        .store
-        .push_plan()?
-        .iter()
-        .filter(|i| i.action == PushAction::Update && !i.conflicted && !i.refused)
-        .map(|i| i.kind)
-        .filter(|k| s.provider.writes(*k))
-        .collect();
-    stale.sort();
-    stale.dedup();
-    if !stale.is_empty() {
-        pull(s, &stale, &|_, _| {}).await?;
-    }
     let mut plan = s.store.push_plan()?;
     let order = s.provider.pull_order();
     plan.sort_by_key(|item| rank(order, item));
     for item in plan {
-        if item.conflicted || item.refused {
-            report.waiting += 1;
-            continue;
-        }
-        if !s.provider.writes(item.kind) {
-            s.store.fail_push(
-                item.ops.clone(),
-                Failure::Refused,
-                format!(
-                    "unsupported: this provider does not accept {} changes",
-                    item.kind.as_str()
-                ),
-            )?;
-            report.refused += 1;
-            continue;
-        }
-        if push_one(s, item, &mut report).await? {
-            break;
+        let facts = OutgoingFacts {
+            action: item.action,
+            on_server: item.remote_id.is_some(),
+            conflicted: item.conflicted,
+            refused: item.refused,
+        };
+        match policy::plan_outgoing(facts, item.kind, s.provider.capabilities()) {
+            Outgoing::Wait => report.waiting += 1,
+            Outgoing::Refuse(reason) => {
+                s.store
+                    .fail_push(item.ops.clone(), Failure::Refused, reason)?;
+                report.refused += 1;
+            }
+            Outgoing::Settle => s.store.ack_push(item, None, None)?,
+            Outgoing::Send => {
+                if push_one(s, item, &mut report).await? {
+                    break;
+                }
+            }
         }
     }
     Ok(report)
 }
+
+type Pushed = (Option<RemoteId>, Option<Value>);
 
 /// Pushes one record. Returns true when the connection is gone and the
 /// push should stop.
@@ -111,17 +104,17 @@ async fn push_one<P: Provider + 'static>(
     report: &mut PushReport,
 ) -> Result<bool, SyncError> {
     let kind = item.kind;
-    let result = match item.action {
-        PushAction::Delete => match &item.remote_id {
-            Some(remote) => {
-                s.store.begin_attempt(item.ops.clone())?;
-                s.provider.delete(kind, remote).await.map(|_| {
-                    report.deleted += 1;
-                    (None, None)
-                })
+    let result: Result<Pushed, ProviderError> = match item.action {
+        PushAction::Delete => {
+            let remote = item.remote_id.clone().unwrap_or(RemoteId(String::new()));
+            s.store.begin_attempt(item.ops.clone())?;
+            let sent = s.provider.delete(kind, &remote).await;
+            if sent.is_ok() {
+                report.deleted += 1;
+                report.touched.insert(kind);
             }
-            None => Ok((None, None)),
-        },
+            sent.map(|()| (None, None))
+        }
         PushAction::Create | PushAction::Update => {
             let Some(json) = item.record.clone() else {
                 return Ok(false);
@@ -135,110 +128,109 @@ async fn push_one<P: Provider + 'static>(
                 report.refused += 1;
                 return Ok(false);
             };
-            let body = match s.provider.encode(&record, &StoreRefs(&s.store)) {
+            let refs = StoreRefs(&s.store);
+            let encoded = if item.action == PushAction::Create {
+                s.provider.encode(&record, &refs)
+            } else {
+                let base = s
+                    .store
+                    .mirror(kind, &item.record_id)?
+                    .and_then(|m| json_record(kind, m));
+                s.provider.encode_update(&record, base.as_ref(), &refs)
+            };
+            let body = match encoded {
                 Ok(body) => body,
-                Err(e) if e.0.contains("has not reached the server yet") => {
-                    s.store.fail_push(
-                        item.ops.clone(),
-                        Failure::Transient,
-                        format!("waiting: {e}"),
-                    )?;
-                    report.waiting += 1;
-                    return Ok(false);
-                }
                 Err(e) => {
-                    s.store.fail_push(
-                        item.ops.clone(),
-                        Failure::Refused,
-                        format!("rejected: {e}"),
-                    )?;
-                    report.refused += 1;
+                    let (failure, label) = match policy::encode_disposition(&e) {
+                        Disposition::Retry => {
+                            report.waiting += 1;
+                            (Failure::Transient, "waiting")
+                        }
+                        _ => {
+                            report.refused += 1;
+                            (Failure::Refused, "rejected")
+                        }
+                    };
+                    s.store
+                        .fail_push(item.ops.clone(), failure, format!("{label}: {e}"))?;
                     return Ok(false);
                 }
             };
+            s.store.begin_attempt(item.ops.clone())?;
             if item.action == PushAction::Create {
-                create(s, &item, &body, report).await
+                let created = s.provider.create(kind, &body).await;
+                created.map(|found| {
+                    report.created += 1;
+                    server_copy(s, &item, &found)
+                })
             } else {
                 let remote = item.remote_id.clone().unwrap_or(RemoteId(String::new()));
-                s.store.begin_attempt(item.ops.clone())?;
-                s.provider.update(kind, &remote, &body).await.map(|_| {
+                let updated = s.provider.update(kind, &remote, &body).await;
+                updated.map(|answer| {
                     report.updated += 1;
-                    (None, Some(json))
+                    match answer {
+                        Some(found) => server_copy(s, &item, &found),
+                        None => {
+                            report.touched.insert(kind);
+                            (None, Some(json))
+                        }
+                    }
                 })
             }
         }
     };
-    match result {
+    let error = match result {
         Ok((remote_id, copy)) => {
-            report.touched.insert(kind);
+            if item.action == PushAction::Create && copy.is_none() {
+                report.touched.insert(kind);
+            }
             s.store.ack_push(item, remote_id, copy)?;
-            Ok(false)
+            return Ok(false);
         }
-        Err(ProviderError::NotFound) if item.action == PushAction::Update => {
-            // Deleted on the server meanwhile: the reconciliation settles it.
+        Err(e) => e,
+    };
+    match policy::disposition(&error) {
+        Disposition::Refuse => {
+            tracing::info!(kind = kind.as_str(), code = %error.class(), "the server refused a change");
             s.store.fail_push(
                 item.ops,
-                Failure::Transient,
-                "not_found: the record is gone from the server".into(),
+                Failure::Refused,
+                format!("{}: {error}", error.code()),
             )?;
-            report.transient += 1;
-            Ok(false)
-        }
-        Err(e @ ProviderError::Validation { .. }) => {
-            tracing::info!(kind = kind.as_str(), error = %e, "the server refused a change");
-            s.store
-                .fail_push(item.ops, Failure::Refused, format!("{}: {e}", e.code()))?;
             report.refused += 1;
             Ok(false)
         }
-        Err(
-            e @ (ProviderError::SignInRequired
-            | ProviderError::Unauthorized
-            | ProviderError::Secrets(_)),
-        ) => Err(e.into()),
-        Err(e) => {
-            s.store
-                .fail_push(item.ops, Failure::Transient, format!("{}: {e}", e.code()))?;
+        Disposition::Abort => Err(error.into()),
+        disposition @ (Disposition::Retry | Disposition::RetryLater) => {
+            let message = match error {
+                ProviderError::NotFound if item.action == PushAction::Update => {
+                    // Deleted on the server meanwhile: the reconciliation settles it.
+                    "not_found: the record is gone from the server".to_owned()
+                }
+                ref e => format!("{}: {e}", e.code()),
+            };
+            s.store.fail_push(item.ops, Failure::Transient, message)?;
             report.transient += 1;
-            // Offline or the server is struggling: stop, try the rest next time.
-            Ok(matches!(
-                e,
-                ProviderError::Network(_)
-                    | ProviderError::Throttled { .. }
-                    | ProviderError::Server(_)
-            ))
+            Ok(disposition == Disposition::RetryLater)
         }
     }
 }
 
-type Pushed = (Option<RemoteId>, Option<Value>);
-
-/// A create: the attempt is recorded before the request leaves.
-async fn create<P: Provider + 'static>(
-    s: &Syncer<P>,
-    item: &PushItem,
-    body: &Value,
-    report: &mut PushReport,
-) -> Result<Pushed, ProviderError> {
-    s.store
-        .begin_attempt(item.ops.clone())
-        .map_err(|e| ProviderError::Decode(format!("cache: {e}")))?;
-    let created = s.provider.create(item.kind, body).await?;
-    report.created += 1;
-    Ok(server_copy(s, item, &created))
-}
-
 /// Settles creates that may already be on the server (an earlier attempt
 /// timed out, lost its answer, or the process died): each is looked for on
-/// the server and adopted if found, or marked as not sent. It runs BEFORE
-/// the pull, which would otherwise bring the server's copy in as a second
-/// record. Returns how many were adopted.
+/// the server and adopted if found, or marked as not sent. It must run
+/// BEFORE the pull, which would otherwise bring the server's copy in as a
+/// second record. Returns how many were adopted.
 pub async fn settle_in_doubt<P: Provider + 'static>(s: &Syncer<P>) -> Result<usize, SyncError> {
     let in_doubt: Vec<PushItem> = s
         .store
         .push_plan()?
         .into_iter()
-        .filter(|i| i.action == PushAction::Create && i.attempts > 0 && s.provider.writes(i.kind))
+        .filter(|i| {
+            i.action == PushAction::Create
+                && i.attempts > 0
+                && s.provider.capabilities().can_create(i.kind)
+        })
         .collect();
     let mut adopted = 0;
     let mut not_found = Vec::new();
@@ -287,7 +279,7 @@ fn adopt<P: Provider + 'static>(
     Ok(1)
 }
 
-/// The remote id and cache JSON of a server item answering our create.
+/// The remote id and cache JSON of a server item answering our push.
 fn server_copy<P: Provider>(s: &Syncer<P>, item: &PushItem, found: &Value) -> Pushed {
     let remote = s.provider.remote_id(found);
     let copy = decode_json(&s.store, &*s.provider, s.zone, item.kind, found).map(|mut v| {
@@ -297,40 +289,20 @@ fn server_copy<P: Provider>(s: &Syncer<P>, item: &PushItem, found: &Value) -> Pu
     (remote, copy)
 }
 
-/// Looks on the server for a record matching a create we may have sent,
+/// Asks the provider for a record matching a create we may have sent,
 /// among records changed since the watermark and not yet known here.
 async fn find_created<P: Provider + 'static>(
     s: &Syncer<P>,
     kind: Kind,
     body: &Value,
 ) -> Result<Option<Value>, SyncError> {
-    let after = s
+    let since = s
         .store
-        .checkpoint(resource_name(kind))
-        .ok()
-        .flatten()
+        .checkpoint(resource_name(kind))?
         .and_then(|c| c.watermark)
-        .and_then(|w| DateTime::parse_from_rfc3339(&w).ok())
-        .map(|w| (w.with_timezone(&Utc) - LOOKBACK).to_rfc3339_opts(SecondsFormat::Secs, true));
-    let mut cursor: Option<String> = None;
-    loop {
-        let page = s
-            .provider
-            .list_page(kind, after.as_deref(), cursor.as_deref())
-            .await?;
-        for found in &page.items {
-            let known = s
-                .provider
-                .remote_id(found)
-                .and_then(|r| s.store.local_id_for(kind, &r).ok().flatten())
-                .is_some();
-            if !known && s.provider.same_record(kind, body, found) {
-                return Ok(Some(found.clone()));
-            }
-        }
-        match page.next {
-            Some(next) => cursor = Some(next),
-            None => return Ok(None),
-        }
-    }
+        .and_then(|w| parse_time(&w))
+        .map(|w| w - LOOKBACK);
+    let store = &s.store;
+    let known = |remote: &RemoteId| store.local_id_for(kind, remote).ok().flatten().is_some();
+    Ok(s.provider.find_created(kind, body, since, &known).await?)
 }

@@ -3,6 +3,7 @@
 //! sync, pending operations, the last success, conflicts, the last error,
 //! and "throttled until" while the server has asked us to wait.
 
+use casefile_domain::error::ErrorCode;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -18,7 +19,7 @@ pub enum Phase {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ErrorInfo {
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
 }
 
@@ -30,8 +31,13 @@ pub struct SyncStatus {
     /// Pages fetched and records applied in the running sync.
     pub pages: u64,
     pub records: u64,
+    /// The records the resource being pulled holds, when the server says
+    /// (`Item-Count`).
+    pub expected: Option<u64>,
     pub pending: u64,
     pub conflicts: u64,
+    /// Server records set aside as unreadable (listed by the store).
+    pub quarantined: u64,
     pub last_success: Option<DateTime<Utc>>,
     pub error: Option<ErrorInfo>,
     pub throttled_until: Option<DateTime<Utc>>,

@@ -11,7 +11,7 @@ use casefile_sync::{pull, Syncer};
 use common::*;
 use serde_json::json;
 
-fn no_progress(_: Kind, _: usize) {}
+fn no_progress(_: casefile_sync::PageProgress) {}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_first_sync_brings_the_whole_demo_firm_and_the_next_costs_one_request_per_resource() {

@@ -341,7 +341,7 @@ async fn a_429_storm_is_waited_out_and_no_request_goes_out_early() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_token_expiring_mid_sync_is_refreshed_once_even_under_concurrency() {
     let f = fixture().await;
-    pull(&f.syncer, &[], &|_, _| {}).await.unwrap();
+    pull(&f.syncer, &[], &|_| {}).await.unwrap();
     admin(
         &f.sandbox,
         Method::POST,

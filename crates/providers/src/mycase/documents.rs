@@ -13,10 +13,9 @@ use reqwest::header::CONTENT_LENGTH;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use super::client::{classify, MyCase};
+use super::client::MyCase;
 use crate::documents::{CreatedDocument, DocumentTransport, Incoming, Progress, PutTarget};
 use crate::error::ProviderError;
-use crate::retry::retry;
 
 fn put_target(item: &Value) -> Result<PutTarget, ProviderError> {
     let url = item
@@ -55,15 +54,10 @@ impl DocumentTransport for MyCase {
         path: &str,
         filename: &str,
     ) -> Result<CreatedDocument, ProviderError> {
-        let url = format!("{}/v1/cases/{}/documents", self.base, case.0);
+        let url = format!("{}/v1/cases/{}/documents", self.core.base, case.0);
         let body = json!({ "path": path, "filename": filename });
         // Like every create: only a throttled (unapplied) answer is retried here.
-        let answer = retry(
-            self.retry,
-            || self.send_once(Method::POST, &url, &[], Some(&body)),
-            |e| matches!(e, ProviderError::Throttled { .. }),
-        )
-        .await?;
+        let answer = self.core.send_create(&url, Some(&body)).await?;
         let item = parse(&answer.body)?;
         Ok(CreatedDocument {
             remote_id: id_of(&item)?,
@@ -73,13 +67,8 @@ impl DocumentTransport for MyCase {
     }
 
     async fn new_version(&self, document: &RemoteId) -> Result<PutTarget, ProviderError> {
-        let url = format!("{}/v1/documents/{}/versions", self.base, document.0);
-        let answer = retry(
-            self.retry,
-            || self.send_once(Method::POST, &url, &[], None),
-            |e| matches!(e, ProviderError::Throttled { .. }),
-        )
-        .await?;
+        let url = format!("{}/v1/documents/{}/versions", self.core.base, document.0);
+        let answer = self.core.send_create(&url, None).await?;
         put_target(&parse(&answer.body)?)
     }
 
@@ -93,10 +82,11 @@ impl DocumentTransport for MyCase {
         case: &RemoteId,
         path: &str,
     ) -> Result<Option<(RemoteId, Value)>, ProviderError> {
-        let mut url = format!("{}/v1/cases/{}/documents", self.base, case.0);
+        let mut url = format!("{}/v1/cases/{}/documents", self.core.base, case.0);
         let mut query = vec![("page_size", "1000".to_owned())];
         loop {
             let answer = self
+                .core
                 .send_idempotent(Method::GET, &url, &query, None)
                 .await?;
             let Value::Array(items) = parse(&answer.body)? else {
@@ -114,7 +104,7 @@ impl DocumentTransport for MyCase {
                 .and_then(|v| v.to_str().ok())
                 .and_then(super::link::next_link);
             match next {
-                Some(n) if n.starts_with(&format!("{}/", self.base)) => {
+                Some(n) if n.starts_with(&format!("{}/", self.core.base)) => {
                     url = n;
                     query.clear();
                 }
@@ -142,6 +132,7 @@ impl DocumentTransport for MyCase {
             chunk
         });
         let mut request = self
+            .core
             .http
             .put(&target.url)
             .header(CONTENT_LENGTH, size)
@@ -163,14 +154,17 @@ impl DocumentTransport for MyCase {
     }
 
     async fn open_download(&self, document: &RemoteId) -> Result<Incoming, ProviderError> {
-        let url = format!("{}/v1/documents/{}/data", self.base, document.0);
-        let response = self.send_authorized(Method::GET, &url, &[], None).await?;
+        let url = format!("{}/v1/documents/{}/data", self.core.base, document.0);
+        let response = self
+            .core
+            .send_authorized(Method::GET, &url, &[], None)
+            .await?;
         let status = response.status();
         if response.url().as_str().starts_with(&url) && !status.is_success() {
             // Still our API (no redirect happened): a classified API error.
             let headers = response.headers().clone();
             let body = response.text().await.unwrap_or_default();
-            return Err(classify(status, &headers, &body));
+            return Err(self.core.classify(status, &headers, &body));
         }
         storage_status(status)?;
         let sha256 = response

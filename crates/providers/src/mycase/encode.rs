@@ -9,7 +9,7 @@ use casefile_domain::record::Record;
 use casefile_domain::time::{format_with_offset, EventTime};
 use serde_json::{json, Map, Value};
 
-use crate::provider::{MapError, RemoteRefs};
+use crate::provider::{EncodeError, RemoteRefs};
 
 fn id_ref(remote: &RemoteId) -> Value {
     match remote.0.parse::<i64>() {
@@ -22,34 +22,31 @@ fn reference(
     refs: &dyn RemoteRefs,
     kind: Kind,
     local: &casefile_domain::ids::LocalId,
-) -> Result<Value, MapError> {
-    refs.remote(kind, local).map(|r| id_ref(&r)).ok_or_else(|| {
-        MapError(format!(
-            "its {} has not reached the server yet",
-            kind.as_str()
-        ))
-    })
+) -> Result<Value, EncodeError> {
+    refs.remote(kind, local)
+        .map(|r| id_ref(&r))
+        .ok_or(EncodeError::Unresolved(kind))
 }
 
-fn staff(refs: &dyn RemoteRefs, list: &[casefile_domain::ids::LocalId]) -> Result<Value, MapError> {
+fn staff(
+    refs: &dyn RemoteRefs,
+    list: &[casefile_domain::ids::LocalId],
+) -> Result<Value, EncodeError> {
     list.iter()
         .map(|s| reference(refs, Kind::Staff, s))
         .collect::<Result<Vec<_>, _>>()
         .map(Value::Array)
 }
 
-pub fn encode(record: &Record, refs: &dyn RemoteRefs) -> Result<Value, MapError> {
+pub fn encode(record: &Record, refs: &dyn RemoteRefs) -> Result<Value, EncodeError> {
     match record {
         Record::Event(e) => event(e, refs),
         Record::Task(t) => task(t, refs),
-        other => Err(MapError(format!(
-            "Casefile does not write {} records to MyCase",
-            other.kind().as_str()
-        ))),
+        other => Err(EncodeError::Unsupported(other.kind())),
     }
 }
 
-fn event(e: &Event, refs: &dyn RemoteRefs) -> Result<Value, MapError> {
+fn event(e: &Event, refs: &dyn RemoteRefs) -> Result<Value, EncodeError> {
     let (start, end, all_day) = match &e.time {
         EventTime::Timed { start, end, zone } => (
             format_with_offset(*start, *zone),
@@ -79,10 +76,10 @@ fn event(e: &Event, refs: &dyn RemoteRefs) -> Result<Value, MapError> {
     Ok(Value::Object(body))
 }
 
-fn task(t: &Task, refs: &dyn RemoteRefs) -> Result<Value, MapError> {
+fn task(t: &Task, refs: &dyn RemoteRefs) -> Result<Value, EncodeError> {
     let due = t
         .due
-        .ok_or_else(|| MapError("MyCase needs a due date for every task".into()))?;
+        .ok_or_else(|| EncodeError::Invalid("MyCase needs a due date for every task".into()))?;
     let mut body = Map::new();
     body.insert("name".into(), json!(t.name));
     body.insert(
@@ -133,8 +130,8 @@ fn same_value(a: &Value, b: &Value) -> bool {
         (Value::String(x), Value::String(y)) => {
             x == y
                 || matches!(
-                    (chrono::DateTime::parse_from_rfc3339(x), chrono::DateTime::parse_from_rfc3339(y)),
-                    (Ok(p), Ok(q)) if p == q
+                    (super::map::server_time(x), super::map::server_time(y)),
+                    (Some(p), Some(q)) if p == q
                 )
                 || (x.len() == 10 && y.starts_with(x.as_str()))
         }

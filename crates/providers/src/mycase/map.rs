@@ -58,9 +58,7 @@ impl Fields {
         let server_updated_at = self
             .text("updated_at")
             .map(|s| {
-                DateTime::parse_from_rfc3339(&s)
-                    .map(|d| d.with_timezone(&Utc))
-                    .map_err(|_| MapError("updated_at is not a date-time".into()))
+                server_time(&s).ok_or_else(|| MapError("updated_at is not a date-time".into()))
             })
             .transpose()?;
         Ok(Meta {
@@ -79,6 +77,18 @@ fn reference(v: &Value) -> Option<RemoteId> {
         Value::String(s) if !s.is_empty() => Some(RemoteId(s.clone())),
         _ => None,
     }
+}
+
+/// A server time: RFC 3339 with its offset, or, without one, UTC, as
+/// MyCase's time-zone page says of timestamps that carry no offset.
+pub fn server_time(s: &str) -> Option<DateTime<Utc>> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Some(t.with_timezone(&Utc));
+    }
+    ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"]
+        .iter()
+        .find_map(|f| chrono::NaiveDateTime::parse_from_str(s.trim(), f).ok())
+        .map(|naive| naive.and_utc())
 }
 
 fn parse_date(s: &str) -> Option<NaiveDate> {
@@ -249,9 +259,7 @@ pub fn event(v: &Value, ctx: &Context<'_>) -> Result<Event, MapError> {
         EventTime::all_day(first, end_exclusive).map_err(|e| MapError(e.to_string()))?
     } else {
         let instant = |s: &str, k: &str| {
-            DateTime::parse_from_rfc3339(s)
-                .map(|d| d.with_timezone(&Utc))
-                .map_err(|_| MapError(format!("{k} is not a date-time with an offset")))
+            server_time(s).ok_or_else(|| MapError(format!("{k} is not a date-time")))
         };
         let (s, e) = (instant(&start, "start")?, instant(&end, "end")?);
         // A zero-length event is shown as a minute long rather than refused.
@@ -294,7 +302,7 @@ pub fn task(v: &Value, ctx: &Context<'_>) -> Result<Task, MapError> {
     let completed = f.flag("completed");
     let completed_at = f
         .text("completed_at")
-        .and_then(|s| DateTime::parse_from_rfc3339(&s).ok())
+        .and_then(|s| server_time(&s))
         .map(|d| d.with_timezone(&Utc));
     let case = f
         .reference("case")
@@ -339,4 +347,36 @@ pub fn document(v: &Value, ctx: &Context<'_>) -> Result<Document, MapError> {
         local_blob: None,
         meta: f.meta(ctx)?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_server_time_without_an_offset_is_utc() {
+        let utc = |s: &str| server_time(s).map(|t| t.to_rfc3339());
+        assert_eq!(
+            utc("2026-03-08T07:30:00Z").as_deref(),
+            Some("2026-03-08T07:30:00+00:00")
+        );
+        assert_eq!(
+            utc("2026-03-08T02:30:00-05:00").as_deref(),
+            Some("2026-03-08T07:30:00+00:00")
+        );
+        assert_eq!(
+            utc("2026-03-08T07:30:00").as_deref(),
+            Some("2026-03-08T07:30:00+00:00")
+        );
+        assert_eq!(
+            utc("2026-03-08T07:30:00.250").as_deref(),
+            Some("2026-03-08T07:30:00.250+00:00")
+        );
+        assert_eq!(
+            utc("2026-03-08 07:30:00").as_deref(),
+            Some("2026-03-08T07:30:00+00:00")
+        );
+        assert_eq!(utc("2026-02-30T07:30:00"), None);
+        assert_eq!(utc("soon"), None);
+    }
 }

@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::{encode, map, MyCase};
 use crate::capabilities::Capabilities;
 use crate::error::ProviderError;
-use crate::provider::{Context, ListPage, MapError, Provider, RemoteRefs};
+use crate::provider::{Context, EncodeError, ListPage, MapError, Provider, RemoteRefs};
 
 const PULL_ORDER: &[Kind] = &[
     Kind::Staff,
@@ -34,17 +34,21 @@ impl Provider for MyCase {
         PULL_ORDER
     }
 
-    fn writes(&self, kind: Kind) -> bool {
-        matches!(kind, Kind::Event | Kind::Task)
-    }
-
     async fn list_page(
         &self,
         kind: Kind,
-        updated_after: Option<&str>,
+        updated_after: Option<DateTime<Utc>>,
         cursor: Option<&str>,
     ) -> Result<ListPage, ProviderError> {
         MyCase::list_page(self, kind, updated_after, cursor).await
+    }
+
+    async fn raw_page(
+        &self,
+        kind: Kind,
+        cursor: Option<&str>,
+    ) -> Result<(usize, Option<String>), ProviderError> {
+        self.fetch_raw(kind, cursor).await
     }
 
     fn is_expired_link(&self, error: &ProviderError) -> bool {
@@ -67,7 +71,7 @@ impl Provider for MyCase {
         })
     }
 
-    fn encode(&self, record: &Record, refs: &dyn RemoteRefs) -> Result<Value, MapError> {
+    fn encode(&self, record: &Record, refs: &dyn RemoteRefs) -> Result<Value, EncodeError> {
         encode::encode(record, refs)
     }
 
@@ -92,8 +96,11 @@ impl Provider for MyCase {
         kind: Kind,
         remote: &RemoteId,
         body: &Value,
-    ) -> Result<(), ProviderError> {
-        MyCase::update(self, kind, remote, body).await
+    ) -> Result<Option<Value>, ProviderError> {
+        // 204 and no body: the engine reads the resource again.
+        MyCase::update(self, kind, remote, body)
+            .await
+            .map(|()| None)
     }
 
     async fn delete(&self, kind: Kind, remote: &RemoteId) -> Result<(), ProviderError> {

@@ -1,0 +1,341 @@
+//! The HTTP core every provider shares: one client with connect and read
+//! timeouts, credentials (a bearer token refreshed through OAuth on a 401,
+//! HTTP Basic, or an API key header), pacing to the published limit and to
+//! the provider's own rate-limit headers, retries for what is safe to
+//! repeat, and status classification. A provider module supplies only what
+//! differs: how its error bodies read, and which headers carry its limit.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, HeaderName, AUTHORIZATION, RETRY_AFTER};
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+
+use crate::auth::Auth;
+use crate::error::ProviderError;
+use crate::pacer::Pacer;
+use crate::retry::{retry, RetryPolicy};
+
+/// How long a connection may take to open, and a whole request to finish.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// A client with Casefile's timeouts. Every HTTP client in the providers
+/// is built here, so none can hang forever on a silent server.
+pub fn client(request_timeout: Duration) -> Result<reqwest::Client, ProviderError> {
+    Ok(reqwest::Client::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .timeout(request_timeout)
+        .user_agent(concat!("Casefile/", env!("CARGO_PKG_VERSION")))
+        .build()?)
+}
+
+/// How requests prove who they are.
+pub enum Credentials {
+    /// A bearer token from the secret store; on a 401 it is refreshed
+    /// through OAuth (single-flight) when the account has an OAuth client.
+    Bearer(Arc<Auth>),
+    /// HTTP Basic.
+    Basic { user: String, password: String },
+    /// A static key in a header of the provider's choosing.
+    ApiKey { header: HeaderName, value: String },
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print a secret.
+        f.write_str(match self {
+            Credentials::Bearer(_) => "Credentials::Bearer(<token>)",
+            Credentials::Basic { .. } => "Credentials::Basic(<user:password>)",
+            Credentials::ApiKey { .. } => "Credentials::ApiKey(<key>)",
+        })
+    }
+}
+
+/// The headers in which a provider announces its rate limit, when it does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimitHeaders {
+    /// Requests left in the window.
+    pub remaining: &'static str,
+    /// When the window resets, in epoch seconds.
+    pub reset: &'static str,
+}
+
+/// Turns a provider's error answer into a classified error.
+pub type Classifier = fn(StatusCode, &HeaderMap, &str) -> ProviderError;
+
+/// A successful answer, read whole.
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+/// One account's connection to one provider's API.
+pub struct HttpCore {
+    pub http: reqwest::Client,
+    /// The server's root, without a trailing slash.
+    pub base: String,
+    credentials: Credentials,
+    pacer: Pacer,
+    pub retry: RetryPolicy,
+    requests: AtomicU64,
+    classify: Classifier,
+    rate_headers: Option<RateLimitHeaders>,
+}
+
+impl HttpCore {
+    pub fn new(
+        base_url: &str,
+        credentials: Credentials,
+        rate_limit_per_s: u32,
+        retry: RetryPolicy,
+        classify: Classifier,
+        rate_headers: Option<RateLimitHeaders>,
+    ) -> Result<Self, ProviderError> {
+        Ok(Self {
+            http: client(REQUEST_TIMEOUT)?,
+            base: base_url.trim_end_matches('/').to_owned(),
+            credentials,
+            pacer: Pacer::new(rate_limit_per_s),
+            retry,
+            requests: AtomicU64::new(0),
+            classify,
+            rate_headers,
+        })
+    }
+
+    /// Requests sent so far (every attempt counts).
+    pub fn request_count(&self) -> u64 {
+        self.requests.load(Ordering::Relaxed)
+    }
+
+    /// While the server has asked us to wait: until when.
+    pub fn throttled_until(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.pacer.throttled_until()
+    }
+
+    /// The bearer credentials, when the account uses them.
+    pub fn auth(&self) -> Option<&Arc<Auth>> {
+        match &self.credentials {
+            Credentials::Bearer(auth) => Some(auth),
+            _ => None,
+        }
+    }
+
+    /// Classifies an error answer the provider's way.
+    pub fn classify(&self, status: StatusCode, headers: &HeaderMap, body: &str) -> ProviderError {
+        (self.classify)(status, headers, body)
+    }
+
+    /// One request, paced, with the credentials; a 401 on a bearer token
+    /// refreshes it (single-flight) and the request is sent once more. The
+    /// response is handed back unread, whatever its status (downloads
+    /// stream it).
+    pub async fn send_authorized(
+        &self,
+        method: Method,
+        url: &str,
+        query: &[(&str, String)],
+        body: Option<&Value>,
+    ) -> Result<reqwest::Response, ProviderError> {
+        let mut refreshed = false;
+        loop {
+            let mut request = self.http.request(method.clone(), url).query(query);
+            let generation = match &self.credentials {
+                Credentials::Bearer(auth) => {
+                    let (generation, token) = auth.access()?;
+                    request = request.header(AUTHORIZATION, format!("Bearer {token}"));
+                    Some((auth, generation))
+                }
+                Credentials::Basic { user, password } => {
+                    request = request.basic_auth(user, Some(password));
+                    None
+                }
+                Credentials::ApiKey { header, value } => {
+                    request = request.header(header.clone(), value.as_str());
+                    None
+                }
+            };
+            if let Some(body) = body {
+                request = request.json(body);
+            }
+            self.pacer.wait().await;
+            self.requests.fetch_add(1, Ordering::Relaxed);
+            let response = request.send().await?;
+            self.note_rate_headers(response.headers());
+            if response.status() == StatusCode::UNAUTHORIZED && !refreshed {
+                if let Some((auth, generation)) = generation {
+                    auth.refresh_after_401(generation).await?;
+                    refreshed = true;
+                    continue;
+                }
+            }
+            return Ok(response);
+        }
+    }
+
+    /// Holds every request until the window resets once the server says
+    /// none are left, so the limit is kept before a 429 is needed.
+    fn note_rate_headers(&self, headers: &HeaderMap) {
+        let Some(names) = self.rate_headers else {
+            return;
+        };
+        let number = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<i64>().ok())
+        };
+        if let (Some(0), Some(reset)) = (number(names.remaining), number(names.reset)) {
+            let wait = reset - chrono::Utc::now().timestamp();
+            if wait > 0 {
+                self.pacer
+                    .hold_for(Duration::from_secs(wait.unsigned_abs()));
+            }
+        }
+    }
+
+    /// [`Self::send_authorized`], read whole; an error status is classified
+    /// (and a throttled answer holds the pacer).
+    pub async fn send_once(
+        &self,
+        method: Method,
+        url: &str,
+        query: &[(&str, String)],
+        body: Option<&Value>,
+    ) -> Result<Answer, ProviderError> {
+        let response = self.send_authorized(method, url, query, body).await?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await?;
+        if !status.is_success() {
+            let error = self.classify(status, &headers, &String::from_utf8_lossy(&bytes));
+            if let ProviderError::Throttled { retry_after, .. } = &error {
+                self.pacer
+                    .hold_for(retry_after.unwrap_or(Duration::from_secs(1)));
+            }
+            return Err(error);
+        }
+        Ok(Answer {
+            status,
+            headers,
+            body: bytes,
+        })
+    }
+
+    /// A request that is safe to repeat: retried on every retryable error.
+    pub async fn send_idempotent(
+        &self,
+        method: Method,
+        url: &str,
+        query: &[(&str, String)],
+        body: Option<&Value>,
+    ) -> Result<Answer, ProviderError> {
+        retry(
+            self.retry,
+            || self.send_once(method.clone(), url, query, body),
+            |_| true,
+        )
+        .await
+    }
+
+    /// A create: only a throttled answer (not applied) is retried, since
+    /// any other failure may have created the record.
+    pub async fn send_create(
+        &self,
+        url: &str,
+        body: Option<&Value>,
+    ) -> Result<Answer, ProviderError> {
+        retry(
+            self.retry,
+            || self.send_once(Method::POST, url, &[], body),
+            |e| matches!(e, ProviderError::Throttled { .. }),
+        )
+        .await
+    }
+}
+
+/// The classification every API shares; a provider's [`Classifier`] reads
+/// its own error bodies and falls back on this for the rest.
+pub fn classify_status(status: StatusCode, headers: &HeaderMap, body: &str) -> ProviderError {
+    match status.as_u16() {
+        401 => ProviderError::Unauthorized,
+        402 | 403 => ProviderError::Forbidden(short(body)),
+        404 => ProviderError::NotFound,
+        400 | 422 => ProviderError::Validation {
+            message: "the request was refused".into(),
+            field: None,
+        },
+        429 | 503 => ProviderError::Throttled {
+            status: status.as_u16(),
+            retry_after: headers
+                .get(RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(retry_after),
+        },
+        s if s >= 500 => ProviderError::Server(s),
+        s => ProviderError::Unexpected(s),
+    }
+}
+
+/// A server's words, cut to a length a status line can show.
+fn short(body: &str) -> String {
+    let text: String = body.chars().filter(|c| !c.is_control()).take(200).collect();
+    if text.trim().is_empty() {
+        "refused (403)".into()
+    } else {
+        text
+    }
+}
+
+/// `Retry-After` as delta-seconds or an HTTP date (RFC 9110 §10.2.3).
+pub fn retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let when = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    let wait = when.with_timezone(&chrono::Utc) - chrono::Utc::now();
+    Some(wait.to_std().unwrap_or(Duration::ZERO))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_reads_seconds_and_http_dates() {
+        assert_eq!(retry_after("7"), Some(Duration::from_secs(7)));
+        assert_eq!(
+            retry_after("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(Duration::ZERO)
+        );
+        let later = (chrono::Utc::now() + chrono::Duration::seconds(120)).to_rfc2822();
+        let wait = retry_after(&later).unwrap();
+        assert!(wait > Duration::from_secs(100) && wait <= Duration::from_secs(120));
+        assert_eq!(retry_after("soon"), None);
+    }
+
+    #[test]
+    fn a_403_is_forbidden_and_never_retried() {
+        let h = HeaderMap::new();
+        let e = classify_status(StatusCode::FORBIDDEN, &h, "{\"error\":\"no\"}");
+        assert!(matches!(e, ProviderError::Forbidden(_)));
+        assert!(!e.is_retryable());
+        let e = classify_status(StatusCode::PAYMENT_REQUIRED, &h, "");
+        assert!(matches!(e, ProviderError::Forbidden(_)));
+    }
+
+    #[test]
+    fn credentials_never_print_their_secret() {
+        let c = Credentials::Basic {
+            user: "u".into(),
+            password: "hunter2".into(),
+        };
+        assert!(!format!("{c:?}").contains("hunter2"));
+    }
+}

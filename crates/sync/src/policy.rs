@@ -1,0 +1,201 @@
+//! Sync policy as data: pure decisions with tables of cases, so what the
+//! engine does with an outgoing change or a failed request can be read and
+//! tested without a server or a cache. The push calls these and carries
+//! out what they say.
+
+use casefile_providers::provider::EncodeError;
+use casefile_providers::{Capabilities, ProviderError};
+use casefile_store::PushAction;
+
+/// What to do with one record's pending change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outgoing {
+    /// Send it.
+    Send,
+    /// A delete of a record the server never had: nothing to send, done.
+    Settle,
+    /// Leave it pending: a conflict waits for the user, or a refusal waits
+    /// for the next edit.
+    Wait,
+    /// The provider cannot take it: refuse it now, with this reason.
+    Refuse(String),
+}
+
+/// The facts about a pending change that decide what happens to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutgoingFacts {
+    pub action: PushAction,
+    /// Whether the record has a server id.
+    pub on_server: bool,
+    pub conflicted: bool,
+    pub refused: bool,
+}
+
+/// Decides a pending change from its facts and the provider's capabilities.
+pub fn plan_outgoing(
+    facts: OutgoingFacts,
+    kind: casefile_domain::entity::Kind,
+    caps: &Capabilities,
+) -> Outgoing {
+    if facts.conflicted || facts.refused {
+        return Outgoing::Wait;
+    }
+    let (allowed, verb) = match facts.action {
+        PushAction::Create => (caps.can_create(kind), "new"),
+        PushAction::Update => (caps.can_update(kind), "changed"),
+        PushAction::Delete => (caps.can_delete(kind), "deleted"),
+    };
+    if facts.action == PushAction::Delete && !facts.on_server {
+        return Outgoing::Settle;
+    }
+    if !allowed {
+        return Outgoing::Refuse(format!(
+            "unsupported: this provider does not accept {verb} {}",
+            kind.plural().replace('_', " ")
+        ));
+    }
+    Outgoing::Send
+}
+
+/// What a failed request means for the push.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Disposition {
+    /// Refused for good: keep the change pending with the reason shown,
+    /// and do not send it again until the record is edited.
+    Refuse,
+    /// Worth another try on the next sync; go on with the other changes.
+    Retry,
+    /// Worth another try, but the server is unreachable or struggling:
+    /// stop this push, try everything again next time.
+    RetryLater,
+    /// Nothing can be pushed until the user acts (sign in, keychain):
+    /// end the sync with this error.
+    Abort,
+}
+
+/// Classifies a provider error for the push.
+pub fn disposition(error: &ProviderError) -> Disposition {
+    match error {
+        ProviderError::Validation { .. }
+        | ProviderError::Forbidden(_)
+        | ProviderError::Unsupported(_) => Disposition::Refuse,
+        ProviderError::SignInRequired | ProviderError::Unauthorized | ProviderError::Secrets(_) => {
+            Disposition::Abort
+        }
+        ProviderError::Network(_) | ProviderError::Throttled { .. } | ProviderError::Server(_) => {
+            Disposition::RetryLater
+        }
+        // Gone from the server meanwhile (the reconciliation settles it), a
+        // reply we could not read, an odd status, a storage hiccup.
+        ProviderError::NotFound
+        | ProviderError::Decode(_)
+        | ProviderError::Unexpected(_)
+        | ProviderError::LinkExpired(_)
+        | ProviderError::Corrupt(_)
+        | ProviderError::File(_) => Disposition::Retry,
+    }
+}
+
+/// What an encoding failure means: wait for a parent, or refuse.
+pub fn encode_disposition(error: &EncodeError) -> Disposition {
+    match error {
+        EncodeError::Unresolved(_) => Disposition::Retry,
+        EncodeError::Unsupported(_) | EncodeError::Invalid(_) => Disposition::Refuse,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use casefile_domain::entity::Kind;
+    use casefile_providers::mycase::MyCase;
+
+    use super::*;
+
+    fn facts(
+        action: PushAction,
+        on_server: bool,
+        conflicted: bool,
+        refused: bool,
+    ) -> OutgoingFacts {
+        OutgoingFacts {
+            action,
+            on_server,
+            conflicted,
+            refused,
+        }
+    }
+
+    #[test]
+    fn outgoing_table() {
+        use Outgoing::*;
+        use PushAction::*;
+        let caps = MyCase::capabilities();
+        let refuse = |s: &str| Refuse(format!("unsupported: this provider does not accept {s}"));
+        #[rustfmt::skip]
+        let table: &[(Kind, OutgoingFacts, Outgoing)] = &[
+            // kind        action  on_server conflicted refused   -> decision
+            (Kind::Event, facts(Create, false, false, false), Send),
+            (Kind::Event, facts(Update, true,  false, false), Send),
+            (Kind::Event, facts(Delete, true,  false, false), Send),
+            (Kind::Event, facts(Delete, false, false, false), Settle),
+            (Kind::Event, facts(Update, true,  true,  false), Wait),
+            (Kind::Task,  facts(Create, false, false, true),  Wait),
+            (Kind::Task,  facts(Delete, true,  true,  false), Wait),
+            (Kind::Case,  facts(Update, true,  false, false), refuse("changed cases")),
+            (Kind::Client, facts(Create, false, false, false), refuse("new clients")),
+            (Kind::Document, facts(Delete, true, false, false), refuse("deleted documents")),
+            (Kind::PracticeArea, facts(Update, true, false, false), refuse("changed practice areas")),
+            (Kind::Case,  facts(Delete, false, false, false), Settle),
+        ];
+        for (kind, f, want) in table {
+            assert_eq!(&plan_outgoing(*f, *kind, &caps), want, "{kind:?} {f:?}");
+        }
+    }
+
+    #[test]
+    fn disposition_table() {
+        use Disposition::*;
+        let table: Vec<(ProviderError, Disposition)> = vec![
+            (
+                ProviderError::Validation {
+                    message: "Name can't be blank".into(),
+                    field: Some("name".into()),
+                },
+                Refuse,
+            ),
+            (ProviderError::Forbidden("no".into()), Refuse),
+            (ProviderError::Unsupported("x".into()), Refuse),
+            (ProviderError::Unauthorized, Abort),
+            (ProviderError::SignInRequired, Abort),
+            (ProviderError::Secrets("locked".into()), Abort),
+            (
+                ProviderError::Throttled {
+                    status: 429,
+                    retry_after: Some(Duration::from_secs(1)),
+                },
+                RetryLater,
+            ),
+            (ProviderError::Server(503), RetryLater),
+            (ProviderError::NotFound, Retry),
+            (ProviderError::Decode("bad".into()), Retry),
+            (ProviderError::Unexpected(418), Retry),
+        ];
+        for (error, want) in table {
+            assert_eq!(disposition(&error), want, "{error:?}");
+        }
+        assert_eq!(
+            encode_disposition(&EncodeError::Unresolved(Kind::Case)),
+            Retry
+        );
+        assert_eq!(
+            encode_disposition(&EncodeError::Invalid("due".into())),
+            Refuse
+        );
+        assert_eq!(
+            encode_disposition(&EncodeError::Unsupported(Kind::Case)),
+            Refuse
+        );
+    }
+}
