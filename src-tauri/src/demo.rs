@@ -1,15 +1,15 @@
 //! The embedded demo firm. With `--demo` (what `scripts/run` passes) or
-//! `CASEFILE_DEMO=1`, the app starts the MyCase-faithful sandbox in-process
-//! on a loopback port, so a first-time user meets a realistic firm without an
-//! account. The sandbox's tokens stay in this process's memory and are never
-//! logged or sent to the UI.
+//! `CASEFILE_DEMO=1`, the app starts the sandbox in-process on a loopback
+//! port, so a first-time user meets a realistic firm without an account.
+//! The client is made by the provider registry for the dialect the sandbox
+//! says it speaks. The sandbox's tokens stay in this process's memory and
+//! are never logged or sent to the UI.
 
 use std::sync::Arc;
 
-use casefile_providers::mycase::{ClientOptions, MyCase};
-use casefile_providers::{Auth, MemorySecrets, ProviderError};
+use casefile_core::{Cache, CoreError, Session};
+use casefile_providers::{AnyProvider, Auth, Connection, Credentials, MemorySecrets, ProviderId};
 use casefile_sandbox::{RunningSandbox, SandboxConfig};
-use casefile_sync::Syncer;
 use tauri::{AppHandle, Manager, Runtime};
 
 use crate::events::{publish_sync_status, SyncStatus};
@@ -45,27 +45,18 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
                     port = sandbox.addr().port(),
                     "demo firm listening on loopback"
                 );
-                let client = connect(&sandbox);
+                let session = session(&app, &sandbox);
                 app.manage(DemoFirm { sandbox });
-                let store = app.try_state::<AppState>().and_then(|s| s.store.clone());
-                match (store, client) {
-                    (Some(store), Ok(client)) => {
-                        // The demo firm practises in New York; its events are scheduled there.
-                        let syncer = Syncer {
-                            store,
-                            provider: Arc::new(client),
-                            zone: chrono_tz::America::New_York,
-                        };
-                        crate::sync::start(&app, syncer);
-                    }
-                    (None, _) => publish_sync_status(
+                match session {
+                    Ok(Some(session)) => crate::sync::start(&app, Arc::new(session)),
+                    Ok(None) => publish_sync_status(
                         &app,
                         SyncStatus::error(
                             "The local cache is not available; details are in the log.",
                         ),
                     ),
-                    (_, Err(err)) => {
-                        tracing::error!(error = %err, "could not build the HTTP client");
+                    Err(err) => {
+                        tracing::error!(code = %err.class(), error = %err, "the demo firm could not connect");
                         publish_sync_status(
                             &app,
                             SyncStatus::error("Sync could not start; details are in the log."),
@@ -84,10 +75,29 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
     });
 }
 
-/// A client for the demo firm, holding its token in memory only.
-fn connect(sandbox: &RunningSandbox) -> Result<MyCase, ProviderError> {
+/// A session on the demo firm's cache, its token held in memory only.
+fn session<R: Runtime>(
+    app: &AppHandle<R>,
+    sandbox: &RunningSandbox,
+) -> Result<Option<Session>, CoreError> {
+    let Some(store) = app.try_state::<AppState>().and_then(|s| s.store.clone()) else {
+        return Ok(None);
+    };
     let info = sandbox.info();
+    let dialect =
+        ProviderId::parse(&info.dialect).map_err(casefile_core::accounts::AccountError::from)?;
     let auth = Arc::new(Auth::new(Arc::new(MemorySecrets::default()), "demo", None));
     auth.store_tokens(&info.access_token, None)?;
-    MyCase::new(&info.base_url, auth, ClientOptions::default())
+    let provider = AnyProvider::connect(
+        dialect,
+        Connection {
+            base_url: info.base_url.clone(),
+            credentials: Credentials::Bearer(auth),
+            rate_limit_per_s: None,
+            retry: Default::default(),
+        },
+    )?;
+    let settings = crate::sync::demo_settings(dialect, &info.base_url);
+    let cache = Cache::from_parts(settings, store, None)?;
+    Ok(Some(Session::with_provider(cache, provider)))
 }

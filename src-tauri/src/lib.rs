@@ -41,8 +41,8 @@ pub fn run() {
             let guard = logging::init(&paths.log_dir);
             tracing::info!(version = env!("CARGO_PKG_VERSION"), "casefile starting");
             let account = cache::account(&paths);
-            let store = cache::open(&paths, account.as_ref());
-            let state = AppState::new(paths, store.clone());
+            let opened = cache::open(&paths, account);
+            let state = AppState::new(paths, opened.store.clone());
             let status = state.sync_status();
             app.manage(state);
             if let Some(guard) = guard {
@@ -51,8 +51,8 @@ pub fn run() {
             publish_sync_status(app.handle(), status);
             if demo::requested() {
                 demo::start(app.handle());
-            } else if let (Some(account), Some(store)) = (account, store) {
-                sync::start_account(app.handle(), &account, store);
+            } else if let Some(account) = opened.account {
+                sync::start_account(app.handle(), account);
             }
             Ok(())
         })

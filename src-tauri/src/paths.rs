@@ -1,9 +1,11 @@
 //! Where Casefile keeps its files on this machine.
 //!
 //! The data directory holds one SQLite cache per firm account; the log
-//! directory holds the rolling log. Both follow the OS conventions through
-//! Tauri's path resolver, and `CASEFILE_DATA_DIR` overrides the data
-//! directory so tests and the CLI can point the app at a scratch cache.
+//! directory holds the rolling log. The data directory is the application
+//! core's (`casefile_core::accounts::default_data_dir`, which the CLI uses
+//! too, so both always open the same accounts); `CASEFILE_DATA_DIR`
+//! overrides it. The log directory follows the OS conventions through
+//! Tauri's path resolver.
 
 use std::path::PathBuf;
 
@@ -21,10 +23,8 @@ pub struct AppPaths {
 
 impl AppPaths {
     pub fn resolve<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Self> {
-        let data_dir = match std::env::var_os(DATA_DIR_ENV) {
-            Some(dir) if !dir.is_empty() => PathBuf::from(dir),
-            _ => app.path().app_data_dir()?,
-        };
+        let data_dir = casefile_core::accounts::default_data_dir()
+            .map_err(|e| tauri::Error::Anyhow(e.into()))?;
         let log_dir = match std::env::var_os(DATA_DIR_ENV) {
             Some(dir) if !dir.is_empty() => PathBuf::from(dir).join("logs"),
             _ => app.path().app_log_dir()?,

@@ -1,15 +1,15 @@
-//! Runs the sync engine for the open account: the first sync at once, then
-//! periodically. Every engine status is worded for the status bar, and the
-//! windows are told when the cache changed. The deciding is done by
-//! casefile-sync; this only routes and words the outcome.
+//! Runs the open account's session: the first sync at once, then
+//! periodically, documents after records. Every engine status is worded by
+//! the application core's status view-model and forwarded to the windows,
+//! which are also told when the cache changed. This only routes.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use casefile_domain::entity::Kind;
-use casefile_providers::mycase::MyCase;
-use casefile_sync::{Engine, Phase, Syncer};
-use chrono::DateTime;
+use casefile_core::accounts::{AccountError, AccountSettings};
+use casefile_core::status::{self, StatusState, StatusView};
+use casefile_core::{Cache, CoreError, Session};
+use casefile_sync::Phase;
 use tauri::{AppHandle, Runtime};
 use tauri_specta::Event;
 use tokio_util::sync::CancellationToken;
@@ -19,132 +19,68 @@ use crate::events::{publish_sync_status, CacheChanged, SyncState, SyncStatus};
 /// How often an idle account syncs.
 pub const EVERY: Duration = Duration::from_secs(300);
 
-/// Starts the engine for `syncer` and keeps the status bar current.
-pub fn start<R: Runtime>(app: &AppHandle<R>, syncer: Syncer<MyCase>) -> Arc<Engine<MyCase>> {
-    let engine = Arc::new(Engine::new(syncer));
-    let mut updates = engine.subscribe();
+/// The status bar's form of the core's status view.
+fn shown(view: StatusView) -> SyncStatus {
+    let state = match view.state {
+        StatusState::UpToDate | StatusState::ChangesWaiting => SyncState::Idle,
+        StatusState::Syncing => SyncState::Syncing,
+        StatusState::Offline => SyncState::Offline,
+        StatusState::Throttled => SyncState::Throttled,
+        StatusState::SignInRequired => SyncState::AuthRequired,
+        StatusState::Error => SyncState::Error,
+    };
+    SyncStatus {
+        state,
+        detail: view.detail,
+        pending_changes: u32::try_from(view.pending).unwrap_or(u32::MAX),
+        last_success: view.last_success.map(|t| t.to_rfc3339()),
+    }
+}
+
+/// Starts `session` and keeps the status bar current.
+pub fn start<R: Runtime>(app: &AppHandle<R>, session: Arc<Session>) {
+    let mut updates = session.engine.subscribe();
     let forward = app.clone();
-    let watched = engine.clone();
+    let store = session.store().clone();
     tauri::async_runtime::spawn(async move {
         let mut last_success = None;
+        let mut cases = None;
         while updates.changed().await.is_ok() {
             let status = updates.borrow_and_update().clone();
-            if status.phase == Phase::Idle && status.last_success != last_success {
+            let idle = status.phase == Phase::Idle;
+            if idle && status.last_success != last_success {
                 last_success = status.last_success;
                 if let Err(err) = CacheChanged.emit(&forward) {
                     tracing::warn!(error = %err, "could not tell the windows the cache changed");
                 }
             }
-            let cases = watched
-                .syncer()
-                .store
-                .counts()
-                .ok()
-                .and_then(|c| c.into_iter().find(|(k, _)| *k == Kind::Case))
-                .map_or(0, |(_, n)| n);
-            publish_sync_status(&forward, word(&status, cases));
+            // The case count is read off the async runtime, once per sync,
+            // not on every page's status update.
+            if idle || cases.is_none() {
+                let reading = store.clone();
+                cases = tauri::async_runtime::spawn_blocking(move || reading.summary())
+                    .await
+                    .ok()
+                    .and_then(Result::ok)
+                    .map(|s| s.cases)
+                    .or(cases);
+            }
+            publish_sync_status(&forward, shown(status::view(&status, cases.unwrap_or(0))));
         }
     });
-    let runner = engine.clone();
-    tauri::async_runtime::spawn(async move { runner.run(EVERY, CancellationToken::new()).await });
-    engine
-}
-
-fn local_time(t: DateTime<chrono::Utc>) -> String {
-    t.with_timezone(&chrono::Local).format("%H:%M").to_string()
-}
-
-/// Words an engine status for the status bar. The cache stays usable in every case.
-fn word(s: &casefile_sync::SyncStatus, cases: u64) -> SyncStatus {
-    let pending = s.pending;
-    let last_success = s.last_success.map(|t| t.to_rfc3339());
-    let (state, detail) = if s.phase != Phase::Idle {
-        let what = s.resource.as_deref().unwrap_or("changes");
-        (
-            SyncState::Syncing,
-            format!("Syncing {what}… {} records so far", s.records),
-        )
-    } else if let Some(until) = s.throttled_until {
-        (
-            SyncState::Throttled,
-            format!(
-                "The server asked us to slow down; throttled until {}.",
-                local_time(until)
-            ),
-        )
-    } else if let Some(error) = &s.error {
-        match error.code.as_str() {
-            "sign_in_required" => (
-                SyncState::AuthRequired,
-                "Sign in again to sync; your work here is kept.".to_owned(),
-            ),
-            "offline" => (
-                SyncState::Offline,
-                "Offline: changes are kept on this laptop until the server is reachable."
-                    .to_owned(),
-            ),
-            "throttled" => (
-                SyncState::Throttled,
-                "The server asked us to slow down; sync will try again shortly.".to_owned(),
-            ),
-            "cache" => (
-                SyncState::Error,
-                "Sync could not write the local cache; details are in the log.".to_owned(),
-            ),
-            _ => (
-                SyncState::Error,
-                "Sync failed on the server's side; details are in the log.".to_owned(),
-            ),
-        }
-    } else if let Some(at) = s.last_success {
-        let conflicts = if s.conflicts > 0 {
-            format!(", {} conflicts to review", s.conflicts)
-        } else {
-            String::new()
-        };
-        (
-            SyncState::Idle,
-            format!(
-                "Up to date: {cases} cases, synced at {}{conflicts}",
-                local_time(at)
-            ),
-        )
-    } else {
-        (SyncState::Syncing, "Preparing to sync…".to_owned())
-    };
-    SyncStatus {
-        state,
-        detail,
-        pending_changes: u32::try_from(pending).unwrap_or(u32::MAX),
-        last_success,
-    }
+    tauri::async_runtime::spawn(async move { session.run(EVERY, CancellationToken::new()).await });
 }
 
 /// Syncs an account set up by the CLI. Without its token (the app was not
 /// started with the account's environment variable) the cache is shown as
 /// it is and the status bar says sign-in is needed.
-pub fn start_account<R: Runtime>(
-    app: &AppHandle<R>,
-    account: &casefile_sync::account::AccountSettings,
-    store: Arc<casefile_store::Store>,
-) {
-    let client = account.connect();
-    let zone = account.zone();
-    match (client, zone) {
-        (Ok(client), Ok(zone)) => {
-            start(
-                app,
-                Syncer {
-                    store,
-                    provider: Arc::new(client),
-                    zone,
-                },
-            );
-        }
-        (Err(err), _) | (_, Err(err)) => {
-            tracing::info!(error = %err, "the account cannot sync from the app yet");
+pub fn start_account<R: Runtime>(app: &AppHandle<R>, cache: Cache) {
+    match Session::connect(cache) {
+        Ok(session) => start(app, Arc::new(session)),
+        Err(err) => {
+            tracing::info!(code = %err.class(), "the account cannot sync from the app yet");
             let (state, detail) = match err {
-                casefile_sync::account::AccountError::Keychain(_) => (
+                CoreError::Account(AccountError::Keychain(_)) => (
                     SyncState::Error,
                     "Showing the cached firm. No OS keychain is available to hold the sign-in; \
                      install and unlock gnome-keyring (or another Secret Service), then restart.",
@@ -164,5 +100,20 @@ pub fn start_account<R: Runtime>(
                 },
             );
         }
+    }
+}
+
+/// The settings the demo firm runs under: invented data, New York's zone.
+pub fn demo_settings(dialect: casefile_providers::ProviderId, base_url: &str) -> AccountSettings {
+    AccountSettings {
+        id: "demo".into(),
+        provider: dialect,
+        base_url: base_url.to_owned(),
+        token_env: None,
+        // The demo firm practises in New York; its events are scheduled there.
+        zone: "America/New_York".into(),
+        rate_limit_per_s: None,
+        oauth: None,
+        secrets_ns: "demo".into(),
     }
 }

@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use casefile_providers::registry::UnknownProvider;
+use casefile_providers::ProviderId;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Parser, Debug)]
@@ -135,7 +137,8 @@ pub enum AccountCmd {
     /// for scripts, reads an access token from an environment variable.
     Add {
         #[arg(value_enum)]
-        provider: ProviderName,
+        #[arg(value_parser = provider)]
+        provider: ProviderId,
         #[arg(long, value_name = "URL")]
         base_url: String,
         /// For scripts: the environment variable holding an access token.
@@ -153,20 +156,12 @@ pub enum AccountCmd {
         /// The environment variable holding the OAuth client secret (kept in the keychain).
         #[arg(long, value_name = "VAR", requires = "client_id")]
         client_secret_env: Option<String>,
-        /// The provider's authorize URL.
-        #[arg(
-            long,
-            value_name = "URL",
-            default_value = "https://auth.mycase.com/login_sessions/new"
-        )]
-        authorize_url: String,
-        /// The provider's token URL.
-        #[arg(
-            long,
-            value_name = "URL",
-            default_value = "https://auth.mycase.com/tokens"
-        )]
-        token_url: String,
+        /// The provider's authorize URL (default: the provider's own).
+        #[arg(long, value_name = "URL")]
+        authorize_url: Option<String>,
+        /// The provider's token URL (default: the provider's own).
+        #[arg(long, value_name = "URL")]
+        token_url: Option<String>,
         /// The firm's time zone (IANA), for events the server sends without one.
         #[arg(long, default_value = "America/New_York")]
         zone: String,
@@ -199,9 +194,9 @@ pub enum AccountCmd {
     },
 }
 
-#[derive(ValueEnum, Clone, Copy, Debug)]
-pub enum ProviderName {
-    Mycase,
+/// A provider id as the registry spells it (its list is in the error).
+fn provider(text: &str) -> Result<ProviderId, UnknownProvider> {
+    ProviderId::parse(text)
 }
 
 #[derive(Subcommand, Debug)]
@@ -348,7 +343,7 @@ mod tests {
             "casefile-cli",
             "account",
             "add",
-            "mycase",
+            casefile_providers::ProviderId::ALL[0].as_str(),
             "--base-url",
             "http://127.0.0.1:1",
             "--client-id",

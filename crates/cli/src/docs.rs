@@ -3,20 +3,20 @@
 //! queue, so an interrupted one resumes on the next run.
 
 use std::path::Path;
-use std::sync::Arc;
 
+use casefile_core::edits::local_id;
+use casefile_core::{Cache, Session};
 use casefile_domain::entity::Kind;
-use casefile_providers::mycase::MyCase;
 use casefile_store::transfers::{Transfer, TransferState};
 use casefile_store::Store;
-use casefile_sync::account::AccountSettings;
 use casefile_transfer::{BlobStore, RunReport};
 use serde_json::{json, Value};
 
 use crate::args::{DocumentsCmd, TransferAction};
 use crate::error::CliError;
-use crate::records::existing;
+use crate::progress::{self, Mode};
 use crate::run::{emit, Ctx};
+use crate::text::field;
 
 pub fn transfer_json(t: &Transfer) -> Value {
     json!({
@@ -29,40 +29,35 @@ pub fn transfer_json(t: &Transfer) -> Value {
 }
 
 fn line(t: &Value) -> String {
+    let last = if t["error"].is_string() {
+        &t["error"]
+    } else {
+        &t["name"]
+    };
     format!(
         "{}\t{}\t{}\t{}/{} bytes\t{}",
-        t["id"].as_str().unwrap_or(""),
-        t["direction"].as_str().unwrap_or(""),
-        t["state"].as_str().unwrap_or(""),
+        field(&t["id"]),
+        field(&t["direction"]),
+        field(&t["state"]),
         t["done_bytes"],
         t["size"],
-        t["error"]
-            .as_str()
-            .unwrap_or(t["name"].as_str().unwrap_or("")),
+        field(last),
     )
 }
 
-struct Open {
-    settings: AccountSettings,
-    store: Arc<Store>,
-    blobs: BlobStore,
+/// The account's blob store (every firm account has one).
+fn blobs(cache: &Cache) -> Result<&BlobStore, CliError> {
+    cache
+        .blobs
+        .as_ref()
+        .ok_or_else(|| CliError::Invalid("this account keeps no documents on this laptop".into()))
 }
 
-fn open(ctx: &Ctx) -> Result<Open, CliError> {
-    let (settings, store, blobs) = ctx.cache()?;
-    Ok(Open {
-        settings,
-        store: Arc::new(store),
-        blobs,
-    })
-}
-
-impl Open {
-    /// Runs the due transfers with a connection to the account.
-    async fn run_queue(&self) -> Result<RunReport, CliError> {
-        let client: MyCase = self.settings.connect()?;
-        Ok(casefile_transfer::run_due(&self.store, &client, &self.blobs).await?)
-    }
+/// Runs the due transfers with a connection to the account, showing the
+/// one that moves.
+async fn run_queue(session: &Session, json: bool) -> Result<RunReport, CliError> {
+    let _shown = progress::transfers(Mode::pick(json), session.store().clone());
+    Ok(session.run_transfers().await?)
 }
 
 /// The outcome of one transfer after a run: its JSON, or its error.
@@ -84,8 +79,9 @@ pub fn documents(ctx: &Ctx, cmd: DocumentsCmd) -> Result<(), CliError> {
         case,
         json: as_json,
     } = cmd;
-    let (_, store) = ctx.store()?;
-    let case = existing(&store, Kind::Case, &case)?;
+    let cache = ctx.cache()?;
+    let store = &cache.store;
+    let case = cache.editor().existing(Kind::Case, &case)?;
     let items: Vec<Value> = store
         .case_documents(&case.to_string())?
         .into_iter()
@@ -95,11 +91,7 @@ pub fn documents(ctx: &Ctx, cmd: DocumentsCmd) -> Result<(), CliError> {
         })
         .collect();
     emit(as_json, &items, |d| {
-        format!(
-            "{}\t{}",
-            d["id"].as_str().unwrap_or(""),
-            d["path"].as_str().unwrap_or("")
-        )
+        format!("{}\t{}", field(&d["id"]), field(&d["path"]))
     });
     Ok(())
 }
@@ -112,20 +104,20 @@ pub async fn upload(
     queue_only: bool,
     as_json: bool,
 ) -> Result<(), CliError> {
-    let o = open(ctx)?;
-    let case = existing(&o.store, Kind::Case, case)?;
-    let id = casefile_transfer::add_upload(&o.store, &o.blobs, file, &case, folder).await?;
+    let cache = ctx.cache()?;
+    let case = cache.editor().existing(Kind::Case, case)?;
+    let id =
+        casefile_transfer::add_upload(&cache.store, blobs(&cache)?, file, &case, folder).await?;
     eprintln!("Queued {} (the original may now be moved).", file.display());
-    if !queue_only {
-        o.run_queue().await?;
-    }
     let t = if queue_only {
-        let queued = o.store.transfer(&id)?;
+        let queued = cache.store.transfer(&id)?;
         transfer_json(
             &queued.ok_or_else(|| CliError::NotFound(format!("there is no transfer {id}")))?,
         )
     } else {
-        outcome(&o.store, &id)?
+        let session = Session::connect(cache)?;
+        run_queue(&session, as_json).await?;
+        outcome(session.store(), &id)?
     };
     emit(as_json, &[t], line);
     Ok(())
@@ -137,20 +129,20 @@ pub async fn download(
     to: Option<&Path>,
     as_json: bool,
 ) -> Result<(), CliError> {
-    let o = open(ctx)?;
-    let doc = crate::records::local_id(doc)?;
-    let id = casefile_transfer::add_download(&o.store, &doc, to)?;
-    o.run_queue().await?;
-    let t = outcome(&o.store, &id)?;
+    let session = ctx.session()?;
+    let doc = local_id(doc)?;
+    let id = casefile_transfer::add_download(session.store(), &doc, to)?;
+    run_queue(&session, as_json).await?;
+    let t = outcome(session.store(), &id)?;
     emit(as_json, &[t], line);
     Ok(())
 }
 
 pub async fn pin(ctx: &Ctx, case: &str) -> Result<(), CliError> {
-    let o = open(ctx)?;
-    let case = existing(&o.store, Kind::Case, case)?;
-    let queued = casefile_transfer::pin(&o.store, &case)?;
-    let report = o.run_queue().await?;
+    let session = ctx.session()?;
+    let case = session.cache.editor().existing(Kind::Case, case)?;
+    let queued = casefile_transfer::pin(session.store(), &case)?;
+    let report = run_queue(&session, false).await?;
     println!(
         "pinned; {queued} documents queued, {} downloaded, {} failed",
         report.done, report.failed
@@ -169,9 +161,10 @@ pub async fn transfers(
     action: Option<TransferAction>,
     as_json: bool,
 ) -> Result<(), CliError> {
-    let o = open(ctx)?;
+    let cache = ctx.cache()?;
+    let store = cache.store.clone();
     let set = |id: &str, state| -> Result<(), CliError> {
-        o.store.set_transfer_state(id, state).map_err(|e| match e {
+        store.set_transfer_state(id, state).map_err(|e| match e {
             casefile_store::StoreError::NotFound { .. } => {
                 CliError::NotFound(format!("there is no transfer {id}"))
             }
@@ -181,7 +174,7 @@ pub async fn transfers(
     match action {
         None => {}
         Some(TransferAction::Run) => {
-            let r = o.run_queue().await?;
+            let r = run_queue(&Session::connect(cache)?, as_json).await?;
             eprintln!(
                 "{} done, {} failed, {} stopped by pause or cancel",
                 r.done, r.failed, r.stopped
@@ -195,13 +188,12 @@ pub async fn transfers(
             set(&id, TransferState::Cancelled)?;
             // Remove what the upload began on the server now; offline, the
             // next run of the queue does it.
-            let connected: Result<MyCase, _> = o.settings.connect();
-            if let Ok(client) = connected {
-                casefile_transfer::discard::discard_cancelled(&o.store, &client).await?;
+            if let Ok(session) = Session::connect(cache) {
+                session.discard_cancelled().await?;
             }
         }
     }
-    let items: Vec<Value> = o.store.transfers()?.iter().map(transfer_json).collect();
+    let items: Vec<Value> = store.transfers()?.iter().map(transfer_json).collect();
     emit(as_json, &items, line);
     Ok(())
 }

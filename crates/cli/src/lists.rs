@@ -1,13 +1,14 @@
 //! The read commands: cases and events from the cache, offline.
 
-use casefile_domain::time::{day_bounds, EventTime};
+use casefile_core::edits::instant;
+use casefile_domain::time::EventTime;
 use casefile_store::{CaseQuery, EventQuery};
-use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{json, Value};
 
 use crate::args::{CasesCmd, EventsCmd};
 use crate::error::CliError;
 use crate::run::{emit, Ctx};
+use crate::text::field;
 
 pub fn cases(ctx: &Ctx, cmd: CasesCmd) -> Result<(), CliError> {
     let CasesCmd::List {
@@ -15,7 +16,8 @@ pub fn cases(ctx: &Ctx, cmd: CasesCmd) -> Result<(), CliError> {
         search,
         limit,
     } = cmd;
-    let (_, store) = ctx.store()?;
+    let cache = ctx.cache()?;
+    let store = &cache.store;
     let page = store.cases(&CaseQuery {
         text: search,
         limit,
@@ -36,23 +38,9 @@ pub fn cases(ctx: &Ctx, cmd: CasesCmd) -> Result<(), CliError> {
         })
         .collect();
     emit(json, &items, |c| {
-        format!(
-            "{}\t{}",
-            c["id"].as_str().unwrap_or(""),
-            c["name"].as_str().unwrap_or("")
-        )
+        format!("{}\t{}", field(&c["id"]), field(&c["name"]))
     });
     Ok(())
-}
-
-/// An instant from RFC 3339, or the start of a date in `zone`.
-pub fn instant(text: &str, zone: chrono_tz::Tz) -> Result<DateTime<Utc>, CliError> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
-        return Ok(t.with_timezone(&Utc));
-    }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map(|d| day_bounds(d, zone).0)
-        .map_err(|_| CliError::Invalid(format!("{text} is neither an RFC 3339 time nor a date")))
 }
 
 pub fn event_json(e: &casefile_domain::entity::Event) -> Value {
@@ -71,9 +59,9 @@ pub fn event_json(e: &casefile_domain::entity::Event) -> Value {
 
 pub fn events(ctx: &Ctx, cmd: EventsCmd) -> Result<(), CliError> {
     let EventsCmd::List { json, from, to } = cmd;
-    let (settings, store) = ctx.store()?;
-    let zone = settings.zone()?;
-    let (from, to) = (instant(&from, zone)?, instant(&to, zone)?);
+    let cache = ctx.cache()?;
+    let (store, zone) = (&cache.store, cache.zone);
+    let (from, to) = (instant("from", &from, zone)?, instant("to", &to, zone)?);
     if to <= from {
         return Err(CliError::Invalid("--to must be after --from".into()));
     }
@@ -88,10 +76,10 @@ pub fn events(ctx: &Ctx, cmd: EventsCmd) -> Result<(), CliError> {
     emit(json, &items, |e| {
         format!(
             "{}\t{}\t{} – {}",
-            e["id"].as_str().unwrap_or(""),
-            e["name"].as_str().unwrap_or(""),
-            e["start"].as_str().unwrap_or(""),
-            e["end"].as_str().unwrap_or("")
+            field(&e["id"]),
+            field(&e["name"]),
+            field(&e["start"]),
+            field(&e["end"])
         )
     });
     Ok(())

@@ -5,12 +5,13 @@
 //! other commands accept); exit codes are listed in [`error`].
 
 mod args;
-mod browser;
 mod docs;
 mod error;
 mod lists;
+mod progress;
 mod records;
 mod run;
+mod text;
 
 use clap::Parser;
 

@@ -1,20 +1,22 @@
-//! Dispatch: opens the account a command needs and runs it.
+//! Dispatch: opens what a command needs through the application core and
+//! prints its answer. Deciding is the core's job; this routes and words.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use casefile_providers::mycase::MyCase;
-use casefile_store::{Choice, Store};
-use casefile_sync::account::{self, AccountSettings, OAuthSettings};
-use casefile_sync::{Engine, SyncOptions, SyncReport, Syncer};
-use casefile_transfer::BlobStore;
+use casefile_core::accounts::{self, AccountSettings, OAuthSettings};
+use casefile_core::{Cache, Session, SessionReport};
+use casefile_providers::SignIn;
+use casefile_store::Choice;
+use casefile_sync::SyncOptions;
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
 
 use crate::args::{AccountCmd, Cli, Command, ConflictsCmd, Side};
 use crate::error::CliError;
-use crate::{docs, lists, records};
+use crate::text::field;
+use crate::{docs, lists, progress, records};
 
 /// Prints objects as a JSON array, or one line each.
 pub fn emit(json_out: bool, items: &[Value], line: impl Fn(&Value) -> String) {
@@ -36,28 +38,27 @@ pub struct Ctx {
 
 impl Ctx {
     pub fn settings(&self) -> Result<AccountSettings, CliError> {
-        Ok(account::pick(&self.data_dir, self.account.as_deref())?)
+        Ok(accounts::pick(&self.data_dir, self.account.as_deref())?)
     }
 
-    pub fn store(&self) -> Result<(AccountSettings, Store), CliError> {
-        let settings = self.settings()?;
-        let store = settings.open_store(&self.data_dir)?;
-        Ok((settings, store))
+    /// The account's local data, offline.
+    pub fn cache(&self) -> Result<Cache, CliError> {
+        Ok(Cache::open(&self.data_dir, self.settings()?)?)
     }
 
-    /// The account's cache and its blob store, opened with one keychain read.
-    pub fn cache(&self) -> Result<(AccountSettings, Store, BlobStore), CliError> {
-        let settings = self.settings()?;
-        let key = settings.cache_key()?;
-        let store = settings.open_store_with(&self.data_dir, &key)?;
-        let blobs = BlobStore::open(&settings.blobs_dir(&self.data_dir), &key)?;
-        Ok((settings, store, blobs))
+    /// The account, connected.
+    pub fn session(&self) -> Result<Session, CliError> {
+        Ok(Session::open(&self.data_dir, self.settings()?)?)
     }
 }
 
 pub async fn run(cli: Cli) -> Result<(), CliError> {
+    let data_dir = match cli.data_dir {
+        Some(dir) => dir,
+        None => accounts::default_data_dir()?,
+    };
     let ctx = Ctx {
-        data_dir: cli.data_dir.unwrap_or_else(account::default_data_dir),
+        data_dir,
         account: cli.account,
     };
     match cli.command {
@@ -89,11 +90,19 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     }
 }
 
+fn http_url(url: &str) -> Result<(), CliError> {
+    if url.starts_with("http://") || url.starts_with("https://") {
+        Ok(())
+    } else {
+        Err(CliError::Invalid(format!("{url} is not an http(s) URL")))
+    }
+}
+
 async fn account_cmd(ctx: &Ctx, cmd: AccountCmd) -> Result<(), CliError> {
     let data_dir = ctx.data_dir.as_path();
     match cmd {
         AccountCmd::Add {
-            provider: _,
+            provider,
             base_url,
             token_env,
             client_id,
@@ -104,11 +113,31 @@ async fn account_cmd(ctx: &Ctx, cmd: AccountCmd) -> Result<(), CliError> {
             id,
             rate_limit,
         } => {
-            for url in [&base_url, &authorize_url, &token_url] {
-                if !(url.starts_with("http://") || url.starts_with("https://")) {
-                    return Err(CliError::Invalid(format!("{url} is not an http(s) URL")));
+            http_url(&base_url)?;
+            let oauth = match client_id {
+                None => None,
+                Some(client_id) => {
+                    let SignIn::OAuth {
+                        authorize_url: default_authorize,
+                        token_url: default_token,
+                    } = provider.sign_in()
+                    else {
+                        return Err(CliError::Invalid(format!(
+                            "{} accounts do not sign in through the browser; use --token-env",
+                            provider.label()
+                        )));
+                    };
+                    let authorize_url = authorize_url.unwrap_or_else(|| default_authorize.into());
+                    let token_url = token_url.unwrap_or_else(|| default_token.into());
+                    http_url(&authorize_url)?;
+                    http_url(&token_url)?;
+                    Some(OAuthSettings {
+                        authorize_url,
+                        token_url,
+                        client_id,
+                    })
                 }
-            }
+            };
             let client_secret = match &client_secret_env {
                 Some(var) => Some(
                     std::env::var(var)
@@ -121,17 +150,13 @@ async fn account_cmd(ctx: &Ctx, cmd: AccountCmd) -> Result<(), CliError> {
                 None => None,
             };
             let settings = AccountSettings {
-                id: id.unwrap_or_else(|| account::id_for("mycase", &base_url)),
-                provider: "mycase".into(),
+                id: id.unwrap_or_else(|| accounts::id_for(provider, &base_url)),
+                provider,
                 base_url,
                 token_env,
                 zone,
                 rate_limit_per_s: rate_limit,
-                oauth: client_id.map(|client_id| OAuthSettings {
-                    authorize_url,
-                    token_url,
-                    client_id,
-                }),
+                oauth,
                 secrets_ns: uuid_like(),
             };
             settings.zone()?;
@@ -157,7 +182,7 @@ async fn account_cmd(ctx: &Ctx, cmd: AccountCmd) -> Result<(), CliError> {
                         if no_browser {
                             Ok(())
                         } else {
-                            crate::browser::open(url)
+                            webbrowser::open(url)
                         }
                     },
                     Duration::from_secs(timeout),
@@ -174,7 +199,7 @@ async fn account_cmd(ctx: &Ctx, cmd: AccountCmd) -> Result<(), CliError> {
         }
         AccountCmd::List { json } => {
             let mut items = Vec::new();
-            for a in account::list(data_dir)? {
+            for a in accounts::list(data_dir)? {
                 // Unknown (null) when the keychain cannot be asked; the list still shows.
                 let signed_in = a.signed_in().ok();
                 items.push(json!({
@@ -186,8 +211,8 @@ async fn account_cmd(ctx: &Ctx, cmd: AccountCmd) -> Result<(), CliError> {
             emit(json, &items, |a| {
                 format!(
                     "{}\t{}\t{}",
-                    a["id"].as_str().unwrap_or(""),
-                    a["base_url"].as_str().unwrap_or(""),
+                    field(&a["id"]),
+                    field(&a["base_url"]),
                     if a["signed_in"] == true {
                         "signed in"
                     } else {
@@ -205,53 +230,64 @@ fn uuid_like() -> String {
     format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..))
 }
 
-/// The sync engine for the account, and its blob store (one keychain read).
-fn engine(ctx: &Ctx) -> Result<(Arc<Engine<MyCase>>, BlobStore), CliError> {
-    let (settings, store, blobs) = ctx.cache()?;
-    let client = settings.connect()?;
-    let engine = Arc::new(Engine::new(Syncer {
-        store: Arc::new(store),
-        provider: Arc::new(client),
-        zone: settings.zone()?,
-    }));
-    Ok((engine, blobs))
-}
-
-fn summary(r: &SyncReport) -> String {
+fn summary(r: &SessionReport) -> String {
+    let (pull, reread, push) = (&r.sync.pull, &r.sync.reread, &r.sync.push);
     format!(
         "pulled {} records in {} requests; pushed {} created, {} adopted, {} updated, {} deleted; {} refused, {} waiting",
-        r.pull.applied() + r.reread.applied(),
-        r.pull.requests() + r.reread.requests(),
-        r.push.created,
-        r.push.adopted,
-        r.push.updated,
-        r.push.deleted,
-        r.push.refused,
-        r.push.waiting,
+        pull.applied() + reread.applied(),
+        pull.requests() + reread.requests(),
+        push.created,
+        push.adopted,
+        push.updated,
+        push.deleted,
+        push.refused,
+        push.waiting,
     )
 }
 
+/// The records set aside as unreadable, in words, one line each.
+fn quarantine_lines(session: &Session) -> Result<Vec<String>, CliError> {
+    Ok(session
+        .store()
+        .quarantined()?
+        .into_iter()
+        .map(|q| {
+            format!(
+                "set aside: {} {}: {}",
+                crate::text::clean(&q.resource),
+                crate::text::clean(q.remote_id.as_deref().unwrap_or("(no id)")),
+                crate::text::clean(&q.reason)
+            )
+        })
+        .collect())
+}
+
 async fn sync(ctx: &Ctx, watch: bool, interval: u64, reconcile: bool) -> Result<(), CliError> {
-    let (engine, blobs) = engine(ctx)?;
+    let session = Arc::new(ctx.session()?);
     if !watch {
-        let report = engine.sync_now(SyncOptions { reconcile }).await?;
-        let status = engine.status();
+        let report = {
+            let _shown = progress::sync(progress::Mode::pick(false), session.engine.subscribe());
+            session.sync(SyncOptions { reconcile }).await?
+        };
+        let status = session.engine.status();
         println!("{}", summary(&report));
-        println!("{} pending, {} conflicts", status.pending, status.conflicts);
-        // Documents move after records, and their failures never fail the sync.
-        let store = engine.syncer().store.clone();
-        casefile_transfer::refresh_pins(&store)?;
-        let moved =
-            casefile_transfer::run_due(&store, engine.syncer().provider.as_ref(), &blobs).await?;
+        println!(
+            "{} pending, {} conflicts, {} set aside as unreadable",
+            status.pending, status.conflicts, status.quarantined
+        );
+        for line in quarantine_lines(&session)? {
+            println!("{line}");
+        }
+        let moved = &report.transfers;
         if moved.done + moved.failed > 0 {
             println!("transfers: {} done, {} failed", moved.done, moved.failed);
         }
         return Ok(());
     }
     let stop = CancellationToken::new();
-    let mut updates = engine.subscribe();
+    let mut updates = session.engine.subscribe();
     let runner = tokio::spawn(
-        engine
+        session
             .clone()
             .run(Duration::from_secs(interval.max(1)), stop.clone()),
     );
@@ -262,7 +298,7 @@ async fn sync(ctx: &Ctx, watch: bool, interval: u64, reconcile: bool) -> Result<
         }
     });
     tokio::signal::ctrl_c().await?;
-    engine.cancel();
+    session.engine.cancel();
     stop.cancel();
     let _ = runner.await;
     printer.abort();
@@ -271,36 +307,45 @@ async fn sync(ctx: &Ctx, watch: bool, interval: u64, reconcile: bool) -> Result<
 
 fn status(ctx: &Ctx, json_out: bool) -> Result<(), CliError> {
     let mut items = Vec::new();
-    for settings in account::list(&ctx.data_dir)? {
+    for settings in accounts::list(&ctx.data_dir)? {
         if ctx.account.as_ref().is_some_and(|a| *a != settings.id) {
             continue;
         }
         let store = settings.open_store(&ctx.data_dir)?;
-        let failed = store.pending_ops()?.iter().filter(|o| o.failed).count();
+        let summary = store.summary()?;
+        let quarantined: Vec<Value> = store
+            .quarantined()?
+            .into_iter()
+            .map(|q| json!({"resource": q.resource, "remote_id": q.remote_id, "reason": q.reason, "at": q.at}))
+            .collect();
         items.push(json!({
             "id": settings.id,
+            "provider": settings.provider,
             "base_url": settings.base_url,
-            "pending": store.pending_count()?,
-            "refused": failed,
-            "conflicts": store.conflicts()?.len(),
+            "pending": summary.pending,
+            "refused": summary.refused,
+            "conflicts": summary.conflicts,
+            "quarantined": quarantined,
             "last_sync": store.checkpoint("cases")?.and_then(|c| c.watermark),
             "counts": store.counts()?.into_iter().map(|(k, n)| (k.as_str().to_owned(), json!(n))).collect::<serde_json::Map<_, _>>(),
         }));
     }
     emit(json_out, &items, |s| {
         format!(
-            "{}: {} pending, {} refused, {} conflicts",
-            s["id"].as_str().unwrap_or(""),
+            "{}: {} pending, {} refused, {} conflicts, {} set aside as unreadable",
+            field(&s["id"]),
             s["pending"],
             s["refused"],
-            s["conflicts"]
+            s["conflicts"],
+            s["quarantined"].as_array().map_or(0, Vec::len)
         )
     });
     Ok(())
 }
 
 fn conflicts(ctx: &Ctx, cmd: ConflictsCmd) -> Result<(), CliError> {
-    let (_, store) = ctx.store()?;
+    let cache = ctx.cache()?;
+    let store = &cache.store;
     match cmd {
         ConflictsCmd::List { json } => {
             let items: Vec<Value> = store
@@ -314,12 +359,12 @@ fn conflicts(ctx: &Ctx, cmd: ConflictsCmd) -> Result<(), CliError> {
             emit(json, &items, |c| {
                 format!(
                     "{}\t{} {}\t{}: local {} / server {}",
-                    c["id"].as_str().unwrap_or(""),
-                    c["kind"].as_str().unwrap_or(""),
-                    c["record_id"].as_str().unwrap_or(""),
-                    c["field"].as_str().unwrap_or(""),
-                    c["local"],
-                    c["remote"]
+                    field(&c["id"]),
+                    field(&c["kind"]),
+                    field(&c["record_id"]),
+                    field(&c["field"]),
+                    crate::text::clean(&c["local"].to_string()),
+                    crate::text::clean(&c["remote"].to_string())
                 )
             });
             Ok(())

@@ -430,7 +430,10 @@ async fn a_1_gib_upload_killed_halfway_completes_once_with_flat_memory() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1024);
-    let dir = tempfile::tempdir().unwrap();
+    // Cargo's per-target scratch directory is on the build disk; /tmp may be
+    // a tmpfs (RAM), where a 1 GiB file, its sealed copy and the sandbox's
+    // copy would take 3 GiB of memory.
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
     let docs_dir = dir.path().join("sandbox-docs");
     std::fs::create_dir_all(&docs_dir).unwrap();
     let sandbox = casefile_sandbox::start(

@@ -121,7 +121,7 @@ async fn killed_syncs_lose_nothing_and_duplicate_nothing() {
     let token = info.access_token.clone();
     let account = common::add_token_account(data, &info.base_url, "SANDBOX_TOKEN", &token);
     // The cache is encrypted; the test reads it with the account's key.
-    let key = casefile_sync::account::pick(data, Some(account.as_str()))
+    let key = casefile_core::accounts::pick(data, Some(account.as_str()))
         .unwrap()
         .cache_key()
         .unwrap();

@@ -91,7 +91,7 @@ impl Kind {
     }
 
     /// The plural name: the cache's table, checkpoints' resource, and the
-    /// path segment of REST APIs such as MyCase's.
+    /// path segment of REST APIs such as the first provider's.
     pub fn plural(self) -> &'static str {
         match self {
             Kind::Staff => "staff",

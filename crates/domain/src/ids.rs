@@ -1,7 +1,7 @@
 //! Identifiers. A record has a stable local id from the moment it exists on
 //! this laptop (so offline edits can reference it), and a remote id once the
-//! provider has it. Remote ids are text because providers differ (MyCase
-//! uses integers, others strings).
+//! provider has it. Remote ids are text because providers differ (some
+//! use integers, others strings or UUIDs).
 
 use std::fmt;
 

@@ -10,7 +10,7 @@
 //!   fold time is its first occurrence. [`resolve_local`] is the only place
 //!   this happens.
 //! - Every instant sent to an API carries an explicit offset
-//!   ([`format_with_offset`]): MyCase reads offset-less times as UTC.
+//!   ([`format_with_offset`]): an API may read offset-less times as UTC, or in the server's zone.
 
 use chrono::{DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;

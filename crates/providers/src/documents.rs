@@ -1,5 +1,5 @@
 //! Moving document bytes, provider-neutrally. A provider that stores files
-//! behind pre-signed URLs (MyCase: S3) creates the document record first,
+//! behind pre-signed URLs (S3-style storage) creates the document record first,
 //! then takes one streaming PUT of the bytes; a download follows the
 //! provider's redirect to storage. The transfer queue drives these calls
 //! and owns resumption; nothing here buffers a file in memory.

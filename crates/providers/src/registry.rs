@@ -50,6 +50,9 @@ pub enum SignIn {
 pub trait Connect: Provider + DocumentTransport + Sized {
     fn connect(connection: Connection) -> Result<Self, ProviderError>;
     fn sign_in() -> SignIn;
+    /// What the provider can do, known before connecting (the same value
+    /// [`Provider::capabilities`] returns).
+    fn declared() -> Capabilities;
 }
 
 /// The one error a registry look-up has.
@@ -93,6 +96,10 @@ macro_rules! registry {
 
             pub fn sign_in(self) -> SignIn {
                 match self { $(ProviderId::$variant => <$ty as Connect>::sign_in(),)+ }
+            }
+
+            pub fn capabilities(self) -> Capabilities {
+                match self { $(ProviderId::$variant => <$ty as Connect>::declared(),)+ }
             }
         }
 

@@ -33,6 +33,9 @@ use crate::store::Store;
 /// JSON line).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 pub struct ReadyInfo {
+    /// The API dialect served, named as the client's provider registry
+    /// names providers (today always "mycase").
+    pub dialect: String,
     pub base_url: String,
     pub authorize_url: String,
     pub token_url: String,
@@ -150,6 +153,7 @@ pub async fn start(cfg: SandboxConfig) -> Result<RunningSandbox, SandboxError> {
         let mut auth = lock(&app.auth);
         let issued = auth.issue(Utc::now());
         ReadyInfo {
+            dialect: "mycase".into(),
             authorize_url: format!("{base_url}/login_sessions/new"),
             token_url: format!("{base_url}/tokens"),
             base_url: base_url.clone(),

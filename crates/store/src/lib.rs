@@ -390,7 +390,7 @@ impl Store {
     }
 
     /// The local id of a case stage or practice area by its name (providers
-    /// like MyCase refer to them by name).
+    /// that refer to them by name).
     pub fn local_id_by_name(&self, kind: Kind, name: &str) -> Result<Option<LocalId>> {
         self.read(|c| bookkeeping::local_id_by_name(c, kind, name))
     }

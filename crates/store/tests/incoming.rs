@@ -204,7 +204,7 @@ fn incoming_decision_table() {
 }
 
 #[test]
-fn only_a_live_row_with_a_positive_counter_has_pending_edits() {
+fn only_a_positive_change_counter_means_pending_edits() {
     let state = |change_counter| LocalState {
         data: json!({}),
         change_counter,

@@ -16,8 +16,9 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use casefile_domain::ids::AccountId;
-use casefile_providers::mycase::{ClientOptions, MyCase};
-use casefile_providers::{Auth, MemorySecrets, Provider};
+use casefile_providers::{
+    AnyProvider, Auth, Connection, Credentials, MemorySecrets, Provider, ProviderId,
+};
 use casefile_store::{CacheKey, Store};
 use casefile_sync::{Engine, SyncOptions, Syncer};
 
@@ -47,13 +48,13 @@ fn cpu_s() -> f64 {
     (ticks(11) + ticks(12)) / 100.0
 }
 
-async fn raw_fetch(client: &MyCase) -> f64 {
+async fn raw_fetch(client: &AnyProvider) -> f64 {
     let started = Instant::now();
     for &kind in Provider::pull_order(client) {
         let mut cursor = None;
         loop {
             let (_, next) = client
-                .fetch_raw(kind, cursor.as_deref())
+                .raw_page(kind, cursor.as_deref())
                 .await
                 .expect("raw fetch");
             match next {
@@ -113,19 +114,19 @@ async fn main() {
     let info: serde_json::Value = serde_json::from_str(&line).expect("sandbox ready line");
     let base = info["base_url"].as_str().unwrap().to_owned();
     let token = info["access_token"].as_str().unwrap().to_owned();
+    // The client the registry makes for the dialect the sandbox speaks.
+    let dialect = ProviderId::parse(info["dialect"].as_str().unwrap()).unwrap();
 
     let connect = || {
         let auth = Arc::new(Auth::new(Arc::new(MemorySecrets::default()), "bench", None));
         auth.store_tokens(&token, None).unwrap();
-        MyCase::new(
-            &base,
-            auth,
-            ClientOptions {
-                rate_limit_per_s: Some(0),
-                ..Default::default()
-            },
-        )
-        .unwrap()
+        let connection = Connection {
+            base_url: base.clone(),
+            credentials: Credentials::Bearer(auth),
+            rate_limit_per_s: Some(0),
+            retry: Default::default(),
+        };
+        AnyProvider::connect(dialect, connection).unwrap()
     };
     let raw_client = connect();
     let raw_before = raw_fetch(&raw_client).await;

@@ -3,20 +3,19 @@
 //! [`pull`] brings server pages into the cache, resumably; [`push`] replays
 //! the outbox, retry-safely; [`reconcile`] finds server deletions; the
 //! [`engine::Engine`] runs them one at a time per account, periodically and
-//! on demand, cancellably, and reports [`status::SyncStatus`]. [`account`]
-//! is how the CLI and the app find an account's settings. Nothing here
-//! knows which provider it talks to: that is [`casefile_providers::Provider`].
+//! on demand, cancellably, and reports [`status::SyncStatus`]. The decisions
+//! are pure tables in [`policy`]. Nothing here knows which provider it
+//! talks to (that is [`casefile_providers::Provider`] and its
+//! capabilities), nor anything about accounts, secrets or front ends
+//! (casefile-core).
 
-pub mod account;
 pub mod engine;
 pub mod error;
-pub mod keychain;
 pub mod policy;
 pub mod pull;
 pub mod push;
 pub mod reconcile;
 mod resolver;
-pub mod signin;
 pub mod status;
 
 pub use engine::{Engine, SyncOptions, SyncReport};

@@ -109,9 +109,28 @@ mod tests {
     use std::time::Duration;
 
     use casefile_domain::entity::Kind;
-    use casefile_providers::mycase::MyCase;
+    use casefile_providers::{CreateLookup, Paging, ResourceCaps};
 
     use super::*;
+
+    /// A provider that writes events and tasks fully and reads the rest.
+    fn caps() -> Capabilities {
+        Capabilities {
+            resources: vec![
+                ResourceCaps::read_write(Kind::Event),
+                ResourceCaps::read_write(Kind::Task),
+                ResourceCaps::read_only(Kind::Case),
+                ResourceCaps::read_only(Kind::Client),
+                ResourceCaps::read_only(Kind::Document),
+                ResourceCaps::read_only(Kind::PracticeArea),
+            ],
+            paging: Paging::PageNumber { max_page_size: 100 },
+            rate_limit_per_s: 0,
+            documents: None,
+            create_lookup: CreateLookup::IdempotencyKey,
+            update_returns_record: true,
+        }
+    }
 
     fn facts(
         action: PushAction,
@@ -131,7 +150,7 @@ mod tests {
     fn outgoing_table() {
         use Outgoing::*;
         use PushAction::*;
-        let caps = MyCase::capabilities();
+        let caps = caps();
         let refuse = |s: &str| Refuse(format!("unsupported: this provider does not accept {s}"));
         #[rustfmt::skip]
         let table: &[(Kind, OutgoingFacts, Outgoing)] = &[

@@ -21,8 +21,7 @@ use std::time::Instant;
 use casefile_domain::entity::Kind;
 use casefile_domain::ids::{AccountId, RemoteId};
 use casefile_providers::documents::DocumentTransport;
-use casefile_providers::mycase::{ClientOptions, MyCase};
-use casefile_providers::{Auth, MemorySecrets};
+use casefile_providers::{AnyProvider, Auth, Connection, Credentials, MemorySecrets, ProviderId};
 use casefile_store::{CacheKey, Store};
 use casefile_sync::{Engine, SyncOptions, Syncer};
 use casefile_transfer::BlobStore;
@@ -61,7 +60,7 @@ fn write_file(path: &std::path::Path, bytes: u64) {
 
 /// Seconds for one raw streaming PUT of `file` to a fresh document's URL.
 async fn raw_put(
-    client: &MyCase,
+    client: &AnyProvider,
     case_remote: &RemoteId,
     file: &std::path::Path,
     size: u64,
@@ -128,13 +127,16 @@ async fn main() {
     let token = info["access_token"].as_str().unwrap().to_owned();
     let auth = Arc::new(Auth::new(Arc::new(MemorySecrets::default()), "bench", None));
     auth.store_tokens(&token, None).unwrap();
+    // The client the registry makes for the dialect the sandbox speaks.
+    let dialect = ProviderId::parse(info["dialect"].as_str().unwrap()).unwrap();
     let client = Arc::new(
-        MyCase::new(
-            &base,
-            auth,
-            ClientOptions {
+        AnyProvider::connect(
+            dialect,
+            Connection {
+                base_url: base,
+                credentials: Credentials::Bearer(auth),
                 rate_limit_per_s: Some(0),
-                ..Default::default()
+                retry: Default::default(),
             },
         )
         .unwrap(),

@@ -85,17 +85,23 @@ impl TransferError {
         matches!(self, TransferError::NoBlob | TransferError::Damaged)
     }
 
-    /// A stable code for the UI and the CLI.
-    pub fn code(&self) -> &'static str {
+    /// The class of this failure.
+    pub fn class(&self) -> casefile_domain::error::ErrorCode {
+        use casefile_domain::error::ErrorCode;
         match self {
-            TransferError::Provider(e) => e.code(),
-            TransferError::NoCase | TransferError::NoDocument => "not_found",
+            TransferError::Provider(e) => e.class(),
+            TransferError::NoCase | TransferError::NoDocument => ErrorCode::NotFound,
             TransferError::NoBlob
             | TransferError::Damaged
             | TransferError::Save(_)
-            | TransferError::Blob(_) => "file",
-            TransferError::Store(_) => "cache",
+            | TransferError::Blob(_) => ErrorCode::File,
+            TransferError::Store(_) => ErrorCode::Cache,
         }
+    }
+
+    /// A stable code for the UI and the CLI.
+    pub fn code(&self) -> &'static str {
+        self.class().as_str()
     }
 }
 

@@ -6,8 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use casefile_core::keychain::Keychain;
 use casefile_sandbox::{ReadyInfo, SandboxConfig};
-use casefile_sync::keychain::Keychain;
 use serde_json::Value;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_casefile-cli");

@@ -61,6 +61,10 @@ impl Connect for MyCase {
         })
     }
 
+    fn declared() -> Capabilities {
+        Self::capabilities()
+    }
+
     fn sign_in() -> SignIn {
         SignIn::OAuth {
             authorize_url: "https://auth.mycase.com/login_sessions/new",

@@ -10,7 +10,7 @@ use std::time::Duration;
 use casefile_providers::oauth::{OAuthApp, PendingLogin, Tokens};
 use casefile_providers::{Auth, SecretStore};
 
-use crate::account::{accounts_dir, AccountError, AccountSettings, SECRET_NAMES};
+use crate::accounts::{accounts_dir, AccountError, AccountSettings, SECRET_NAMES};
 use crate::keychain::Keychain;
 
 /// How long the browser has to come back.
@@ -22,7 +22,7 @@ impl AccountSettings {
     /// keychain; nothing is written if sign-in fails.
     pub async fn sign_in(
         &self,
-        open: impl FnOnce(&str) -> Result<(), String>,
+        open: impl FnOnce(&str) -> std::io::Result<()>,
         timeout: Duration,
     ) -> Result<(), AccountError> {
         if let Some(var) = &self.token_env {
@@ -47,7 +47,8 @@ impl AccountSettings {
             pkce: true,
         };
         let pending = PendingLogin::start(&app).await?;
-        open(pending.authorize_url()).map_err(casefile_providers::oauth::OAuthError::Browser)?;
+        open(pending.authorize_url())
+            .map_err(|e| casefile_providers::oauth::OAuthError::Browser(e.to_string()))?;
         let tokens = pending.finish(&app, timeout).await?;
         self.store_tokens(&keychain, &tokens)?;
         tracing::info!(account = %self.id, "signed in");

@@ -8,9 +8,13 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use casefile_domain::error::ErrorCode;
 use casefile_domain::ids::AccountId;
-use casefile_providers::mycase::{ClientOptions, MyCase};
-use casefile_providers::{Auth, MemorySecrets, OAuthClient, ProviderError, SecretStore};
+use casefile_providers::registry::UnknownProvider;
+use casefile_providers::{
+    AnyProvider, Auth, Capabilities, Connection, Credentials, MemorySecrets, OAuthClient,
+    ProviderError, ProviderId, SecretStore,
+};
 use casefile_store::{CacheKey, Store};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
@@ -20,14 +24,16 @@ pub const APP_IDENTIFIER: &str = "app.casefile.desktop";
 
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
-    #[error("no account is set up; add one with `casefile-cli account add`")]
+    #[error("no account is set up; add one with `casefile-cli account add` or the app's Accounts screen")]
     NoAccount,
     #[error("there is no account named {0}")]
     Unknown(String),
+    #[error("no data directory: set CASEFILE_DATA_DIR, or HOME (XDG_DATA_HOME) on Linux")]
+    NoDataDir,
     #[error("the account settings could not be read: {0}")]
     Settings(String),
-    #[error("unknown provider {0}: only mycase is supported so far")]
-    Provider(String),
+    #[error(transparent)]
+    Provider(#[from] UnknownProvider),
     #[error("unknown time zone {0}")]
     Zone(String),
     #[error("the environment variable {0} holds no token")]
@@ -52,10 +58,32 @@ pub enum AccountError {
     Client(#[from] ProviderError),
 }
 
+impl AccountError {
+    /// The class of this failure.
+    pub fn class(&self) -> ErrorCode {
+        match self {
+            AccountError::NoAccount | AccountError::Unknown(_) => ErrorCode::NotFound,
+            AccountError::NoDataDir | AccountError::Io(_) | AccountError::Settings(_) => {
+                ErrorCode::File
+            }
+            AccountError::Provider(_) | AccountError::Zone(_) => ErrorCode::Validation,
+            AccountError::MissingToken(_) | AccountError::NotOAuth(_) | AccountError::SignIn(_) => {
+                ErrorCode::SignInRequired
+            }
+            AccountError::Pending(_) => ErrorCode::Conflict,
+            AccountError::Keychain(_) | AccountError::Secrets(_) | AccountError::CacheKey(_) => {
+                ErrorCode::Secrets
+            }
+            AccountError::Store(_) => ErrorCode::Cache,
+            AccountError::Client(e) => e.class(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountSettings {
     pub id: String,
-    pub provider: String,
+    pub provider: ProviderId,
     pub base_url: String,
     /// The environment variable holding the access token.
     pub token_env: Option<String>,
@@ -88,37 +116,25 @@ pub const SECRET_NAMES: &[&str] = &["access_token", "refresh_token", "client_sec
 pub const CACHE_KEY: &str = "cache_key";
 
 /// The data directory: `CASEFILE_DATA_DIR`, else the OS's per-user data
-/// directory for the app (the same place Tauri resolves for the app).
-pub fn default_data_dir() -> PathBuf {
+/// directory for the app, as `dirs` finds it, which is what Tauri's
+/// `app_data_dir` resolves too (a test compares the two). Never a relative
+/// path: with no home directory to be found, it is an error.
+pub fn default_data_dir() -> Result<PathBuf, AccountError> {
     if let Some(dir) = std::env::var_os("CASEFILE_DATA_DIR").filter(|d| !d.is_empty()) {
-        return PathBuf::from(dir);
+        return Ok(PathBuf::from(dir));
     }
-    let home = || {
-        std::env::var_os("HOME")
-            .map(PathBuf::from)
-            .unwrap_or_default()
-    };
-    let base = if cfg!(target_os = "macos") {
-        home().join("Library/Application Support")
-    } else if cfg!(windows) {
-        std::env::var_os("APPDATA")
-            .map(PathBuf::from)
-            .unwrap_or_else(home)
-    } else {
-        std::env::var_os("XDG_DATA_HOME")
-            .filter(|d| !d.is_empty())
-            .map(PathBuf::from)
-            .unwrap_or_else(|| home().join(".local/share"))
-    };
-    base.join(APP_IDENTIFIER)
+    dirs::data_dir()
+        .filter(|d| d.is_absolute())
+        .map(|d| d.join(APP_IDENTIFIER))
+        .ok_or(AccountError::NoDataDir)
 }
 
 pub fn accounts_dir(data_dir: &Path) -> PathBuf {
     data_dir.join("accounts")
 }
 
-/// A safe account id from a server URL, e.g. `mycase-127.0.0.1-8080`.
-pub fn id_for(provider: &str, base_url: &str) -> String {
+/// A safe account id from a server URL, e.g. `<provider>-127.0.0.1-8080`.
+pub fn id_for(provider: ProviderId, base_url: &str) -> String {
     let host = base_url
         .split("://")
         .nth(1)
@@ -241,19 +257,26 @@ impl AccountSettings {
         }))
     }
 
-    /// A client for this account.
-    pub fn connect(&self) -> Result<MyCase, AccountError> {
-        if self.provider != "mycase" {
-            return Err(AccountError::Provider(self.provider.clone()));
-        }
+    /// A client for this account, made by the provider registry. Nothing
+    /// is sent yet.
+    pub fn connect(&self) -> Result<AnyProvider, AccountError> {
         let secrets = self.secrets()?;
         let oauth = self.oauth_client(secrets.as_ref())?;
         let auth = Arc::new(Auth::new(secrets, &self.secrets_ns, oauth));
-        let options = ClientOptions {
-            rate_limit_per_s: self.rate_limit_per_s,
-            ..Default::default()
-        };
-        Ok(MyCase::new(&self.base_url, auth, options)?)
+        Ok(AnyProvider::connect(
+            self.provider,
+            Connection {
+                base_url: self.base_url.clone(),
+                credentials: Credentials::Bearer(auth),
+                rate_limit_per_s: self.rate_limit_per_s,
+                retry: Default::default(),
+            },
+        )?)
+    }
+
+    /// What this account's provider can do, known without connecting.
+    pub fn capabilities(&self) -> Capabilities {
+        self.provider.capabilities()
     }
 }
 

@@ -1,0 +1,388 @@
+//! The edit rules for events and tasks, written once for the window and
+//! the CLI. Every edit is validated here, checked against what the
+//! account's provider accepts (its capabilities), and saved by the store in
+//! one transaction with its outbox entry, so it works offline and reaches
+//! the server on the next sync.
+//!
+//! Inputs are text as people type it (a date, an RFC 3339 time, a
+//! priority word, ids from a list), so both front ends hand over what they
+//! were given and get the same answer and the same message.
+
+use casefile_domain::entity::{Case, Event, Kind, Meta, Priority, Staff, Task};
+use casefile_domain::error::ErrorCode;
+use casefile_domain::ids::LocalId;
+use casefile_domain::time::{day_bounds, EventTime, TimeError};
+use casefile_providers::Capabilities;
+use casefile_store::{Store, StoreError};
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+
+/// Why an edit was not saved. Nothing was written.
+#[derive(Debug, thiserror::Error)]
+pub enum EditError {
+    /// The input breaks a rule; `field` names the input.
+    #[error("{message}")]
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
+    #[error("there is no {kind} {id}")]
+    NotFound { kind: &'static str, id: String },
+    /// The account's provider does not take this change.
+    #[error("{0}")]
+    NotAllowed(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl EditError {
+    pub fn class(&self) -> ErrorCode {
+        match self {
+            EditError::Invalid { .. } => ErrorCode::Validation,
+            EditError::NotFound { .. } => ErrorCode::NotFound,
+            EditError::NotAllowed(_) => ErrorCode::Unsupported,
+            EditError::Store(e) => crate::error::store_class(e),
+        }
+    }
+
+    fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        EditError::Invalid {
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+type Result<T> = std::result::Result<T, EditError>;
+
+/// An event's fields as given; `None` keeps the current value.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EventInput {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    /// RFC 3339 with an offset (timed), or YYYY-MM-DD (all-day, or a timed
+    /// event starting at that day's midnight in the firm's zone).
+    pub start: Option<String>,
+    /// RFC 3339, or the LAST day of an all-day event.
+    pub end: Option<String>,
+    pub all_day: bool,
+    /// A case id.
+    pub case: Option<String>,
+    /// Staff ids; none given on a create: the firm's first active staff member.
+    pub staff: Vec<String>,
+}
+
+/// A task's fields as given; `None` keeps the current value.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TaskInput {
+    pub name: Option<String>,
+    /// YYYY-MM-DD.
+    pub due: Option<String>,
+    /// low, medium or high.
+    pub priority: Option<String>,
+    pub description: Option<String>,
+    pub case: Option<String>,
+    pub staff: Vec<String>,
+}
+
+/// Parses an id the way every front end shows them.
+pub fn local_id(text: &str) -> Result<LocalId> {
+    LocalId::parse(text.trim())
+        .map_err(|_| EditError::invalid("id", format!("{text} is not a Casefile id")))
+}
+
+/// A YYYY-MM-DD date.
+pub fn date(field: &'static str, text: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| EditError::invalid(field, format!("{text} is not a YYYY-MM-DD date")))
+}
+
+/// An instant from RFC 3339, or the start of a date in `zone`.
+pub fn instant(field: &'static str, text: &str, zone: Tz) -> Result<DateTime<Utc>> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(text.trim()) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map(|d| day_bounds(d, zone).0)
+        .map_err(|_| {
+            EditError::invalid(
+                field,
+                format!("{text} is neither an RFC 3339 time nor a date"),
+            )
+        })
+}
+
+/// The priority of a task from its word.
+pub fn priority(text: &str) -> Result<Priority> {
+    Priority::parse(&text.trim().to_ascii_lowercase()).ok_or_else(|| {
+        EditError::invalid(
+            "priority",
+            format!("{text}: priority is low, medium or high"),
+        )
+    })
+}
+
+/// Edits one account's cache, within what its provider accepts.
+pub struct Editor<'a> {
+    store: &'a Store,
+    zone: Tz,
+    caps: &'a Capabilities,
+}
+
+impl<'a> Editor<'a> {
+    pub fn new(store: &'a Store, zone: Tz, caps: &'a Capabilities) -> Self {
+        Self { store, zone, caps }
+    }
+
+    fn allowed(&self, kind: Kind, ok: bool, verb: &str) -> Result<()> {
+        if ok {
+            Ok(())
+        } else {
+            Err(EditError::NotAllowed(format!(
+                "this account's provider does not let Casefile {verb} {}",
+                kind.plural().replace('_', " ")
+            )))
+        }
+    }
+
+    /// A record id that must exist in the cache.
+    pub fn existing(&self, kind: Kind, text: &str) -> Result<LocalId> {
+        let id = local_id(text)?;
+        let found = match kind {
+            Kind::Case => self.store.get::<Case>(&id)?.is_some(),
+            Kind::Staff => self.store.get::<Staff>(&id)?.is_some(),
+            Kind::Event => self.store.get::<Event>(&id)?.is_some(),
+            Kind::Task => self.store.get::<Task>(&id)?.is_some(),
+            _ => true,
+        };
+        if found {
+            Ok(id)
+        } else {
+            Err(EditError::NotFound {
+                kind: kind.as_str(),
+                id: text.to_owned(),
+            })
+        }
+    }
+
+    /// The staff given, or the firm's first active staff member (the
+    /// provider may require at least one).
+    fn staff(&self, given: &[String]) -> Result<Vec<LocalId>> {
+        if !given.is_empty() {
+            return given
+                .iter()
+                .map(|s| self.existing(Kind::Staff, s))
+                .collect();
+        }
+        let first = self.store.default_staff()?.ok_or_else(|| {
+            EditError::invalid(
+                "staff",
+                "no staff are cached yet: sync first, or name a staff member",
+            )
+        })?;
+        Ok(vec![first])
+    }
+
+    fn case(&self, given: Option<&str>) -> Result<Option<LocalId>> {
+        given.map(|c| self.existing(Kind::Case, c)).transpose()
+    }
+
+    /// The event's time from the input, keeping what the input leaves out.
+    pub fn event_time(&self, f: &EventInput, current: Option<&EventTime>) -> Result<EventTime> {
+        let all_day =
+            f.all_day || matches!(current, Some(EventTime::AllDay { .. })) && f.start.is_none();
+        let invalid = |e: TimeError| EditError::invalid("start", e.to_string());
+        if all_day {
+            let (cur_start, cur_last) = match current {
+                Some(EventTime::AllDay { start, end }) => (Some(*start), end.pred_opt()),
+                _ => (None, None),
+            };
+            let start = f
+                .start
+                .as_deref()
+                .map(|s| date("start", s))
+                .transpose()?
+                .or(cur_start)
+                .ok_or_else(|| EditError::invalid("start", "a start date is required"))?;
+            let last = f
+                .end
+                .as_deref()
+                .map(|s| date("end", s))
+                .transpose()?
+                .or(cur_last)
+                .unwrap_or(start);
+            let end = last
+                .max(start)
+                .succ_opt()
+                .ok_or_else(|| EditError::invalid("end", "the end date is out of range"))?;
+            return EventTime::all_day(start, end).map_err(invalid);
+        }
+        let (cur_start, cur_end) = match current {
+            Some(EventTime::Timed { start, end, .. }) => (Some(*start), Some(*end)),
+            _ => (None, None),
+        };
+        let start = match f.start.as_deref() {
+            Some(s) => instant("start", s, self.zone)?,
+            None => cur_start.ok_or_else(|| EditError::invalid("start", "a start is required"))?,
+        };
+        let end = match f.end.as_deref() {
+            Some(s) => instant("end", s, self.zone)?,
+            None => cur_end.unwrap_or(start + chrono::Duration::hours(1)),
+        };
+        if end <= start {
+            return Err(EditError::invalid("end", "the end must be after the start"));
+        }
+        EventTime::timed(start, end, self.zone).map_err(invalid)
+    }
+
+    pub fn load_event(&self, id: &str) -> Result<Event> {
+        let local = local_id(id)?;
+        self.store.get(&local)?.ok_or_else(|| EditError::NotFound {
+            kind: "event",
+            id: id.to_owned(),
+        })
+    }
+
+    pub fn load_task(&self, id: &str) -> Result<Task> {
+        let local = local_id(id)?;
+        self.store.get(&local)?.ok_or_else(|| EditError::NotFound {
+            kind: "task",
+            id: id.to_owned(),
+        })
+    }
+
+    pub fn create_event(&self, f: &EventInput) -> Result<Event> {
+        self.allowed(Kind::Event, self.caps.can_create(Kind::Event), "create")?;
+        let name = f
+            .name
+            .clone()
+            .filter(|n| !n.trim().is_empty())
+            .ok_or_else(|| EditError::invalid("name", "a name is required"))?;
+        let event = Event {
+            meta: Meta::local(self.store.account()),
+            name,
+            description: f.description.clone().filter(|d| !d.is_empty()),
+            location: None,
+            case: self.case(f.case.as_deref())?,
+            staff: self.staff(&f.staff)?,
+            time: self.event_time(f, None)?,
+            private: false,
+        };
+        self.store
+            .save(event.clone(), format!("Created event {}", event.name))?;
+        Ok(event)
+    }
+
+    pub fn update_event(&self, id: &str, f: &EventInput) -> Result<Event> {
+        self.allowed(Kind::Event, self.caps.can_update(Kind::Event), "change")?;
+        let mut event = self.load_event(id)?;
+        if let Some(name) = &f.name {
+            if name.trim().is_empty() {
+                return Err(EditError::invalid("name", "a name is required"));
+            }
+            event.name = name.clone();
+        }
+        if let Some(d) = &f.description {
+            event.description = Some(d.clone()).filter(|d| !d.is_empty());
+        }
+        if let Some(c) = f.case.as_deref() {
+            event.case = Some(self.existing(Kind::Case, c)?);
+        }
+        if !f.staff.is_empty() {
+            event.staff = self.staff(&f.staff)?;
+        }
+        if f.start.is_some() || f.end.is_some() || f.all_day {
+            event.time = self.event_time(f, Some(&event.time))?;
+        }
+        self.store
+            .save(event.clone(), format!("Changed event {}", event.name))?;
+        Ok(event)
+    }
+
+    pub fn delete_event(&self, id: &str) -> Result<()> {
+        self.allowed(Kind::Event, self.caps.can_delete(Kind::Event), "delete")?;
+        self.store
+            .delete(Kind::Event, local_id(id)?, "Deleted an event")?;
+        Ok(())
+    }
+
+    pub fn create_task(&self, f: &TaskInput) -> Result<Task> {
+        self.allowed(Kind::Task, self.caps.can_create(Kind::Task), "create")?;
+        let name = f
+            .name
+            .clone()
+            .filter(|n| !n.trim().is_empty())
+            .ok_or_else(|| EditError::invalid("name", "a name is required"))?;
+        let due = f
+            .due
+            .as_deref()
+            .map(|d| date("due", d))
+            .transpose()?
+            .ok_or_else(|| EditError::invalid("due", "a due date is required"))?;
+        let task = Task {
+            meta: Meta::local(self.store.account()),
+            name,
+            description: f.description.clone(),
+            priority: f
+                .priority
+                .as_deref()
+                .map(priority)
+                .transpose()?
+                .unwrap_or(Priority::Medium),
+            due: Some(due),
+            completed: false,
+            completed_at: None,
+            case: self.case(f.case.as_deref())?,
+            staff: self.staff(&f.staff)?,
+        };
+        self.store
+            .save(task.clone(), format!("Created task {}", task.name))?;
+        Ok(task)
+    }
+
+    pub fn update_task(&self, id: &str, f: &TaskInput) -> Result<Task> {
+        self.allowed(Kind::Task, self.caps.can_update(Kind::Task), "change")?;
+        let mut task = self.load_task(id)?;
+        if let Some(n) = &f.name {
+            if n.trim().is_empty() {
+                return Err(EditError::invalid("name", "a name is required"));
+            }
+            task.name = n.clone();
+        }
+        if let Some(d) = f.due.as_deref() {
+            task.due = Some(date("due", d)?);
+        }
+        if let Some(p) = f.priority.as_deref() {
+            task.priority = priority(p)?;
+        }
+        if let Some(d) = &f.description {
+            task.description = Some(d.clone()).filter(|d| !d.is_empty());
+        }
+        if let Some(c) = f.case.as_deref() {
+            task.case = Some(self.existing(Kind::Case, c)?);
+        }
+        if !f.staff.is_empty() {
+            task.staff = self.staff(&f.staff)?;
+        }
+        self.store
+            .save(task.clone(), format!("Changed task {}", task.name))?;
+        Ok(task)
+    }
+
+    pub fn complete_task(&self, id: &str) -> Result<Task> {
+        self.allowed(Kind::Task, self.caps.can_update(Kind::Task), "change")?;
+        let mut task = self.load_task(id)?;
+        task.completed = true;
+        task.completed_at = Some(Utc::now());
+        self.store
+            .save(task.clone(), format!("Completed task {}", task.name))?;
+        Ok(task)
+    }
+
+    pub fn delete_task(&self, id: &str) -> Result<()> {
+        self.allowed(Kind::Task, self.caps.can_delete(Kind::Task), "delete")?;
+        self.store
+            .delete(Kind::Task, local_id(id)?, "Deleted a task")?;
+        Ok(())
+    }
+}

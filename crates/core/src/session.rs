@@ -1,0 +1,169 @@
+//! An open account. [`Cache`] is what works offline: the account's cache
+//! and its sealed document blobs, opened with one keychain read. A
+//! [`Session`] adds the connection and the sync engine, and owns the rule
+//! that documents move after records and that a failed transfer never fails
+//! the sync.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use casefile_providers::{AnyProvider, Capabilities, Provider};
+use casefile_store::Store;
+use casefile_sync::{Engine, SyncOptions, SyncReport, Syncer};
+use casefile_transfer::{BlobStore, RunReport};
+use chrono_tz::Tz;
+use tokio_util::sync::CancellationToken;
+
+use crate::accounts::AccountSettings;
+use crate::edits::Editor;
+use crate::error::CoreError;
+
+/// An account's local data: everything that works offline.
+pub struct Cache {
+    pub settings: AccountSettings,
+    pub store: Arc<Store>,
+    /// None for a cache without sealed blobs (the demo firm's).
+    pub blobs: Option<BlobStore>,
+    pub zone: Tz,
+    capabilities: Capabilities,
+}
+
+impl Cache {
+    /// Opens the account's cache and blob store with one keychain read.
+    pub fn open(data_dir: &Path, settings: AccountSettings) -> Result<Self, CoreError> {
+        let key = settings.cache_key()?;
+        let store = settings.open_store_with(data_dir, &key)?;
+        let blobs = BlobStore::open(&settings.blobs_dir(data_dir), &key)?;
+        Self::from_parts(settings, Arc::new(store), Some(blobs))
+    }
+
+    /// A cache already opened elsewhere (the demo firm's, a test's).
+    pub fn from_parts(
+        settings: AccountSettings,
+        store: Arc<Store>,
+        blobs: Option<BlobStore>,
+    ) -> Result<Self, CoreError> {
+        Ok(Self {
+            zone: settings.zone()?,
+            capabilities: settings.capabilities(),
+            settings,
+            store,
+            blobs,
+        })
+    }
+
+    /// What the account's provider accepts.
+    pub fn capabilities(&self) -> &Capabilities {
+        &self.capabilities
+    }
+
+    /// Edits within what the provider accepts, in the firm's zone.
+    pub fn editor(&self) -> Editor<'_> {
+        Editor::new(&self.store, self.zone, &self.capabilities)
+    }
+}
+
+/// What one sync did: the records, then the documents.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SessionReport {
+    pub sync: SyncReport,
+    pub transfers: RunReport,
+}
+
+/// An open, connected account.
+pub struct Session {
+    pub cache: Cache,
+    pub engine: Arc<Engine<AnyProvider>>,
+}
+
+impl Session {
+    /// Connects an opened cache (nothing is sent yet).
+    pub fn connect(cache: Cache) -> Result<Self, CoreError> {
+        let provider = cache.settings.connect()?;
+        Ok(Self::with_provider(cache, provider))
+    }
+
+    /// Opens and connects the account.
+    pub fn open(data_dir: &Path, settings: AccountSettings) -> Result<Self, CoreError> {
+        Self::connect(Cache::open(data_dir, settings)?)
+    }
+
+    /// A session over a provider connected elsewhere (the demo firm).
+    pub fn with_provider(cache: Cache, provider: AnyProvider) -> Self {
+        let engine = Arc::new(Engine::new(Syncer {
+            store: cache.store.clone(),
+            provider: Arc::new(provider),
+            zone: cache.zone,
+        }));
+        Self { cache, engine }
+    }
+
+    pub fn store(&self) -> &Arc<Store> {
+        &self.cache.store
+    }
+
+    pub fn provider(&self) -> &Arc<AnyProvider> {
+        &self.engine.syncer().provider
+    }
+
+    /// Syncs the records, then moves the documents that are due. A failed
+    /// transfer stays queued with its reason; it never fails the sync.
+    pub async fn sync(&self, options: SyncOptions) -> Result<SessionReport, CoreError> {
+        let sync = self.engine.sync_now(options).await?;
+        let transfers = self.run_transfers().await?;
+        Ok(SessionReport { sync, transfers })
+    }
+
+    /// Queues the pinned cases' missing documents, then runs every due
+    /// transfer (none without a blob store or a provider with documents).
+    pub async fn run_transfers(&self) -> Result<RunReport, CoreError> {
+        let Some(blobs) = &self.cache.blobs else {
+            return Ok(RunReport::default());
+        };
+        if !self.provider().capabilities().has_documents() {
+            return Ok(RunReport::default());
+        }
+        casefile_transfer::refresh_pins(&self.cache.store)?;
+        Ok(casefile_transfer::run_due(&self.cache.store, self.provider().as_ref(), blobs).await?)
+    }
+
+    /// Removes what cancelled uploads began on the server (now, when the
+    /// server answers; otherwise the next queue run does it).
+    pub async fn discard_cancelled(&self) -> Result<(), CoreError> {
+        if self.provider().capabilities().has_documents() {
+            casefile_transfer::discard::discard_cancelled(
+                &self.cache.store,
+                self.provider().as_ref(),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Syncs every `every` and on request until `stop` is cancelled; the
+    /// documents move after each sync.
+    pub async fn run(self: Arc<Self>, every: Duration, stop: CancellationToken) {
+        let runner = tokio::spawn(self.engine.clone().run(every, stop.clone()));
+        let mut updates = self.engine.subscribe();
+        let mut last = updates.borrow().last_success;
+        loop {
+            tokio::select! {
+                changed = updates.changed() => {
+                    if changed.is_err() {
+                        break;
+                    }
+                    let now = updates.borrow_and_update().last_success;
+                    if now != last {
+                        last = now;
+                        if let Err(e) = self.run_transfers().await {
+                            tracing::warn!(code = %e.class(), "transfers after a sync failed");
+                        }
+                    }
+                }
+                _ = stop.cancelled() => break,
+            }
+        }
+        let _ = runner.await;
+    }
+}
