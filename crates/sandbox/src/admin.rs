@@ -32,6 +32,10 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/admin/records/{kind}", post(insert))
         .route("/admin/documents", post(insert_document))
         .route("/admin/records/{kind}/{id}", put(change).delete(remove))
+        .route(
+            "/admin/raw_items/{kind}",
+            post(add_raw_item).delete(clear_raw_items),
+        )
         .route("/admin/faults", get(get_faults).put(set_faults))
         .route("/admin/rate_limit", put(set_rate_limit))
         .route("/admin/tokens", post(issue_tokens))
@@ -160,6 +164,33 @@ async fn change(
         Ok::<_, ApiError>(tx.update(kind, id, body, Utc::now())?)
     })?;
     Ok(Json(record))
+}
+
+/// `POST /admin/raw_items/{kind}` with any bytes: served, unparsed and
+/// unchanged, as one more element of the kind's first list page (the page
+/// asked for without a page token), after its records. For hostile-input
+/// tests: text no serde parser accepts (nesting deeper than any recursion
+/// limit, broken JSON) reaches the client as a real server would send it.
+async fn add_raw_item(
+    State(app): State<Arc<AppState>>,
+    Path(kind): Path<String>,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let kind = kind_of(&kind)?;
+    let text = String::from_utf8(body.to_vec())
+        .map_err(|_| ApiError::bad_request("raw items must be UTF-8"))?;
+    lock(&app.raw_items).entry(kind).or_default().push(text);
+    Ok(no_content())
+}
+
+/// `DELETE /admin/raw_items/{kind}`: serve the kind's pages as stored again.
+async fn clear_raw_items(
+    State(app): State<Arc<AppState>>,
+    Path(kind): Path<String>,
+) -> ApiResult<Response> {
+    let kind = kind_of(&kind)?;
+    lock(&app.raw_items).remove(&kind);
+    Ok(no_content())
 }
 
 /// `DELETE /admin/records/{kind}/{id}`: 204.

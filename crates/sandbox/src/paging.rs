@@ -137,6 +137,7 @@ impl Listing {
         &self,
         app: &AppState,
         page: Page,
+        raw: &[String],
         mut f: impl FnMut(Value) -> Value,
     ) -> Response {
         let next = match (page.more, page.last_id) {
@@ -144,7 +145,18 @@ impl Listing {
             _ => None,
         };
         let items: Vec<Value> = page.items.into_iter().map(&mut f).collect();
-        let mut response = axum::Json(items).into_response();
+        let mut response = if raw.is_empty() {
+            axum::Json(items).into_response()
+        } else {
+            // Hostile raw elements go in as text, after the records.
+            let mut parts: Vec<String> = items.iter().map(Value::to_string).collect();
+            parts.extend(raw.iter().cloned());
+            (
+                [(header::CONTENT_TYPE, "application/json")],
+                format!("[{}]", parts.join(",")),
+            )
+                .into_response()
+        };
         let headers = response.headers_mut();
         headers.insert("Item-Count", HeaderValue::from(page.total));
         if let Some(link) = next {

@@ -141,6 +141,7 @@ pub async fn start(cfg: SandboxConfig) -> Result<RunningSandbox, SandboxError> {
         storage_put_bytes_per_s: cfg.storage_put_bytes_per_s,
         firm: Mutex::new(serde_json::json!({})),
         me: Mutex::new(None),
+        raw_items: Mutex::new(Default::default()),
     });
     {
         let app = app.clone();

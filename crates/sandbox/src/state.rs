@@ -30,6 +30,10 @@ pub struct AppState {
     pub firm: Mutex<Value>,
     /// The staff id `/v1/me` answers with.
     pub me: Mutex<Option<i64>>,
+    /// Raw JSON text (not necessarily valid, or parseable at all) served
+    /// as extra elements of a kind's first list page: hostile input for
+    /// the client, exactly as given (`POST /admin/raw_items/{kind}`).
+    pub raw_items: Mutex<std::collections::HashMap<crate::store::Kind, Vec<String>>>,
 }
 
 /// Locks a mutex, recovering from poisoning (a panicked handler must not wedge the server).

@@ -70,7 +70,15 @@ pub fn listing(
     }
     let listing = Listing::parse(app, path, params, expire)?;
     let page = listing.fetch(app, kind, conds)?;
-    Ok(listing.respond_with(app, page, transform))
+    let raw = if params.contains_key("page_token") {
+        Vec::new()
+    } else {
+        crate::state::lock(&app.raw_items)
+            .get(&kind)
+            .cloned()
+            .unwrap_or_default()
+    };
+    Ok(listing.respond_with(app, page, &raw, transform))
 }
 
 /// The type of a request field.
