@@ -6,6 +6,9 @@
 //! form field for `validation`). Never `Result<_, String>`: a string cannot be
 //! acted on, and it tends to leak internals.
 
+use casefile_domain::error::ErrorCode;
+use casefile_store::StoreError;
+use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 use specta::Type;
 
@@ -49,6 +52,95 @@ impl UiError {
             message: message.into(),
         }
     }
+
+    /// Classifies a failure by its shared class (what
+    /// `casefile_core::CoreError::class()` and
+    /// `casefile_providers::ProviderError::class()` return). `message` is
+    /// shown as is, so it must be safe to show. A `throttled` error made
+    /// here has no `until` (an empty string); see [`UiError::from_class_until`].
+    pub fn from_class(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self::from_class_until(code, message, None)
+    }
+
+    /// As [`UiError::from_class`], with the time a throttle lifts, when known.
+    pub fn from_class_until(
+        code: ErrorCode,
+        message: impl Into<String>,
+        until: Option<DateTime<Utc>>,
+    ) -> Self {
+        let message = message.into();
+        // No wildcard: a new class must be sorted here on purpose.
+        match code {
+            ErrorCode::Offline => Self::Offline { message },
+            ErrorCode::SignInRequired => Self::AuthRequired { message },
+            ErrorCode::Throttled => Self::Throttled {
+                message,
+                until: until
+                    .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
+                    .unwrap_or_default(),
+            },
+            ErrorCode::Conflict => Self::Conflict { message },
+            ErrorCode::NotFound => Self::NotFound { message },
+            ErrorCode::Validation | ErrorCode::Rejected => Self::Validation {
+                message,
+                field: REQUEST_FIELD.to_owned(),
+            },
+            ErrorCode::Forbidden
+            | ErrorCode::ServerError
+            | ErrorCode::BadResponse
+            | ErrorCode::Unsupported
+            | ErrorCode::LinkExpired
+            | ErrorCode::Corrupt
+            | ErrorCode::File
+            | ErrorCode::Secrets
+            | ErrorCode::Cache
+            | ErrorCode::Cancelled
+            | ErrorCode::Internal => Self::Internal { message },
+        }
+    }
+}
+
+/// The `field` of a validation error that names no single field.
+const REQUEST_FIELD: &str = "request";
+
+/// A store failure, classified: a missing record is `not_found`, input the
+/// store refused is `validation` (field `request`), and anything else
+/// (SQLite, migrations, files, a damaged or closed cache) is `internal` with
+/// a fixed message; the underlying error, which may quote SQL, is logged.
+impl From<&StoreError> for UiError {
+    fn from(err: &StoreError) -> Self {
+        match err {
+            StoreError::NotFound { kind, .. } => UiError::from_class(
+                ErrorCode::NotFound,
+                format!("That {kind} is not in the local cache."),
+            ),
+            StoreError::Invalid(detail) => {
+                tracing::warn!(error = %err, "the local cache refused a request");
+                UiError::from_class(
+                    ErrorCode::Validation,
+                    format!("The local cache refused the request ({detail})."),
+                )
+            }
+            StoreError::Sqlite(_)
+            | StoreError::Migration(_)
+            | StoreError::Io(_)
+            | StoreError::Json(_)
+            | StoreError::Corrupt { .. }
+            | StoreError::Closed => {
+                tracing::error!(error = %err, "the local cache failed");
+                UiError::from_class(
+                    ErrorCode::Cache,
+                    "The local cache could not be read; details are in the log.",
+                )
+            }
+        }
+    }
+}
+
+impl From<StoreError> for UiError {
+    fn from(err: StoreError) -> Self {
+        UiError::from(&err)
+    }
 }
 
 #[cfg(test)]
@@ -75,5 +167,127 @@ mod tests {
             serde_json::to_value(&throttled).unwrap()["code"],
             "throttled"
         );
+    }
+
+    /// Every shared class, and the UI code it becomes.
+    const CLASSES: [(ErrorCode, &str); 18] = [
+        (ErrorCode::Offline, "offline"),
+        (ErrorCode::SignInRequired, "auth_required"),
+        (ErrorCode::Throttled, "throttled"),
+        (ErrorCode::Rejected, "validation"),
+        (ErrorCode::Forbidden, "internal"),
+        (ErrorCode::NotFound, "not_found"),
+        (ErrorCode::ServerError, "internal"),
+        (ErrorCode::BadResponse, "internal"),
+        (ErrorCode::Unsupported, "internal"),
+        (ErrorCode::LinkExpired, "internal"),
+        (ErrorCode::Corrupt, "internal"),
+        (ErrorCode::File, "internal"),
+        (ErrorCode::Secrets, "internal"),
+        (ErrorCode::Cache, "internal"),
+        (ErrorCode::Conflict, "conflict"),
+        (ErrorCode::Validation, "validation"),
+        (ErrorCode::Cancelled, "internal"),
+        (ErrorCode::Internal, "internal"),
+    ];
+
+    #[test]
+    fn every_error_class_maps_to_its_ui_code() {
+        for (class, code) in CLASSES {
+            let err = UiError::from_class(class, "Something happened.");
+            let json = serde_json::to_value(&err).unwrap();
+            assert_eq!(json["code"], code, "class {class}");
+            assert_eq!(json["message"], "Something happened.", "class {class}");
+        }
+    }
+
+    #[test]
+    fn the_class_table_lists_every_class_once() {
+        let mut seen: Vec<ErrorCode> = CLASSES.iter().map(|(c, _)| *c).collect();
+        seen.sort_by_key(|c| c.as_str());
+        seen.dedup();
+        assert_eq!(seen.len(), CLASSES.len());
+    }
+
+    #[test]
+    fn validation_classes_name_the_request_field() {
+        for class in [ErrorCode::Validation, ErrorCode::Rejected] {
+            assert_eq!(
+                UiError::from_class(class, "Refused."),
+                UiError::validation("request", "Refused.")
+            );
+        }
+    }
+
+    #[test]
+    fn throttled_carries_until_when_known() {
+        let until = DateTime::parse_from_rfc3339("2026-11-23T10:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(
+            UiError::from_class_until(ErrorCode::Throttled, "Wait.", Some(until)),
+            UiError::Throttled {
+                message: "Wait.".into(),
+                until: "2026-11-23T10:00:00Z".into(),
+            }
+        );
+        assert_eq!(
+            UiError::from_class(ErrorCode::Throttled, "Wait."),
+            UiError::Throttled {
+                message: "Wait.".into(),
+                until: String::new(),
+            }
+        );
+    }
+
+    #[test]
+    fn a_missing_store_record_is_not_found() {
+        let err = StoreError::NotFound {
+            kind: "case",
+            id: "0190a0b4".into(),
+        };
+        assert_eq!(
+            UiError::from(&err),
+            UiError::NotFound {
+                message: "That case is not in the local cache.".into()
+            }
+        );
+    }
+
+    #[test]
+    fn refused_store_input_is_validation_of_the_request() {
+        let err = UiError::from(&StoreError::Invalid("bad staff id".into()));
+        match err {
+            UiError::Validation { field, message } => {
+                assert_eq!(field, "request");
+                assert!(message.contains("bad staff id"), "{message}");
+            }
+            other => panic!("expected validation, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn other_store_failures_are_internal_without_the_details() {
+        // The root package does not link rusqlite itself; an I/O and a JSON
+        // error stand in for a SQLite one (all are logged, none are shown).
+        let raw = "near \"SELECT\": syntax error in SELECT * FROM cases at /secret/cache.db";
+        let failures = [
+            StoreError::Io(std::io::Error::other(raw)),
+            StoreError::Json(serde_json::from_str::<u32>("SELECT * FROM cases").unwrap_err()),
+            StoreError::Corrupt {
+                moved_to: "/secret/cache.db.damaged".into(),
+                rescued_ops: 2,
+            },
+            StoreError::Closed,
+        ];
+        for failure in &failures {
+            let err = UiError::from(failure);
+            let UiError::Internal { message } = &err else {
+                panic!("expected internal for {failure:?}, got {err:?}");
+            };
+            assert!(!message.contains("SELECT"), "{message}");
+            assert!(!message.contains("/secret"), "{message}");
+            assert!(!message.contains(&failure.to_string()), "{message}");
+        }
     }
 }

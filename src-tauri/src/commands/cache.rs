@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use casefile_domain::entity::{Kind, Priority};
 use casefile_domain::time::parse_zone;
-use casefile_store::{CalendarTime, CaseQuery, CaseSort, EventQuery, Store, StoreError, TaskQuery};
+use casefile_store::{CalendarTime, CaseQuery, EventQuery, Store, StoreError, TaskQuery};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -20,7 +20,9 @@ use crate::state::AppState;
 const MAX_PAGE: u32 = 200;
 const MAX_TEXT: usize = 200;
 
-/// Runs a store read on a blocking thread and classifies its error.
+/// Runs a store read on a blocking thread and classifies its error (a
+/// missing record is `not_found`, refused input `validation`, the rest
+/// `internal`; see [`UiError`]'s `From<&StoreError>`).
 async fn with_store<T: Send + 'static>(
     state: &AppState,
     f: impl FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
@@ -29,10 +31,7 @@ async fn with_store<T: Send + 'static>(
     tauri::async_runtime::spawn_blocking(move || f(&store))
         .await
         .map_err(|_| UiError::internal("The local cache query was interrupted."))?
-        .map_err(|err| {
-            tracing::error!(error = %err, "cache query failed");
-            UiError::internal("The local cache could not be read; details are in the log.")
-        })
+        .map_err(|err| UiError::from(&err))
 }
 
 fn check_page(offset: u32, limit: u32) -> Result<(), UiError> {
@@ -58,13 +57,51 @@ fn check_text(text: &Option<String>) -> Result<(), UiError> {
     }
 }
 
+/// Which cases the list shows, by status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseStatus {
+    Open,
+    Closed,
+}
+
+impl CaseStatus {
+    /// The store's text form of the status.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseStatus::Open => "open",
+            CaseStatus::Closed => "closed",
+        }
+    }
+}
+
+/// The column the case list is sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseSort {
+    Name,
+    Number,
+    Opened,
+    Updated,
+}
+
+impl From<CaseSort> for casefile_store::CaseSort {
+    fn from(sort: CaseSort) -> Self {
+        match sort {
+            CaseSort::Name => casefile_store::CaseSort::Name,
+            CaseSort::Number => casefile_store::CaseSort::Number,
+            CaseSort::Opened => casefile_store::CaseSort::Opened,
+            CaseSort::Updated => casefile_store::CaseSort::Updated,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, Type)]
 pub struct CaseListRequest {
-    /// "open", "closed", or null for all.
-    pub status: Option<String>,
+    /// Null for all statuses.
+    pub status: Option<CaseStatus>,
     pub text: Option<String>,
-    /// "name", "number", "opened" or "updated".
-    pub sort: String,
+    pub sort: CaseSort,
     pub descending: bool,
     pub offset: u32,
     pub limit: u32,
@@ -90,6 +127,19 @@ pub struct CasePage {
     pub limit: u32,
 }
 
+/// The store query for a (checked) case list request.
+fn case_query(request: CaseListRequest) -> CaseQuery {
+    CaseQuery {
+        status: request.status.map(|s| s.as_str().to_owned()),
+        text: request.text.filter(|t| !t.trim().is_empty()),
+        sort: request.sort.into(),
+        descending: request.descending,
+        offset: request.offset,
+        limit: request.limit,
+        ..Default::default()
+    }
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn list_cases(
@@ -98,37 +148,7 @@ pub async fn list_cases(
 ) -> Result<CasePage, UiError> {
     check_page(request.offset, request.limit)?;
     check_text(&request.text)?;
-    let status = match request.status.as_deref() {
-        None => None,
-        Some(s @ ("open" | "closed")) => Some(s.to_owned()),
-        Some(_) => {
-            return Err(UiError::validation(
-                "status",
-                "Status must be open or closed.",
-            ))
-        }
-    };
-    let sort = match request.sort.as_str() {
-        "name" => CaseSort::Name,
-        "number" => CaseSort::Number,
-        "opened" => CaseSort::Opened,
-        "updated" => CaseSort::Updated,
-        _ => {
-            return Err(UiError::validation(
-                "sort",
-                "Sort by name, number, opened or updated.",
-            ))
-        }
-    };
-    let query = CaseQuery {
-        status,
-        text: request.text.filter(|t| !t.trim().is_empty()),
-        sort,
-        descending: request.descending,
-        offset: request.offset,
-        limit: request.limit,
-        ..Default::default()
-    };
+    let query = case_query(request);
     let page = with_store(&state, move |s| s.cases(&query)).await?;
     Ok(CasePage {
         total: u32::try_from(page.total).unwrap_or(u32::MAX),
@@ -212,10 +232,19 @@ pub async fn list_events(
         .collect())
 }
 
+/// Which tasks the list shows; `overdue` is open tasks due before `today`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskFilter {
+    Open,
+    Overdue,
+    Completed,
+    All,
+}
+
 #[derive(Debug, Clone, Deserialize, Type)]
 pub struct TaskListRequest {
-    /// "open", "overdue", "completed" or "all".
-    pub filter: String,
+    pub filter: TaskFilter,
     /// Today in the viewer's zone (YYYY-MM-DD), for "overdue".
     pub today: String,
     pub offset: u32,
@@ -239,6 +268,22 @@ pub struct TaskPage {
     pub limit: u32,
 }
 
+/// The store query for a (checked) task list request.
+fn task_query(request: TaskListRequest) -> TaskQuery {
+    let mut query = TaskQuery {
+        offset: request.offset,
+        limit: request.limit,
+        ..Default::default()
+    };
+    match request.filter {
+        TaskFilter::Open => query.completed = Some(false),
+        TaskFilter::Completed => query.completed = Some(true),
+        TaskFilter::Overdue => query.overdue_before = Some(request.today),
+        TaskFilter::All => {}
+    }
+    query
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn list_tasks(
@@ -252,23 +297,7 @@ pub async fn list_tasks(
             "Expected a date (YYYY-MM-DD).",
         ));
     }
-    let mut query = TaskQuery {
-        offset: request.offset,
-        limit: request.limit,
-        ..Default::default()
-    };
-    match request.filter.as_str() {
-        "open" => query.completed = Some(false),
-        "completed" => query.completed = Some(true),
-        "overdue" => query.overdue_before = Some(request.today.clone()),
-        "all" => {}
-        _ => {
-            return Err(UiError::validation(
-                "filter",
-                "Filter by open, overdue, completed or all.",
-            ))
-        }
-    }
+    let query = task_query(request);
     let page = with_store(&state, move |s| s.tasks(&query)).await?;
     Ok(TaskPage {
         total: u32::try_from(page.total).unwrap_or(u32::MAX),
@@ -349,4 +378,105 @@ pub async fn cache_summary(state: State<'_, AppState>) -> Result<CacheSummary, U
         documents: count(Kind::Document),
         pending_changes: u32::try_from(pending).unwrap_or(u32::MAX),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn case_request(status: serde_json::Value, sort: &str) -> serde_json::Value {
+        json!({
+            "status": status,
+            "text": null,
+            "sort": sort,
+            "descending": false,
+            "offset": 0,
+            "limit": 50
+        })
+    }
+
+    fn task_request(filter: &str) -> serde_json::Value {
+        json!({ "filter": filter, "today": "2026-03-02", "offset": 0, "limit": 50 })
+    }
+
+    #[test]
+    fn an_unknown_case_sort_is_refused_at_deserialisation() {
+        let bad = serde_json::from_value::<CaseListRequest>(case_request(json!("open"), "bogus"));
+        assert!(bad.is_err(), "sort \"bogus\" must not deserialise");
+        // Wire values are case-sensitive, as the old string match was.
+        assert!(
+            serde_json::from_value::<CaseListRequest>(case_request(json!(null), "Name")).is_err()
+        );
+    }
+
+    #[test]
+    fn an_unknown_case_status_is_refused_at_deserialisation() {
+        for status in [json!("bogus"), json!("OPEN"), json!(""), json!(1)] {
+            let bad =
+                serde_json::from_value::<CaseListRequest>(case_request(status.clone(), "name"));
+            assert!(bad.is_err(), "status {status} must not deserialise");
+        }
+    }
+
+    #[test]
+    fn an_unknown_task_filter_is_refused_at_deserialisation() {
+        for filter in ["bogus", "Open", "closed", ""] {
+            let bad = serde_json::from_value::<TaskListRequest>(task_request(filter));
+            assert!(bad.is_err(), "filter {filter:?} must not deserialise");
+        }
+    }
+
+    #[test]
+    fn case_sorts_map_to_the_store_sort() {
+        for (wire, store) in [
+            ("name", casefile_store::CaseSort::Name),
+            ("number", casefile_store::CaseSort::Number),
+            ("opened", casefile_store::CaseSort::Opened),
+            ("updated", casefile_store::CaseSort::Updated),
+        ] {
+            let request: CaseListRequest =
+                serde_json::from_value(case_request(json!(null), wire)).unwrap();
+            assert_eq!(case_query(request).sort, store, "sort {wire:?}");
+        }
+    }
+
+    #[test]
+    fn case_statuses_keep_their_wire_values_in_the_store_query() {
+        for (wire, store) in [
+            (json!("open"), Some("open")),
+            (json!("closed"), Some("closed")),
+            (json!(null), None),
+        ] {
+            let request: CaseListRequest =
+                serde_json::from_value(case_request(wire.clone(), "name")).unwrap();
+            let query = case_query(request);
+            assert_eq!(query.status.as_deref(), store, "status {wire}");
+        }
+    }
+
+    #[test]
+    fn case_query_drops_blank_text_and_keeps_paging() {
+        let mut request = case_request(json!("closed"), "updated");
+        request["text"] = json!("   ");
+        request["descending"] = json!(true);
+        request["offset"] = json!(100);
+        let query = case_query(serde_json::from_value(request).unwrap());
+        assert_eq!(query.text, None);
+        assert!(query.descending);
+        assert_eq!((query.offset, query.limit), (100, 50));
+    }
+
+    #[test]
+    fn task_filters_map_to_the_store_query() {
+        let query = |filter: &str| {
+            let request: TaskListRequest = serde_json::from_value(task_request(filter)).unwrap();
+            let q = task_query(request);
+            (q.completed, q.overdue_before)
+        };
+        assert_eq!(query("open"), (Some(false), None));
+        assert_eq!(query("completed"), (Some(true), None));
+        assert_eq!(query("overdue"), (None, Some("2026-03-02".to_owned())));
+        assert_eq!(query("all"), (None, None));
+    }
 }

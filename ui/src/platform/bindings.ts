@@ -71,11 +71,10 @@ export type CaseListItem = {
 };
 
 export type CaseListRequest = {
-	/**  "open", "closed", or null for all. */
-	status: string | null,
+	/**  Null for all statuses. */
+	status: CaseStatus | null,
 	text: string | null,
-	/**  "name", "number", "opened" or "updated". */
-	sort: string,
+	sort: CaseSort,
 	descending: boolean,
 	offset: number,
 	limit: number,
@@ -87,6 +86,12 @@ export type CasePage = {
 	offset: number,
 	limit: number,
 };
+
+/**  The column the case list is sorted by. */
+export type CaseSort = "name" | "number" | "opened" | "updated";
+
+/**  Which cases the list shows, by status. */
+export type CaseStatus = "open" | "closed";
 
 export type SearchResult = {
 	/**  "case", "client", "company", "event", "task" or "document". */
@@ -115,6 +120,9 @@ export type SyncStatus = {
 /**  Emitted whenever the sync status changes. */
 export type SyncStatusChanged = SyncStatus;
 
+/**  Which tasks the list shows; `overdue` is open tasks due before `today`. */
+export type TaskFilter = "open" | "overdue" | "completed" | "all";
+
 export type TaskItem = {
 	id: string,
 	name: string,
@@ -124,8 +132,7 @@ export type TaskItem = {
 };
 
 export type TaskListRequest = {
-	/**  "open", "overdue", "completed" or "all". */
-	filter: string,
+	filter: TaskFilter,
 	/**  Today in the viewer's zone (YYYY-MM-DD), for "overdue". */
 	today: string,
 	offset: number,
