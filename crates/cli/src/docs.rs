@@ -140,9 +140,10 @@ pub async fn download(
 
 pub async fn pin(ctx: &Ctx, case: &str) -> Result<(), CliError> {
     let session = ctx.session()?;
-    let case = session.cache.editor().existing(Kind::Case, case)?;
-    let queued = casefile_transfer::pin(session.store(), &case)?;
-    let report = run_queue(&session, false).await?;
+    let (queued, report) = {
+        let _shown = progress::transfers(Mode::pick(false), session.store().clone());
+        session.pin(case).await?
+    };
     println!(
         "pinned; {queued} documents queued, {} downloaded, {} failed",
         report.done, report.failed

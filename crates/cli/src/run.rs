@@ -345,10 +345,9 @@ fn status(ctx: &Ctx, json_out: bool) -> Result<(), CliError> {
 
 fn conflicts(ctx: &Ctx, cmd: ConflictsCmd) -> Result<(), CliError> {
     let cache = ctx.cache()?;
-    let store = &cache.store;
     match cmd {
         ConflictsCmd::List { json } => {
-            let items: Vec<Value> = store
+            let items: Vec<Value> = cache
                 .conflicts()?
                 .into_iter()
                 .map(|c| {
@@ -374,7 +373,7 @@ fn conflicts(ctx: &Ctx, cmd: ConflictsCmd) -> Result<(), CliError> {
                 Side::Local => Choice::Local,
                 Side::Remote => Choice::Remote,
             };
-            store.resolve_conflict(id, choice)?;
+            cache.resolve_conflict(&id, choice)?;
             Ok(())
         }
     }

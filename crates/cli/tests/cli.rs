@@ -257,3 +257,78 @@ async fn a_script_can_sync_list_and_edit_through_ids_and_exit_codes() {
     set_token("");
     assert_eq!(run(d, &["sync"]).0, 6);
 }
+
+/// Server text reaches a terminal as visible escapes, and records the server
+/// garbles are named, with their reasons, by `sync` and `status --json`.
+#[tokio::test(flavor = "multi_thread")]
+async fn plain_output_escapes_server_text_and_quarantine_is_reported() {
+    if common::keychain_or_skip().is_none() {
+        return;
+    }
+    let sandbox = common::sandbox().await;
+    let info = sandbox.info().clone();
+    let admin = reqwest::Client::new();
+    // A case renamed "as another user" with a terminal escape and a bidi override.
+    let cases = common::dump(&info).await["records"]["cases"].clone();
+    let case_id = cases[0]["id"].as_i64().unwrap();
+    let hostile = "Evil\u{1b}]0;pwned\u{7}\u{1b}[2J\u{202e}fdp.exe";
+    let renamed = admin
+        .put(format!("{}/admin/records/cases/{case_id}", info.base_url))
+        .bearer_auth(&info.admin_token)
+        .json(&serde_json::json!({ "name": hostile }))
+        .send()
+        .await
+        .unwrap();
+    assert!(renamed.status().is_success());
+    // And one case that is not JSON at all.
+    let raw = admin
+        .post(format!("{}/admin/raw_items/cases", info.base_url))
+        .bearer_auth(&info.admin_token)
+        .body("{\"id\": 990002, \"name\": \"Broken\", \"closed\": tru}")
+        .send()
+        .await
+        .unwrap();
+    assert!(raw.status().is_success());
+
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    common::add_token_account(d, &info.base_url, "CLI_TEST_TOKEN", &info.access_token);
+    let env = [("CLI_TEST_TOKEN", info.access_token.as_str())];
+    let (code, out, err) = common::run_env(d, &env, &["sync"]);
+    assert_eq!(code, 0, "one garbled case does not fail the sync: {err}");
+    assert!(out.contains("1 set aside as unreadable"), "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("set aside: cases") && l.contains("not valid JSON")),
+        "{out}"
+    );
+    let (_, status, _) = common::run_env(d, &env, &["status", "--json"]);
+    let status: Value = serde_json::from_str(&status).unwrap();
+    let quarantined = status[0]["quarantined"].as_array().unwrap();
+    assert_eq!(quarantined.len(), 1, "{status}");
+    assert!(quarantined[0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("not valid JSON"));
+
+    let (code, listed, _) = common::run_env(
+        d,
+        &env,
+        &["cases", "list", "--search", "Evil", "--limit", "5"],
+    );
+    assert_eq!(code, 0);
+    assert!(
+        !listed.contains('\u{1b}') && !listed.contains('\u{7}') && !listed.contains('\u{202e}'),
+        "raw control characters reached the terminal: {listed:?}"
+    );
+    assert!(
+        listed.contains("Evil\\u{1b}]0;pwned\\u{7}\\u{1b}[2J\\u{202e}fdp.exe"),
+        "{listed:?}"
+    );
+    // --json keeps the exact text (JSON escapes it itself).
+    let (_, as_json, _) =
+        common::run_env(d, &env, &["cases", "list", "--json", "--search", "Evil"]);
+    let as_json: Value = serde_json::from_str(&as_json).unwrap();
+    assert_eq!(as_json[0]["name"], hostile);
+    sandbox.shutdown().await;
+}

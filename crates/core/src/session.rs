@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use casefile_providers::{AnyProvider, Capabilities, Provider};
-use casefile_store::Store;
+use casefile_store::{Choice, Conflict, Store};
 use casefile_sync::{Engine, SyncOptions, SyncReport, Syncer};
 use casefile_transfer::{BlobStore, RunReport};
 use chrono_tz::Tz;
@@ -61,6 +61,18 @@ impl Cache {
     /// Edits within what the provider accepts, in the firm's zone.
     pub fn editor(&self) -> Editor<'_> {
         Editor::new(&self.store, self.zone, &self.capabilities)
+    }
+
+    /// The open conflicts: fields changed both here and on the server.
+    pub fn conflicts(&self) -> Result<Vec<Conflict>, CoreError> {
+        Ok(self.store.conflicts()?)
+    }
+
+    /// Keeps one side of a conflict; the result reaches the server through
+    /// the outbox on the next sync. A conflict is only ever resolved here,
+    /// by a person's choice.
+    pub fn resolve_conflict(&self, id: &str, choice: Choice) -> Result<(), CoreError> {
+        Ok(self.store.resolve_conflict(id.to_owned(), choice)?)
     }
 }
 
@@ -126,6 +138,17 @@ impl Session {
         }
         casefile_transfer::refresh_pins(&self.cache.store)?;
         Ok(casefile_transfer::run_due(&self.cache.store, self.provider().as_ref(), blobs).await?)
+    }
+
+    /// Keeps a case's documents on this laptop: queues every one not yet
+    /// here and moves what is due. Returns how many were queued.
+    pub async fn pin(&self, case: &str) -> Result<(usize, RunReport), CoreError> {
+        let case = self
+            .cache
+            .editor()
+            .existing(casefile_domain::entity::Kind::Case, case)?;
+        let queued = casefile_transfer::pin(&self.cache.store, &case)?;
+        Ok((queued, self.run_transfers().await?))
     }
 
     /// Removes what cancelled uploads began on the server (now, when the
