@@ -83,7 +83,7 @@ fn core_code(e: &CoreError) -> i32 {
             }
             AccountError::Pending(_) => 8,
             AccountError::Keychain(_) | AccountError::Secrets(_) | AccountError::CacheKey(_) => 9,
-            AccountError::Zone(_) | AccountError::Provider(_) => 4,
+            AccountError::Zone(_) | AccountError::Provider(_) | AccountError::Invalid { .. } => 4,
             AccountError::Client(e) => provider_code(e),
             AccountError::Store(e) => store_code(e),
             _ => 1,

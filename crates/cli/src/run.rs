@@ -5,9 +5,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use casefile_core::accounts::{self, AccountSettings, OAuthSettings};
+use casefile_core::accounts::{self, AccountSettings, NewAccount};
 use casefile_core::{Cache, Session, SessionReport};
-use casefile_providers::SignIn;
 use casefile_store::Choice;
 use casefile_sync::SyncOptions;
 use serde_json::{json, Value};
@@ -90,14 +89,6 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     }
 }
 
-fn http_url(url: &str) -> Result<(), CliError> {
-    if url.starts_with("http://") || url.starts_with("https://") {
-        Ok(())
-    } else {
-        Err(CliError::Invalid(format!("{url} is not an http(s) URL")))
-    }
-}
-
 async fn account_cmd(ctx: &Ctx, cmd: AccountCmd) -> Result<(), CliError> {
     let data_dir = ctx.data_dir.as_path();
     match cmd {
@@ -113,31 +104,6 @@ async fn account_cmd(ctx: &Ctx, cmd: AccountCmd) -> Result<(), CliError> {
             id,
             rate_limit,
         } => {
-            http_url(&base_url)?;
-            let oauth = match client_id {
-                None => None,
-                Some(client_id) => {
-                    let SignIn::OAuth {
-                        authorize_url: default_authorize,
-                        token_url: default_token,
-                    } = provider.sign_in()
-                    else {
-                        return Err(CliError::Invalid(format!(
-                            "{} accounts do not sign in through the browser; use --token-env",
-                            provider.label()
-                        )));
-                    };
-                    let authorize_url = authorize_url.unwrap_or_else(|| default_authorize.into());
-                    let token_url = token_url.unwrap_or_else(|| default_token.into());
-                    http_url(&authorize_url)?;
-                    http_url(&token_url)?;
-                    Some(OAuthSettings {
-                        authorize_url,
-                        token_url,
-                        client_id,
-                    })
-                }
-            };
             let client_secret = match &client_secret_env {
                 Some(var) => Some(
                     std::env::var(var)
@@ -149,24 +115,21 @@ async fn account_cmd(ctx: &Ctx, cmd: AccountCmd) -> Result<(), CliError> {
                 ),
                 None => None,
             };
-            let settings = AccountSettings {
-                id: id.unwrap_or_else(|| accounts::id_for(provider, &base_url)),
-                provider,
-                base_url,
-                token_env,
-                zone,
-                rate_limit_per_s: rate_limit,
-                oauth,
-                secrets_ns: uuid_like(),
-            };
-            settings.zone()?;
-            // The cache key first: without a keychain nothing is set up.
-            let key = settings.cache_key()?;
-            if let Some(secret) = client_secret {
-                settings.set_client_secret(secret.trim())?;
-            }
-            settings.save(data_dir)?;
-            settings.open_store_with(data_dir, &key)?;
+            let settings = accounts::add(
+                data_dir,
+                NewAccount {
+                    provider,
+                    base_url,
+                    token_env,
+                    client_id,
+                    client_secret,
+                    authorize_url,
+                    token_url,
+                    zone,
+                    id,
+                    rate_limit_per_s: rate_limit,
+                },
+            )?;
             println!("{}", settings.id);
             Ok(())
         }
@@ -223,11 +186,6 @@ async fn account_cmd(ctx: &Ctx, cmd: AccountCmd) -> Result<(), CliError> {
             Ok(())
         }
     }
-}
-
-/// A random namespace for an account's keychain entries.
-fn uuid_like() -> String {
-    format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..))
 }
 
 fn summary(r: &SessionReport) -> String {

@@ -36,6 +36,12 @@ pub enum AccountError {
     Provider(#[from] UnknownProvider),
     #[error("unknown time zone {0}")]
     Zone(String),
+    /// A setting given is not usable; `field` names it.
+    #[error("{message}")]
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
     #[error("the environment variable {0} holds no token")]
     MissingToken(String),
     #[error("this account signs in with a token from ${0}, not through the browser")]
@@ -66,7 +72,9 @@ impl AccountError {
             AccountError::NoDataDir | AccountError::Io(_) | AccountError::Settings(_) => {
                 ErrorCode::File
             }
-            AccountError::Provider(_) | AccountError::Zone(_) => ErrorCode::Validation,
+            AccountError::Provider(_) | AccountError::Zone(_) | AccountError::Invalid { .. } => {
+                ErrorCode::Validation
+            }
             AccountError::MissingToken(_) | AccountError::NotOAuth(_) | AccountError::SignIn(_) => {
                 ErrorCode::SignInRequired
             }
@@ -315,4 +323,95 @@ pub fn pick(data_dir: &Path, id: Option<&str>) -> Result<AccountSettings, Accoun
             .ok_or_else(|| AccountError::Unknown(id.to_owned())),
         None => all.into_iter().next().ok_or(AccountError::NoAccount),
     }
+}
+
+/// What a person gives to add an account (the CLI's `account add`, the
+/// window's Accounts screen).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAccount {
+    pub provider: ProviderId,
+    pub base_url: String,
+    /// For scripts: the environment variable holding an access token.
+    pub token_env: Option<String>,
+    /// For browser sign-in: the OAuth client (its secret goes to the keychain).
+    pub client_id: Option<String>,
+    pub client_secret: Option<String>,
+    /// The provider's own endpoints when none are given.
+    pub authorize_url: Option<String>,
+    pub token_url: Option<String>,
+    pub zone: String,
+    /// Default: derived from the provider and the server URL.
+    pub id: Option<String>,
+    pub rate_limit_per_s: Option<u32>,
+}
+
+fn http_url(field: &'static str, url: &str) -> Result<(), AccountError> {
+    if url.starts_with("http://") || url.starts_with("https://") {
+        Ok(())
+    } else {
+        Err(AccountError::Invalid {
+            field,
+            message: format!("{url} is not an http(s) URL"),
+        })
+    }
+}
+
+/// Sets an account up: checks what was given, makes its cache key in the
+/// keychain first (without a keychain nothing is set up), files the client
+/// secret there, saves the settings and creates the encrypted cache.
+pub fn add(data_dir: &Path, new: NewAccount) -> Result<AccountSettings, AccountError> {
+    http_url("base_url", &new.base_url)?;
+    let oauth = match new.client_id {
+        None => None,
+        Some(client_id) => {
+            let crate::SignIn::OAuth {
+                authorize_url,
+                token_url,
+            } = new.provider.sign_in()
+            else {
+                return Err(AccountError::Invalid {
+                    field: "client_id",
+                    message: format!(
+                        "{} accounts do not sign in through the browser; give a token instead",
+                        new.provider.label()
+                    ),
+                });
+            };
+            let authorize_url = new.authorize_url.unwrap_or_else(|| authorize_url.into());
+            let token_url = new.token_url.unwrap_or_else(|| token_url.into());
+            http_url("authorize_url", &authorize_url)?;
+            http_url("token_url", &token_url)?;
+            Some(OAuthSettings {
+                authorize_url,
+                token_url,
+                client_id,
+            })
+        }
+    };
+    let settings = AccountSettings {
+        id: new
+            .id
+            .unwrap_or_else(|| id_for(new.provider, &new.base_url)),
+        provider: new.provider,
+        base_url: new.base_url,
+        token_env: new.token_env,
+        zone: new.zone,
+        rate_limit_per_s: new.rate_limit_per_s,
+        oauth,
+        secrets_ns: random_namespace(),
+    };
+    settings.zone()?;
+    let key = settings.cache_key()?;
+    if let Some(secret) = new.client_secret.filter(|s| !s.trim().is_empty()) {
+        settings.set_client_secret(secret.trim())?;
+    }
+    settings.save(data_dir)?;
+    settings.open_store_with(data_dir, &key)?;
+    Ok(settings)
+}
+
+/// A random namespace for an account's keychain entries, so two data
+/// directories never share tokens.
+fn random_namespace() -> String {
+    format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..))
 }

@@ -25,5 +25,6 @@ pub mod session;
 pub mod signin;
 pub mod status;
 
+pub use casefile_providers::SignIn;
 pub use error::CoreError;
 pub use session::{Cache, Session, SessionReport};
