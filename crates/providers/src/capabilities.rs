@@ -35,6 +35,18 @@ pub enum CreateLookup {
     IdempotencyKey,
 }
 
+/// How records deleted on the server are found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Deletions {
+    /// Lists never mention deleted records: compare the full id sets now
+    /// and then (a walk of every page of every resource).
+    IdSets,
+    /// The provider tells of deletions itself (tombstones in its lists, or
+    /// it never deletes): no id-set walk is needed.
+    Reported,
+}
+
 /// One resource's abilities.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct ResourceCaps {
@@ -85,6 +97,7 @@ pub struct Capabilities {
     pub create_lookup: CreateLookup,
     /// Whether an update's answer carries the new server copy.
     pub update_returns_record: bool,
+    pub deletions: Deletions,
 }
 
 impl Capabilities {

@@ -20,7 +20,7 @@ pub mod registry;
 pub mod retry;
 
 pub use auth::{Auth, MemorySecrets, OAuthClient, SecretStore};
-pub use capabilities::{Capabilities, CreateLookup, Paging, ResourceCaps, UploadStyle};
+pub use capabilities::{Capabilities, CreateLookup, Deletions, Paging, ResourceCaps, UploadStyle};
 pub use error::ProviderError;
 pub use http::Credentials;
 pub use pages::Pages;

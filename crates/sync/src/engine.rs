@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use casefile_domain::entity::Kind;
-use casefile_providers::Provider;
+use casefile_providers::{Deletions, Provider};
 use chrono::Utc;
 use tokio::sync::{watch, Notify};
 use tokio_util::sync::CancellationToken;
@@ -181,6 +181,9 @@ impl<P: Provider + 'static> Engine<P> {
         let reconciled = if first_sync {
             // A first sync holds exactly what the server listed.
             reconcile::mark_done(&s.store)?;
+            None
+        } else if s.provider.capabilities().deletions != Deletions::IdSets {
+            // The provider reports deletions in its lists; the pull applied them.
             None
         } else if options.reconcile || reconcile::due(&s.store)? {
             self.set_phase(Phase::Reconciling);

@@ -129,6 +129,7 @@ mod tests {
             documents: None,
             create_lookup: CreateLookup::IdempotencyKey,
             update_returns_record: true,
+            deletions: casefile_providers::Deletions::Reported,
         }
     }
 

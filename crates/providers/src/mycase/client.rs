@@ -14,7 +14,9 @@ use serde_json::Value;
 
 use super::link::next_link;
 use crate::auth::Auth;
-use crate::capabilities::{Capabilities, CreateLookup, Paging, ResourceCaps, UploadStyle};
+use crate::capabilities::{
+    Capabilities, CreateLookup, Deletions, Paging, ResourceCaps, UploadStyle,
+};
 use crate::error::ProviderError;
 use crate::http::{classify_status, Credentials, HttpCore};
 use crate::provider::ListPage;
@@ -117,6 +119,8 @@ impl MyCase {
             documents: Some(UploadStyle::PresignedPut),
             create_lookup: CreateLookup::FieldSearch,
             update_returns_record: false,
+            // MyCase lists never mention deleted records.
+            deletions: Deletions::IdSets,
         }
     }
 
