@@ -267,7 +267,7 @@ async fn plain_output_escapes_server_text_and_quarantine_is_reported() {
     }
     let sandbox = common::sandbox().await;
     let info = sandbox.info().clone();
-    let admin = reqwest::Client::new();
+    let admin = casefile_providers::http::client(std::time::Duration::from_secs(30)).unwrap();
     // A case renamed "as another user" with a terminal escape and a bidi override.
     let cases = common::dump(&info).await["records"]["cases"].clone();
     let case_id = cases[0]["id"].as_i64().unwrap();

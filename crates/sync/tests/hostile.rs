@@ -12,7 +12,8 @@ use common::*;
 
 async fn serve_raw(f: &Fixture, kind: &str, text: String) {
     let info = f.sandbox.info();
-    let response = reqwest::Client::new()
+    let response = casefile_providers::http::client(std::time::Duration::from_secs(30))
+        .unwrap()
         .post(format!("{}/admin/raw_items/{kind}", info.base_url))
         .bearer_auth(&info.admin_token)
         .body(text)
