@@ -55,6 +55,21 @@ impl EditError {
 
 type Result<T> = std::result::Result<T, EditError>;
 
+/// A name that must be given and not blank.
+fn required_name(name: &Option<String>) -> Result<String> {
+    name.clone()
+        .filter(|n| !n.trim().is_empty())
+        .ok_or_else(|| EditError::invalid("name", "a name is required"))
+}
+
+/// A new name, when one is given; a blank one is refused.
+fn rename(given: &Option<String>, name: &mut String) -> Result<()> {
+    if given.is_some() {
+        *name = required_name(given)?;
+    }
+    Ok(())
+}
+
 /// An event's fields as given; `None` keeps the current value.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EventInput {
@@ -189,8 +204,11 @@ impl<'a> Editor<'a> {
 
     /// The event's time from the input, keeping what the input leaves out.
     pub fn event_time(&self, f: &EventInput, current: Option<&EventTime>) -> Result<EventTime> {
-        let all_day =
-            f.all_day || matches!(current, Some(EventTime::AllDay { .. })) && f.start.is_none();
+        // An all-day event stays all-day unless it is given a time of day.
+        let is_date = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").is_ok();
+        let all_day = f.all_day
+            || matches!(current, Some(EventTime::AllDay { .. }))
+                && f.start.as_deref().is_none_or(is_date);
         let invalid = |e: TimeError| EditError::invalid("start", e.to_string());
         if all_day {
             let (cur_start, cur_last) = match current {
@@ -204,13 +222,16 @@ impl<'a> Editor<'a> {
                 .transpose()?
                 .or(cur_start)
                 .ok_or_else(|| EditError::invalid("start", "a start date is required"))?;
-            let last = f
-                .end
-                .as_deref()
-                .map(|s| date("end", s))
-                .transpose()?
-                .or(cur_last)
-                .unwrap_or(start);
+            // A start moved without an end keeps the event's number of days.
+            let days = match (cur_start, cur_last) {
+                (Some(s), Some(l)) => l - s,
+                _ => chrono::Duration::zero(),
+            };
+            let last = match f.end.as_deref() {
+                Some(s) => date("end", s)?,
+                None if f.start.is_some() => start + days,
+                None => cur_last.unwrap_or(start),
+            };
             let end = last
                 .max(start)
                 .succ_opt()
@@ -225,9 +246,16 @@ impl<'a> Editor<'a> {
             Some(s) => instant("start", s, self.zone)?,
             None => cur_start.ok_or_else(|| EditError::invalid("start", "a start is required"))?,
         };
+        // A start moved without an end keeps the event's length (a drag
+        // in the calendar); a new event lasts an hour.
+        let length = match (cur_start, cur_end) {
+            (Some(s), Some(e)) => e - s,
+            _ => chrono::Duration::hours(1),
+        };
         let end = match f.end.as_deref() {
             Some(s) => instant("end", s, self.zone)?,
-            None => cur_end.unwrap_or(start + chrono::Duration::hours(1)),
+            None if f.start.is_some() => start + length,
+            None => cur_end.unwrap_or(start + length),
         };
         if end <= start {
             return Err(EditError::invalid("end", "the end must be after the start"));
@@ -253,11 +281,7 @@ impl<'a> Editor<'a> {
 
     pub fn create_event(&self, f: &EventInput) -> Result<Event> {
         self.allowed(Kind::Event, self.caps.can_create(Kind::Event), "create")?;
-        let name = f
-            .name
-            .clone()
-            .filter(|n| !n.trim().is_empty())
-            .ok_or_else(|| EditError::invalid("name", "a name is required"))?;
+        let name = required_name(&f.name)?;
         let event = Event {
             meta: Meta::local(self.store.account()),
             name,
@@ -276,12 +300,7 @@ impl<'a> Editor<'a> {
     pub fn update_event(&self, id: &str, f: &EventInput) -> Result<Event> {
         self.allowed(Kind::Event, self.caps.can_update(Kind::Event), "change")?;
         let mut event = self.load_event(id)?;
-        if let Some(name) = &f.name {
-            if name.trim().is_empty() {
-                return Err(EditError::invalid("name", "a name is required"));
-            }
-            event.name = name.clone();
-        }
+        rename(&f.name, &mut event.name)?;
         if let Some(d) = &f.description {
             event.description = Some(d.clone()).filter(|d| !d.is_empty());
         }
@@ -308,11 +327,7 @@ impl<'a> Editor<'a> {
 
     pub fn create_task(&self, f: &TaskInput) -> Result<Task> {
         self.allowed(Kind::Task, self.caps.can_create(Kind::Task), "create")?;
-        let name = f
-            .name
-            .clone()
-            .filter(|n| !n.trim().is_empty())
-            .ok_or_else(|| EditError::invalid("name", "a name is required"))?;
+        let name = required_name(&f.name)?;
         let due = f
             .due
             .as_deref()
@@ -343,12 +358,7 @@ impl<'a> Editor<'a> {
     pub fn update_task(&self, id: &str, f: &TaskInput) -> Result<Task> {
         self.allowed(Kind::Task, self.caps.can_update(Kind::Task), "change")?;
         let mut task = self.load_task(id)?;
-        if let Some(n) = &f.name {
-            if n.trim().is_empty() {
-                return Err(EditError::invalid("name", "a name is required"));
-            }
-            task.name = n.clone();
-        }
+        rename(&f.name, &mut task.name)?;
         if let Some(d) = f.due.as_deref() {
             task.due = Some(date("due", d)?);
         }

@@ -66,11 +66,17 @@ pub enum CaseStatus {
 }
 
 impl CaseStatus {
-    /// The store's text form of the status.
+    /// The store's text form of the status (the domain's own).
     pub fn as_str(self) -> &'static str {
-        match self {
-            CaseStatus::Open => "open",
-            CaseStatus::Closed => "closed",
+        casefile_domain::entity::CaseStatus::from(self).as_str()
+    }
+}
+
+impl From<CaseStatus> for casefile_domain::entity::CaseStatus {
+    fn from(s: CaseStatus) -> Self {
+        match s {
+            CaseStatus::Open => Self::Open,
+            CaseStatus::Closed => Self::Closed,
         }
     }
 }
