@@ -67,6 +67,14 @@ pub enum IncomingAction {
     KeepDeleted,
 }
 
+/// Whether deciding a row with these facts reads its documents (the local
+/// row's JSON, its mirror and the server copy): only a rebase does, for a
+/// live row with pending edits. Otherwise a caller may pass `Null` for them
+/// and save parsing them.
+pub fn needs_documents(change_counter: i64, deleted: bool) -> bool {
+    change_counter > 0 && !deleted
+}
+
 /// Decides what to do with the server copy `remote` (the record as JSON,
 /// carrying the local id when a local row exists) given the local row, if
 /// any, and the mirror, the last server copy seen of it. `mirror` only
@@ -86,6 +94,37 @@ pub fn plan_incoming(
                 merged: merged.value,
                 conflicts: merged.conflicts,
                 counter: local.change_counter,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// Rows decided without their documents are decided the same with them.
+    #[test]
+    fn rows_that_need_no_documents_are_decided_without_them() {
+        for (counter, deleted) in [(0, false), (0, true), (-1, false), (3, true), (3, false)] {
+            let full = LocalState {
+                data: json!({"name": "A"}),
+                change_counter: counter,
+                deleted,
+            };
+            let mirror = json!({"name": "B"});
+            let remote = json!({"name": "C"});
+            let with = plan_incoming(Some(&full), Some(&mirror), &remote);
+            if !needs_documents(counter, deleted) {
+                let bare = LocalState {
+                    data: Value::Null,
+                    ..full.clone()
+                };
+                assert_eq!(plan_incoming(Some(&bare), None, &Value::Null), with);
+            } else {
+                assert!(matches!(with, IncomingAction::Rebase { .. }));
             }
         }
     }

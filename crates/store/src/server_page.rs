@@ -19,7 +19,7 @@ use crate::bookkeeping::{
     Checkpoint, Conflict, QuarantineEntry,
 };
 use crate::error::{Result, StoreError};
-use crate::incoming::{plan_incoming, IncomingAction, LocalState};
+use crate::incoming::{needs_documents, plan_incoming, IncomingAction, LocalState};
 use crate::merge::FieldConflict;
 use crate::record::{table, write_row_json, Entity, RowState};
 use crate::resolve::DELETED_ON_SERVER;
@@ -75,7 +75,13 @@ pub fn apply_page_with_quarantine<E: Entity>(
             row.meta_mut().id = existing.id;
         }
         let data = serde_json::to_string(&*row)?;
-        let remote: Value = serde_json::from_str(&data)?;
+        // Only a rebase reads the documents; most rows are decided without.
+        let remote: Value = match &existing {
+            Some(e) if needs_documents(e.state.change_counter, e.state.deleted) => {
+                serde_json::from_str(&data)?
+            }
+            _ => Value::Null,
+        };
         let local = existing.as_ref().map(|e| &e.state);
         let mirror = existing.as_ref().and_then(|e| e.mirror.as_ref());
         // The decision, then carrying it out.
@@ -120,9 +126,12 @@ struct Found {
 /// its mirror: one statement, two index probes and one for the mirror.
 fn find_local<E: Entity>(tx: &Transaction<'_>, meta: &Meta) -> Result<Option<Found>> {
     let table = table(E::KIND);
-    let found: Option<(String, i64, bool, String, Option<String>)> = tx
+    let found: Option<(String, i64, bool, Option<String>, Option<String>)> = tx
         .prepare_cached(&format!(
-            "SELECT t.id, t.change_counter, t.deleted, t.data, m.data FROM (
+            // The documents are read only when the decision will need them.
+            "SELECT t.id, t.change_counter, t.deleted,
+               CASE WHEN t.change_counter > 0 AND NOT t.deleted THEN t.data END,
+               CASE WHEN t.change_counter > 0 AND NOT t.deleted THEN m.data END FROM (
                SELECT id, change_counter, deleted, data FROM {table} WHERE id = ?1
                UNION ALL SELECT id, change_counter, deleted, data FROM {table} WHERE remote_id = ?2
                LIMIT 1
@@ -145,7 +154,10 @@ fn find_local<E: Entity>(tx: &Transaction<'_>, meta: &Meta) -> Result<Option<Fou
     Ok(Some(Found {
         id,
         state: LocalState {
-            data: serde_json::from_str(&data)?,
+            data: data
+                .map(|d| serde_json::from_str(&d))
+                .transpose()?
+                .unwrap_or(Value::Null),
             change_counter,
             deleted,
         },
