@@ -122,11 +122,15 @@ struct Found {
     mirror: Option<Value>,
 }
 
+/// (id, change counter, deleted, the row's JSON and its mirror's when a
+/// rebase will read them).
+type FoundRow = (String, i64, bool, Option<String>, Option<String>);
+
 /// Finds the local row for a server row, by local id, else by remote id, with
 /// its mirror: one statement, two index probes and one for the mirror.
 fn find_local<E: Entity>(tx: &Transaction<'_>, meta: &Meta) -> Result<Option<Found>> {
     let table = table(E::KIND);
-    let found: Option<(String, i64, bool, Option<String>, Option<String>)> = tx
+    let found: Option<FoundRow> = tx
         .prepare_cached(&format!(
             // The documents are read only when the decision will need them.
             "SELECT t.id, t.change_counter, t.deleted,

@@ -163,7 +163,15 @@ impl<P: Provider + 'static> Engine<P> {
                 st.throttled_until = s.provider.throttled_until();
             });
         };
-        let first_sync = s.store.checkpoint(resource_name(Kind::Case))?.is_none();
+        // A first sync is one with no resource pulled yet (whatever kinds the
+        // provider has).
+        let mut first_sync = true;
+        for &kind in s.provider.pull_order() {
+            if s.store.checkpoint(resource_name(kind))?.is_some() {
+                first_sync = false;
+                break;
+            }
+        }
         // Before the pull, which would otherwise bring an in-doubt create's
         // server copy in as a second record.
         let adopted = settle_in_doubt(s).await?;

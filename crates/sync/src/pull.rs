@@ -25,7 +25,7 @@ use std::sync::Arc;
 use casefile_domain::entity::Kind;
 use casefile_domain::ids::LocalId;
 use casefile_providers::provider::{Context, ListPage};
-use casefile_providers::{Pages, Provider, ProviderError};
+use casefile_providers::{Pages, Paging, Provider, ProviderError};
 use casefile_store::{for_kind, Checkpoint, Entity, PageOutcome, QuarantineEntry, Store};
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use chrono_tz::Tz;
@@ -150,7 +150,14 @@ async fn pull_kind<P: Provider + 'static>(
         .as_deref()
         .and_then(parse_time)
         .map(|w| w - LOOKBACK);
-    let cursor = saved.and_then(|c| c.cursor);
+    // A saved link cursor resumes an interrupted walk. A page number does
+    // not: records deleted on the server meanwhile shift the pages, and a
+    // change on the skipped part would be lost once the walk completes. The
+    // walk starts again from the same (unmoved) watermark instead.
+    let cursor = match s.provider.capabilities().paging {
+        Paging::LinkHeader { .. } => saved.and_then(|c| c.cursor),
+        Paging::PageNumber { .. } => None,
+    };
     let mut newest = watermark.as_deref().and_then(parse_time);
 
     let (tx, mut rx) = mpsc::channel(1);

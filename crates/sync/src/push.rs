@@ -25,7 +25,7 @@ use std::collections::BTreeSet;
 
 use casefile_domain::entity::Kind;
 use casefile_domain::ids::RemoteId;
-use casefile_providers::{Provider, ProviderError};
+use casefile_providers::{CreateLookup, Provider, ProviderError};
 use casefile_store::{Failure, PushAction, PushItem};
 use serde_json::Value;
 
@@ -247,6 +247,14 @@ pub async fn settle_in_doubt<P: Provider + 'static>(s: &Syncer<P>) -> Result<usi
         }
     }
     if not_found.is_empty() {
+        return Ok(adopted);
+    }
+    if s.provider.capabilities().create_lookup == CreateLookup::IdempotencyKey {
+        // Posting again carries the same key: one still in flight cannot
+        // make a second record, so there is nothing to wait for.
+        for (item, _) in not_found {
+            s.store.clear_attempts(item.ops)?;
+        }
         return Ok(adopted);
     }
     // A request a crashed process left in flight may still be landing: look
