@@ -122,37 +122,41 @@ struct Found {
     mirror: Option<Value>,
 }
 
-/// (id, change counter, deleted, the row's JSON and its mirror's when a
-/// rebase will read them).
-type FoundRow = (String, i64, bool, Option<String>, Option<String>);
-
-/// Finds the local row for a server row, by local id, else by remote id, with
-/// its mirror: one statement, two index probes and one for the mirror.
+/// Finds the local row for a server row, by local id, else by remote id:
+/// one statement, two index probes, as cheap as an existence check. Only a
+/// row whose decision reads its documents (see [`needs_documents`]) costs a
+/// second probe, for its JSON and its mirror's.
 fn find_local<E: Entity>(tx: &Transaction<'_>, meta: &Meta) -> Result<Option<Found>> {
     let table = table(E::KIND);
-    let found: Option<FoundRow> = tx
+    let found: Option<(String, i64, bool)> = tx
         .prepare_cached(&format!(
-            // The documents are read only when the decision will need them.
-            "SELECT t.id, t.change_counter, t.deleted,
-               CASE WHEN t.change_counter > 0 AND NOT t.deleted THEN t.data END,
-               CASE WHEN t.change_counter > 0 AND NOT t.deleted THEN m.data END FROM (
-               SELECT id, change_counter, deleted, data FROM {table} WHERE id = ?1
-               UNION ALL SELECT id, change_counter, deleted, data FROM {table} WHERE remote_id = ?2
-               LIMIT 1
-             ) AS t LEFT JOIN mirror AS m ON m.kind = ?3 AND m.id = t.id"
+            "SELECT id, change_counter, deleted FROM {table} WHERE id = ?1
+             UNION ALL SELECT id, change_counter, deleted FROM {table} WHERE remote_id = ?2
+             LIMIT 1"
         ))?
         .query_row(
             params![
                 meta.id.to_string(),
                 meta.remote_id.as_ref().map(|r| r.0.as_str()),
-                E::KIND.as_str(),
             ],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()?;
-    let Some((id, change_counter, deleted, data, mirror)) = found else {
+    let Some((id, change_counter, deleted)) = found else {
         return Ok(None);
     };
+    let (data, mirror): (Option<String>, Option<String>) =
+        if needs_documents(change_counter, deleted) {
+            tx.prepare_cached(&format!(
+                "SELECT t.data, m.data FROM {table} AS t
+                 LEFT JOIN mirror AS m ON m.kind = ?2 AND m.id = t.id WHERE t.id = ?1"
+            ))?
+            .query_row(params![id, E::KIND.as_str()], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
+        } else {
+            (None, None)
+        };
     let id =
         LocalId::parse(&id).map_err(|e| StoreError::Invalid(format!("bad id in {table}: {e}")))?;
     Ok(Some(Found {
