@@ -379,20 +379,7 @@ async fn run(seed: u64) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn random_edits_on_both_sides_converge_under_faults() {
-    let seeds: Vec<u64> = match std::env::var("CONVERGENCE_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-    {
-        Some(seed) => vec![seed],
-        None => {
-            let runs = std::env::var("CONVERGENCE_RUNS")
-                .ok()
-                .and_then(|s| s.parse().ok())
-                .unwrap_or(3u64);
-            (1..=runs).collect()
-        }
-    };
-    for seed in seeds {
+    for seed in seeds("CONVERGENCE_SEED", "CONVERGENCE_RUNS") {
         run(seed).await;
     }
 }

@@ -5,6 +5,7 @@
 //! The convergence run prints its seed; `FAKE_CONVERGENCE_SEED=N` replays
 //! one, `FAKE_CONVERGENCE_RUNS=N` runs seeds 1..=N (3 by default).
 
+mod common;
 mod fake;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -837,20 +838,7 @@ async fn converge(seed: u64) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn random_edits_on_both_sides_converge_under_faults() {
-    let seeds: Vec<u64> = match std::env::var("FAKE_CONVERGENCE_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-    {
-        Some(seed) => vec![seed],
-        None => {
-            let runs = std::env::var("FAKE_CONVERGENCE_RUNS")
-                .ok()
-                .and_then(|s| s.parse().ok())
-                .unwrap_or(3u64);
-            (1..=runs).collect()
-        }
-    };
-    for seed in seeds {
+    for seed in common::seeds("FAKE_CONVERGENCE_SEED", "FAKE_CONVERGENCE_RUNS") {
         converge(seed).await;
     }
 }

@@ -137,3 +137,16 @@ pub fn first_staff(store: &Store) -> casefile_domain::ids::LocalId {
         .unwrap();
     casefile_domain::ids::LocalId::parse(&id).unwrap()
 }
+
+/// The seeds a seeded suite runs: the one in `seed_var` (to replay a run),
+/// else 1..=N with N from `runs_var` (default 3).
+pub fn seeds(seed_var: &str, runs_var: &str) -> Vec<u64> {
+    if let Some(seed) = std::env::var(seed_var).ok().and_then(|s| s.parse().ok()) {
+        return vec![seed];
+    }
+    let runs = std::env::var(runs_var)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3u64);
+    (1..=runs).collect()
+}
