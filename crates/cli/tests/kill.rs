@@ -127,6 +127,8 @@ async fn killed_syncs_lose_nothing_and_duplicate_nothing() {
         .unwrap();
 
     let mut acknowledged: Vec<String> = Vec::new();
+    // The last acknowledged description of each edited task, by name.
+    let mut described: std::collections::HashMap<String, String> = Default::default();
     let mut resumed_walks = 0;
     for i in 0..kills {
         if i > 0 {
@@ -146,7 +148,8 @@ async fn killed_syncs_lose_nothing_and_duplicate_nothing() {
             );
             acknowledged.push(created[0]["id"].as_str().unwrap().to_owned());
             if rng.bool() {
-                let id = acknowledged[rng.usize(0..acknowledged.len())].clone();
+                let which = rng.usize(0..acknowledged.len());
+                let id = acknowledged[which].clone();
                 let out = cli(
                     data,
                     &token,
@@ -157,6 +160,8 @@ async fn killed_syncs_lose_nothing_and_duplicate_nothing() {
                     "{}",
                     String::from_utf8_lossy(&out.stderr)
                 );
+                // Task `which` was created in round `which + 1`.
+                described.insert(format!("Killed-{seed}-{}", which + 1), format!("edit {i}"));
             }
         }
         let mut child = Command::new(BIN)
@@ -241,6 +246,15 @@ async fn killed_syncs_lose_nothing_and_duplicate_nothing() {
         "every acknowledged create is on the server once"
     );
     assert_eq!(unique.len(), ours.len(), "nothing duplicated");
+    for task in dump["records"]["tasks"].as_array().unwrap() {
+        if let Some(edit) = task["name"].as_str().and_then(|n| described.get(n)) {
+            assert_eq!(
+                task["description"],
+                edit.as_str(),
+                "an acknowledged edit reached the server"
+            );
+        }
+    }
     let counts = &status[0]["counts"];
     for (kind, key) in [("case", "cases"), ("event", "events"), ("task", "tasks")] {
         assert_eq!(

@@ -116,8 +116,10 @@ pub fn delete_local(
         "UPDATE {table} SET deleted = 1, change_counter = ?2, local_updated_at = ?3 WHERE id = ?1"
     ))?
     .execute(params![id.to_string(), counter, now])?;
-    let op_id = if remote_id.is_none() {
+    let op_id = if remote_id.is_none() && !crate::in_doubt::recorded(tx, kind, &id.to_string())? {
         // Never reached the server: drop its pending create instead of queueing a delete.
+        // (One whose create may have is kept as a tombstone with a delete
+        // queued, for the next sync to settle: in_doubt.rs.)
         tx.prepare_cached("DELETE FROM outbox WHERE kind = ?1 AND record_id = ?2")?
             .execute(params![kind.as_str(), id.to_string()])?;
         tx.prepare_cached(&format!("DELETE FROM {table} WHERE id = ?1"))?

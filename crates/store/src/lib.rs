@@ -20,6 +20,7 @@ pub mod bookkeeping;
 mod connection;
 pub mod edits;
 pub mod error;
+pub mod in_doubt;
 pub mod incoming;
 pub mod key;
 pub mod merge;
@@ -48,6 +49,7 @@ pub use activity::Change;
 pub use bookkeeping::{Checkpoint, Conflict, OutboxOp, QuarantineEntry, Quarantined, StoreSummary};
 pub use edits::{OpId, OpKind};
 pub use error::{Result, StoreError};
+pub use in_doubt::CreateInDoubt;
 pub use incoming::{plan_incoming, IncomingAction, LocalState};
 pub use key::{CacheKey, KeyError};
 pub use push::{Failure, PushAction, PushItem};
@@ -266,6 +268,36 @@ impl Store {
 
     pub fn clear_attempts(&self, ops: Vec<OpId>) -> Result<()> {
         self.write(move |tx| push::clear_attempts(tx, &ops))
+    }
+
+    /// Records, with the attempt, the body a create is about to send.
+    pub fn begin_create(&self, item: &PushItem, body: &serde_json::Value) -> Result<()> {
+        let (item, body) = (item.clone(), body.clone());
+        self.write(move |tx| in_doubt::begin(tx, &item, &body, &now()))
+    }
+
+    /// Creates that may already be on the server.
+    pub fn creates_in_doubt(&self) -> Result<Vec<CreateInDoubt>> {
+        self.write(in_doubt::list)
+    }
+
+    /// The server holds a create in doubt: bind the record to it.
+    pub fn adopt_create(
+        &self,
+        doubt: &CreateInDoubt,
+        remote_id: Option<RemoteId>,
+        server_copy: Option<serde_json::Value>,
+    ) -> Result<()> {
+        let doubt = doubt.clone();
+        self.write(move |tx| {
+            in_doubt::adopt(tx, &doubt, remote_id.as_ref(), server_copy.as_ref(), &now())
+        })
+    }
+
+    /// A create in doubt never reached the server: send it again as it is now.
+    pub fn create_not_sent(&self, doubt: &CreateInDoubt) -> Result<()> {
+        let doubt = doubt.clone();
+        self.write(move |tx| in_doubt::not_sent(tx, &doubt))
     }
 
     pub fn fail_push(&self, ops: Vec<OpId>, failure: Failure, error: String) -> Result<()> {

@@ -19,11 +19,12 @@ pub fn migrations() -> Migrations<'static> {
             include_str!("../migrations/0004_quarantine_key.sql"),
             key_unnamed_quarantine,
         ),
+        M::up(include_str!("../migrations/0005_create_attempts.sql")),
     ])
 }
 
 /// The schema version the code expects.
-pub const LATEST: i64 = 4;
+pub const LATEST: i64 = 5;
 
 /// Migration 4's second half: quarantine rows without a remote id are keyed
 /// by their payload's hash (SQL has no SHA-256), newest first, and an older

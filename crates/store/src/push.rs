@@ -114,7 +114,11 @@ pub fn plan(tx: &Transaction<'_>) -> Result<Vec<PushItem>> {
         };
         let action = match (deleted, &remote_id) {
             (true, None) => {
-                drop_ops(tx, &op_ids)?;
+                // Deleted before it reached the server, unless a create may
+                // have: then the next sync's settle decides (in_doubt.rs).
+                if !crate::in_doubt::recorded(tx, kind, &key.1)? {
+                    drop_ops(tx, &op_ids)?;
+                }
                 continue;
             }
             (true, Some(_)) => PushAction::Delete,
@@ -211,6 +215,9 @@ pub fn ack(
     drop_ops(tx, &item.ops)?;
     let table = table(item.kind);
     let id = item.record_id.to_string();
+    if item.action == PushAction::Create {
+        crate::in_doubt::forget(tx, item.kind, &id)?;
+    }
     if item.action == PushAction::Delete {
         tx.prepare_cached(&format!(
             "DELETE FROM {table} WHERE id = ?1 AND deleted = 1"

@@ -24,9 +24,9 @@
 use std::collections::BTreeSet;
 
 use casefile_domain::entity::Kind;
-use casefile_domain::ids::RemoteId;
+use casefile_domain::ids::{LocalId, RemoteId};
 use casefile_providers::{CreateLookup, Provider, ProviderError};
-use casefile_store::{Failure, PushAction, PushItem};
+use casefile_store::{CreateInDoubt, Failure, PushAction, PushItem};
 use serde_json::Value;
 
 use crate::error::SyncError;
@@ -156,20 +156,21 @@ async fn push_one<P: Provider + 'static>(
                     return Ok(false);
                 }
             };
-            s.store.begin_attempt(item.ops.clone())?;
             if item.action == PushAction::Create {
+                s.store.begin_create(&item, &body)?;
                 let created = s.provider.create(kind, &body).await;
                 created.map(|found| {
                     report.created += 1;
-                    server_copy(s, &item, &found)
+                    server_copy(s, item.kind, item.record_id, &found)
                 })
             } else {
+                s.store.begin_attempt(item.ops.clone())?;
                 let remote = item.remote_id.clone().unwrap_or(RemoteId(String::new()));
                 let updated = s.provider.update(kind, &remote, &body).await;
                 updated.map(|answer| {
                     report.updated += 1;
                     match answer {
-                        Some(found) => server_copy(s, &item, &found),
+                        Some(found) => server_copy(s, item.kind, item.record_id, &found),
                         None => {
                             report.touched.insert(kind);
                             (None, Some(json))
@@ -218,32 +219,23 @@ async fn push_one<P: Provider + 'static>(
 
 /// Settles creates that may already be on the server (an earlier attempt
 /// timed out, lost its answer, or the process died): each is looked for on
-/// the server and adopted if found, or marked as not sent. It must run
-/// BEFORE the pull, which would otherwise bring the server's copy in as a
-/// second record. Returns how many were adopted.
+/// the server by the body it sent and adopted if found, or marked as not
+/// sent. Edits and deletes made since stay pending (store `in_doubt.rs`).
+/// It must run BEFORE the pull, which would otherwise bring the server's
+/// copy in as a second record. Returns how many were adopted.
 pub async fn settle_in_doubt<P: Provider + 'static>(s: &Syncer<P>) -> Result<usize, SyncError> {
-    let in_doubt: Vec<PushItem> = s
-        .store
-        .push_plan()?
-        .into_iter()
-        .filter(|i| {
-            i.action == PushAction::Create
-                && i.attempts > 0
-                && s.provider.capabilities().can_create(i.kind)
-        })
-        .collect();
     let mut adopted = 0;
     let mut not_found = Vec::new();
-    for item in in_doubt {
-        let Some(record) = item.record.clone().and_then(|j| json_record(item.kind, j)) else {
+    for doubt in s.store.creates_in_doubt()? {
+        if !s.provider.capabilities().can_create(doubt.kind) {
+            continue;
+        }
+        let Some(body) = sent_body(s, &doubt) else {
             continue;
         };
-        let Ok(body) = s.provider.encode(&record, &StoreRefs(&s.store)) else {
-            continue;
-        };
-        match find_created(s, item.kind, &body).await? {
-            Some(found) => adopted += adopt(s, item, &found)?,
-            None => not_found.push((item, body)),
+        match find_created(s, doubt.kind, &body).await? {
+            Some(found) => adopted += adopt(s, &doubt, &found)?,
+            None => not_found.push((doubt, body)),
         }
     }
     if not_found.is_empty() {
@@ -252,21 +244,34 @@ pub async fn settle_in_doubt<P: Provider + 'static>(s: &Syncer<P>) -> Result<usi
     if s.provider.capabilities().create_lookup == CreateLookup::IdempotencyKey {
         // Posting again carries the same key: one still in flight cannot
         // make a second record, so there is nothing to wait for.
-        for (item, _) in not_found {
-            s.store.clear_attempts(item.ops)?;
+        for (doubt, _) in not_found {
+            s.store.create_not_sent(&doubt)?;
         }
         return Ok(adopted);
     }
     // A request a crashed process left in flight may still be landing: look
     // once more after a moment before concluding it never arrived.
     tokio::time::sleep(IN_FLIGHT_GRACE).await;
-    for (item, body) in not_found {
-        match find_created(s, item.kind, &body).await? {
-            Some(found) => adopted += adopt(s, item, &found)?,
-            None => s.store.clear_attempts(item.ops)?,
+    for (doubt, body) in not_found {
+        match find_created(s, doubt.kind, &body).await? {
+            Some(found) => adopted += adopt(s, &doubt, &found)?,
+            None => s.store.create_not_sent(&doubt)?,
         }
     }
     Ok(adopted)
+}
+
+/// The body a create in doubt sent; for an attempt recorded before bodies
+/// were kept, the record encoded as it is now.
+fn sent_body<P: Provider + 'static>(s: &Syncer<P>, doubt: &CreateInDoubt) -> Option<Value> {
+    if let Some(sent) = &doubt.sent {
+        return Some(sent.clone());
+    }
+    let record = doubt
+        .record
+        .clone()
+        .and_then(|j| json_record(doubt.kind, j))?;
+    s.provider.encode(&record, &StoreRefs(&s.store)).ok()
 }
 
 /// How long a create in doubt gets to land before it is sent again.
@@ -275,23 +280,23 @@ const IN_FLIGHT_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
 /// Takes the server's record as the answer to our create.
 fn adopt<P: Provider + 'static>(
     s: &Syncer<P>,
-    item: PushItem,
+    doubt: &CreateInDoubt,
     found: &Value,
 ) -> Result<usize, SyncError> {
     tracing::info!(
-        kind = item.kind.as_str(),
+        kind = doubt.kind.as_str(),
         "an earlier create had reached the server; adopting it"
     );
-    let (remote, copy) = server_copy(s, &item, found);
-    s.store.ack_push(item, remote, copy)?;
+    let (remote, copy) = server_copy(s, doubt.kind, doubt.record_id, found);
+    s.store.adopt_create(doubt, remote, copy)?;
     Ok(1)
 }
 
 /// The remote id and cache JSON of a server item answering our push.
-fn server_copy<P: Provider>(s: &Syncer<P>, item: &PushItem, found: &Value) -> Pushed {
+fn server_copy<P: Provider>(s: &Syncer<P>, kind: Kind, id: LocalId, found: &Value) -> Pushed {
     let remote = s.provider.remote_id(found);
-    let copy = decode_json(&s.store, &*s.provider, s.zone, item.kind, found).map(|mut v| {
-        v["meta"]["id"] = Value::String(item.record_id.to_string());
+    let copy = decode_json(&s.store, &*s.provider, s.zone, kind, found).map(|mut v| {
+        v["meta"]["id"] = Value::String(id.to_string());
         v
     });
     (remote, copy)

@@ -295,6 +295,92 @@ async fn a_create_that_lands_after_its_answer_was_lost_is_adopted_not_sent_again
     f.sandbox.shutdown().await;
 }
 
+/// Saves a task whose create reaches the server but whose answer is lost.
+async fn create_with_lost_answer(
+    f: &Fixture,
+    engine: &Engine<casefile_providers::mycase::MyCase>,
+    name: &str,
+) -> Task {
+    let staff = first_staff(f.store());
+    let lose = FaultConfig {
+        drop_after_commit_rate: 1.0,
+        ..Default::default()
+    };
+    set_faults(&f.sandbox, &lose).await;
+    let task = new_task(f.store(), name, staff);
+    f.store().save(task.clone(), "created").unwrap();
+    let _ = engine.sync_now(SyncOptions::default()).await;
+    set_faults(&f.sandbox, &FaultConfig::default()).await;
+    assert_eq!(
+        server_tasks_named(f, name).await,
+        1,
+        "it reached the server"
+    );
+    assert_eq!(
+        f.store().pending_count().unwrap(),
+        1,
+        "but is in doubt here"
+    );
+    task
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_edit_made_while_a_create_is_in_doubt_goes_out_as_an_update_of_that_create() {
+    let f = fixture_with(SandboxConfig::empty().with_rate_limit(0), fast_retries()).await;
+    let engine = Engine::new(f.syncer.clone());
+    engine.sync_now(SyncOptions::default()).await.unwrap();
+    let name = "File the reply brief";
+    let mut task = create_with_lost_answer(&f, &engine, name).await;
+    // Edited offline before the next sync: the create is looked up by what
+    // it sent, not by the record as it is now.
+    task.description = Some("Due Friday, not Monday".into());
+    f.store().save(task.clone(), "edited").unwrap();
+    sync_until_quiet(&engine, 5).await;
+
+    let dump = dump(&f.sandbox).await;
+    let ours: Vec<&Value> = dump["records"]["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["name"] == name)
+        .collect();
+    assert_eq!(ours.len(), 1, "adopted, not posted again");
+    assert_eq!(
+        ours[0]["description"], "Due Friday, not Monday",
+        "and the edit reached it"
+    );
+    let here: Task = f.store().get(&task.meta.id).unwrap().unwrap();
+    assert_eq!(here.description.as_deref(), Some("Due Friday, not Monday"));
+    assert!(here.meta.remote_id.is_some());
+    assert_eq!(count(f.store(), Kind::Task), 1);
+    f.sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_delete_made_while_a_create_is_in_doubt_reaches_the_server() {
+    let f = fixture_with(SandboxConfig::empty().with_rate_limit(0), fast_retries()).await;
+    let engine = Engine::new(f.syncer.clone());
+    engine.sync_now(SyncOptions::default()).await.unwrap();
+    let name = "Changed my mind";
+    let task = create_with_lost_answer(&f, &engine, name).await;
+    f.store()
+        .delete(Kind::Task, task.meta.id, "deleted")
+        .unwrap();
+    sync_until_quiet(&engine, 5).await;
+    engine
+        .sync_now(SyncOptions { reconcile: true })
+        .await
+        .unwrap();
+    assert_eq!(
+        server_tasks_named(&f, name).await,
+        0,
+        "the user's delete reached the server"
+    );
+    assert_eq!(count(f.store(), Kind::Task), 0, "and it did not come back");
+    assert_eq!(f.store().pending_count().unwrap(), 0);
+    f.sandbox.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_429_storm_is_waited_out_and_no_request_goes_out_early() {
     let faults = FaultConfig {

@@ -77,8 +77,6 @@ async fn a_walk_resumed_after_a_server_deletion_skips_no_change() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "store edits.rs:119 drops a create whose earlier attempt may have reached the server \
-            when the record is deleted locally; the server copy then comes back as a new record"]
 async fn a_local_delete_of_a_create_whose_answer_was_lost_reaches_the_server() {
     let s = Setup::new(Fake::with_firm(9, 3));
     s.sync().await;
