@@ -12,18 +12,23 @@
 //! - [`edits`]: the edit rules for events and tasks, checked against the
 //!   provider's capabilities;
 //! - [`status`]: the status view-model every front end shows;
+//! - [`documents`]: a case's folder tree and files with their state, and
+//!   files dropped from the desktop;
+//! - [`transfers`]: the transfer queue, listed and steered;
 //! - [`error`]: [`CoreError`], with a class for every failure.
 //!
 //! It knows no front end (no Tauri, no terminal) and names no provider:
 //! what an account's provider can do comes from its capabilities.
 
 pub mod accounts;
+pub mod documents;
 pub mod edits;
 pub mod error;
 pub mod keychain;
 pub mod session;
 pub mod signin;
 pub mod status;
+pub mod transfers;
 
 pub use casefile_providers::SignIn;
 pub use error::CoreError;

@@ -146,6 +146,20 @@ pub struct DocumentRow {
     pub size: Option<i64>,
 }
 
+/// A document as the case's file list shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentListing {
+    pub id: String,
+    pub name: String,
+    pub path: String,
+    pub size: Option<i64>,
+    pub server_updated_at: Option<String>,
+    /// Whether its current bytes are on this laptop.
+    pub offline: bool,
+    /// Not yet on the server (an upload made it locally only).
+    pub local_only: bool,
+}
+
 /// What a new transfer starts with.
 #[derive(Debug, Clone, Default)]
 pub struct NewTransfer {
@@ -473,6 +487,45 @@ impl Store {
                 })
             })?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
+    /// A case's live documents with whether each is kept on this laptop,
+    /// by path.
+    pub fn case_document_listing(&self, case_id: &str) -> Result<Vec<DocumentListing>> {
+        let case = case_id.to_owned();
+        self.read(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT d.id, d.name, d.path, json_extract(d.data, '$.size'), d.server_updated_at,
+                        b.document_id IS NOT NULL AND b.server_updated_at IS d.server_updated_at,
+                        d.remote_id IS NULL
+                 FROM documents d LEFT JOIN document_blobs b ON b.document_id = d.id
+                 WHERE d.case_id = ?1 AND d.deleted = 0 ORDER BY d.path COLLATE NOCASE, d.id",
+            )?;
+            let rows = stmt.query_map([case], |r| {
+                Ok(DocumentListing {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    path: r.get(2)?,
+                    size: r.get(3)?,
+                    server_updated_at: r.get(4)?,
+                    offline: r.get(5)?,
+                    local_only: r.get(6)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
+    /// Whether a case is kept offline.
+    pub fn is_pinned(&self, case_id: &str) -> Result<bool> {
+        let case = case_id.to_owned();
+        self.read(|c| {
+            Ok(c.query_row(
+                "SELECT EXISTS (SELECT 1 FROM pinned_cases WHERE case_id = ?1)",
+                [case],
+                |r| r.get(0),
+            )?)
         })
     }
 

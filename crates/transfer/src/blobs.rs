@@ -44,6 +44,7 @@ pub struct Blob {
     pub size: u64,
 }
 
+#[derive(Clone)]
 pub struct BlobStore {
     root: PathBuf,
     key: BlobKey,

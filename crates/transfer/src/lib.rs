@@ -17,4 +17,6 @@ pub mod seal;
 pub mod upload;
 
 pub use blobs::{Blob, BlobStore};
-pub use queue::{add_download, add_upload, pin, refresh_pins, run_due, RunReport, TransferError};
+pub use queue::{
+    add_download, add_upload, add_upload_as, pin, refresh_pins, run_due, RunReport, TransferError,
+};

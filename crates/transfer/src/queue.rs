@@ -160,6 +160,20 @@ pub async fn add_upload(
         .map(|n| n.to_string_lossy().into_owned())
         .filter(|n| !n.trim().is_empty())
         .ok_or_else(|| TransferError::Save("that is not a file".into()))?;
+    add_upload_as(store, blobs, file, case, folder, &name).await
+}
+
+/// [`add_upload`] under another name than the file's (a dropped file kept
+/// beside a document of the same name).
+pub async fn add_upload_as(
+    store: &Store,
+    blobs: &BlobStore,
+    file: &Path,
+    case: &LocalId,
+    folder: Option<&str>,
+    name: &str,
+) -> Result<String, TransferError> {
+    let name = name.to_owned();
     if !file.is_file() {
         return Err(TransferError::Blob(BlobError::Read {
             path: name,

@@ -1,0 +1,411 @@
+//! A case's documents as both front ends show them: the folder tree its
+//! documents and queued uploads make, the files in one folder with their
+//! state, and files and folders dropped from the desktop.
+//!
+//! The tree is read from document paths (MyCase lists no folders), so it
+//! browses offline and shows a folder the moment an upload is queued into
+//! it. A drop copies every file into the sealed blob store before it
+//! returns, so the originals may be deleted at once; one bad file is
+//! reported by name and the rest of the drop goes on.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+
+use casefile_domain::ids::LocalId;
+use casefile_store::transfers::{Direction, Transfer, TransferState};
+use casefile_store::Store;
+use casefile_transfer::BlobStore;
+use serde::Serialize;
+
+use crate::error::CoreError;
+
+/// One folder of a case, in depth-first order (the root is `""`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FolderEntry {
+    /// The folder's path within the case, e.g. "Pleadings/Motions".
+    pub path: String,
+    pub name: String,
+    pub depth: u32,
+    /// Documents directly in it, uploads included.
+    pub documents: u32,
+}
+
+/// Where a document stands, for its badge.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum DocumentState {
+    /// On the server; its bytes are not on this laptop.
+    Synced,
+    /// On the server, and its current bytes are here too.
+    Offline,
+    /// An upload waits its turn (or for the connection).
+    Queued,
+    Uploading {
+        percent: u8,
+    },
+    Paused,
+    /// The upload failed; `reason` is in plain words.
+    Failed {
+        reason: String,
+    },
+}
+
+/// One file in a folder: a document, an upload not yet made, or both (a
+/// new version on its way).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DocumentEntry {
+    pub document: Option<String>,
+    pub transfer: Option<String>,
+    pub name: String,
+    pub path: String,
+    pub size: Option<i64>,
+    /// When the server last changed it (RFC 3339), if known.
+    pub updated: Option<String>,
+    pub state: DocumentState,
+}
+
+/// The folder part of a document path ("" at the case root).
+pub fn parent_of(path: &str) -> &str {
+    path.trim_matches('/')
+        .rsplit_once('/')
+        .map_or("", |(p, _)| p)
+}
+
+fn name_of(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// Uploads still to be made, newest last.
+fn open_uploads(store: &Store, case: &str) -> Result<Vec<Transfer>, CoreError> {
+    Ok(store
+        .transfers()?
+        .into_iter()
+        .filter(|t| {
+            t.direction == Direction::Upload
+                && t.case_id == case
+                && matches!(
+                    t.state,
+                    TransferState::Queued
+                        | TransferState::Running
+                        | TransferState::Paused
+                        | TransferState::Failed
+                )
+        })
+        .collect())
+}
+
+/// The case's folders, depth first, names sorted without case.
+pub fn folders(store: &Store, case: &LocalId) -> Result<Vec<FolderEntry>, CoreError> {
+    let case = case.to_string();
+    let mut counts: BTreeMap<String, u32> = BTreeMap::new();
+    counts.insert(String::new(), 0);
+    let mut count_in = |path: &str, new_file: bool| {
+        let mut folder = parent_of(path).to_owned();
+        *counts.entry(folder.clone()).or_default() += u32::from(new_file);
+        while !folder.is_empty() {
+            folder = parent_of(&folder).to_owned();
+            counts.entry(folder.clone()).or_default();
+        }
+    };
+    let docs = store.case_document_listing(&case)?;
+    let known: HashSet<&str> = docs.iter().map(|d| d.path.as_str()).collect();
+    for d in &docs {
+        count_in(&d.path, true);
+    }
+    for t in open_uploads(store, &case)? {
+        if let Some(path) = &t.path {
+            count_in(path, !known.contains(path.as_str()));
+        }
+    }
+    let mut entries: Vec<FolderEntry> = counts
+        .into_iter()
+        .map(|(path, documents)| FolderEntry {
+            name: name_of(&path).to_owned(),
+            depth: if path.is_empty() {
+                0
+            } else {
+                path.matches('/').count() as u32 + 1
+            },
+            path,
+            documents,
+        })
+        .collect();
+    // Depth first with siblings by name: compare paths segment by segment.
+    entries.sort_by(|a, b| {
+        let key = |p: &str| -> Vec<String> {
+            p.split('/')
+                .filter(|s| !s.is_empty())
+                .map(str::to_lowercase)
+                .collect()
+        };
+        key(&a.path).cmp(&key(&b.path))
+    });
+    Ok(entries)
+}
+
+fn percent(done: i64, size: Option<i64>) -> u8 {
+    match size {
+        Some(size) if size > 0 => ((done.max(0) * 100) / size).min(100) as u8,
+        _ => 0,
+    }
+}
+
+fn upload_state(t: &Transfer) -> DocumentState {
+    match t.state {
+        TransferState::Running => DocumentState::Uploading {
+            percent: percent(t.done_bytes, t.size),
+        },
+        TransferState::Paused => DocumentState::Paused,
+        TransferState::Failed => DocumentState::Failed {
+            reason: t
+                .last_error
+                .clone()
+                .unwrap_or_else(|| "the upload failed".into()),
+        },
+        _ => DocumentState::Queued,
+    }
+}
+
+/// The files directly in `folder` of a case, by name.
+pub fn files(store: &Store, case: &LocalId, folder: &str) -> Result<Vec<DocumentEntry>, CoreError> {
+    let case = case.to_string();
+    let folder = folder.trim_matches('/');
+    let mut by_path: BTreeMap<String, DocumentEntry> = BTreeMap::new();
+    for d in store.case_document_listing(&case)? {
+        if parent_of(&d.path) != folder {
+            continue;
+        }
+        by_path.insert(
+            d.path.to_lowercase(),
+            DocumentEntry {
+                document: Some(d.id),
+                transfer: None,
+                name: d.name,
+                size: d.size,
+                updated: d.server_updated_at,
+                state: if d.offline {
+                    DocumentState::Offline
+                } else {
+                    DocumentState::Synced
+                },
+                path: d.path,
+            },
+        );
+    }
+    for t in open_uploads(store, &case)? {
+        let Some(path) = t.path.clone() else { continue };
+        if parent_of(&path) != folder {
+            continue;
+        }
+        let entry = by_path
+            .entry(path.to_lowercase())
+            .or_insert_with(|| DocumentEntry {
+                document: None,
+                transfer: None,
+                name: t.file_name.clone(),
+                path: path.clone(),
+                size: t.size,
+                updated: None,
+                state: DocumentState::Queued,
+            });
+        entry.transfer = Some(t.id.clone());
+        entry.size = t.size.or(entry.size);
+        entry.state = upload_state(&t);
+    }
+    Ok(by_path.into_values().collect())
+}
+
+/// What to do with a dropped file named like one already in its folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clash {
+    /// Upload it as a new version of that document.
+    NewVersion,
+    /// Keep both: the new file gets a numbered name, "brief (2).pdf".
+    KeepBoth,
+}
+
+/// A dropped file that was not queued, and why, in plain words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DropProblem {
+    pub name: String,
+    pub message: String,
+}
+
+/// How a drop went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DropOutcome {
+    /// Some files are named like documents already there: nothing was
+    /// queued; ask once, then drop again with the answer.
+    Clashes { names: Vec<String> },
+    Queued {
+        transfers: Vec<String>,
+        problems: Vec<DropProblem>,
+    },
+}
+
+/// A file found in a drop, and the folder it goes to.
+struct Planned {
+    source: PathBuf,
+    folder: String,
+    name: String,
+}
+
+fn display_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// Walks the dropped paths: files as they are, folders as subfolders.
+fn plan_drop(paths: &[PathBuf], folder: &str) -> (Vec<Planned>, Vec<DropProblem>) {
+    let mut planned = Vec::new();
+    let mut problems = Vec::new();
+    let mut visited: HashSet<PathBuf> = HashSet::new();
+    let mut stack: Vec<(PathBuf, String)> = paths
+        .iter()
+        .rev()
+        .map(|p| (p.clone(), folder.to_owned()))
+        .collect();
+    let problem = |path: &Path, message: &str| DropProblem {
+        name: display_name(path),
+        message: message.to_owned(),
+    };
+    while let Some((path, into)) = stack.pop() {
+        let meta = match std::fs::metadata(&path) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+                problems.push(problem(&path, "You do not have permission to read it."));
+                continue;
+            }
+            Err(_) => {
+                problems.push(problem(&path, "It could not be found or read."));
+                continue;
+            }
+        };
+        if meta.is_dir() {
+            let real = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+            if !visited.insert(real) {
+                problems.push(problem(
+                    &path,
+                    "This folder links back into itself; it was skipped.",
+                ));
+                continue;
+            }
+            let name = display_name(&path);
+            let sub = if into.is_empty() {
+                name
+            } else {
+                format!("{into}/{name}")
+            };
+            let mut children: Vec<PathBuf> = match std::fs::read_dir(&path) {
+                Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+                Err(_) => {
+                    problems.push(problem(&path, "You do not have permission to open it."));
+                    continue;
+                }
+            };
+            children.sort();
+            for child in children.into_iter().rev() {
+                stack.push((child, sub.clone()));
+            }
+        } else if !meta.is_file() {
+            problems.push(problem(&path, "It is not a regular file."));
+        } else if meta.len() == 0 {
+            problems.push(problem(&path, "It is empty (0 bytes); nothing to upload."));
+        } else if let Err(e) = std::fs::File::open(&path) {
+            let message = if e.kind() == std::io::ErrorKind::PermissionDenied {
+                "You do not have permission to read it."
+            } else {
+                "It could not be read."
+            };
+            problems.push(problem(&path, message));
+        } else {
+            planned.push(Planned {
+                name: display_name(&path),
+                source: path,
+                folder: into,
+            });
+        }
+    }
+    (planned, problems)
+}
+
+/// "brief.pdf" → "brief (n).pdf".
+fn numbered(name: &str, n: u32) -> String {
+    match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => format!("{stem} ({n}).{ext}"),
+        _ => format!("{name} ({n})"),
+    }
+}
+
+fn join(folder: &str, name: &str) -> String {
+    if folder.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{folder}/{name}")
+    }
+}
+
+/// Drops files and folders into `folder` of a case: each file is sealed
+/// into the blob store and queued for upload. A dropped folder keeps its
+/// structure as subfolders. With a name clash and no `clash` answer,
+/// nothing is queued and the clashing names are returned.
+pub async fn drop_files(
+    store: &Store,
+    blobs: &BlobStore,
+    case: &LocalId,
+    folder: &str,
+    paths: &[PathBuf],
+    clash: Option<Clash>,
+) -> Result<DropOutcome, CoreError> {
+    let folder = folder.trim_matches('/');
+    let case_text = case.to_string();
+    let (planned, mut problems) = plan_drop(paths, folder);
+    let mut taken: BTreeSet<String> = store
+        .case_document_listing(&case_text)?
+        .into_iter()
+        .map(|d| d.path.to_lowercase())
+        .collect();
+    taken.extend(
+        open_uploads(store, &case_text)?
+            .into_iter()
+            .filter_map(|t| t.path.map(|p| p.to_lowercase())),
+    );
+    let clashing: Vec<String> = planned
+        .iter()
+        .filter(|p| taken.contains(&join(&p.folder, &p.name).to_lowercase()))
+        .map(|p| join(&p.folder, &p.name))
+        .collect();
+    if !clashing.is_empty() && clash.is_none() {
+        return Ok(DropOutcome::Clashes { names: clashing });
+    }
+    let mut transfers = Vec::new();
+    for p in planned {
+        let mut name = p.name.clone();
+        if clash == Some(Clash::KeepBoth) {
+            let mut n = 2;
+            while taken.contains(&join(&p.folder, &name).to_lowercase()) {
+                name = numbered(&p.name, n);
+                n += 1;
+            }
+        }
+        let folder = (!p.folder.is_empty()).then_some(p.folder.as_str());
+        match casefile_transfer::add_upload_as(store, blobs, &p.source, case, folder, &name).await {
+            Ok(id) => {
+                taken.insert(join(&p.folder, &name).to_lowercase());
+                transfers.push(id);
+            }
+            Err(e) => {
+                tracing::warn!(code = %e.class(), "a dropped file could not be queued");
+                problems.push(DropProblem {
+                    name: p.name,
+                    message: "It could not be copied into the local document store.".into(),
+                });
+            }
+        }
+    }
+    Ok(DropOutcome::Queued {
+        transfers,
+        problems,
+    })
+}
