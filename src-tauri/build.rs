@@ -12,6 +12,12 @@ const COMMANDS: &[&str] = &[
     "list_tasks",
     "search",
     "cache_summary",
+    "case_detail",
+    "case_folders",
+    "folder_files",
+    "drop_files",
+    "list_transfers",
+    "transfer_action",
 ];
 
 fn main() {

@@ -10,6 +10,8 @@ use std::sync::Arc;
 use casefile_core::{Cache, CoreError, Session};
 use casefile_providers::{AnyProvider, Auth, Connection, Credentials, MemorySecrets, ProviderId};
 use casefile_sandbox::{RunningSandbox, SandboxConfig};
+use casefile_store::CacheKey;
+use casefile_transfer::BlobStore;
 use tauri::{AppHandle, Manager, Runtime};
 
 use crate::events::{publish_sync_status, SyncStatus};
@@ -75,6 +77,38 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
     });
 }
 
+/// The demo firm's document store, so files can be dropped into its cases.
+/// Its key is kept in a file beside it, not in the keychain: the demo firm
+/// is invented and its cache is not encrypted either. None (and logged)
+/// when it cannot be opened; the firm then browses without documents.
+fn demo_blobs(data_dir: &std::path::Path) -> Option<BlobStore> {
+    let dir = data_dir.join("accounts").join("demo-blobs");
+    let key_file = data_dir.join("accounts").join("demo-blobs.key");
+    let key = match std::fs::read_to_string(&key_file) {
+        Ok(text) => CacheKey::from_hex(text.trim()).ok(),
+        Err(_) => None,
+    };
+    let key = match key {
+        Some(key) => key,
+        None => {
+            let key = CacheKey::generate().ok()?;
+            std::fs::create_dir_all(data_dir.join("accounts")).ok()?;
+            if let Err(e) = std::fs::write(&key_file, key.to_hex().as_bytes()) {
+                tracing::warn!(error = %e, "the demo firm's document key could not be saved");
+                return None;
+            }
+            key
+        }
+    };
+    match BlobStore::open(&dir, &key) {
+        Ok(blobs) => Some(blobs),
+        Err(e) => {
+            tracing::warn!(error = %e, "the demo firm's document store could not be opened");
+            None
+        }
+    }
+}
+
 /// A session on the demo firm's cache, its token held in memory only.
 fn session<R: Runtime>(
     app: &AppHandle<R>,
@@ -98,6 +132,9 @@ fn session<R: Runtime>(
         },
     )?;
     let settings = crate::sync::demo_settings(dialect, &info.base_url);
-    let cache = Cache::from_parts(settings, store, None)?;
+    let blobs = app
+        .try_state::<AppState>()
+        .and_then(|s| demo_blobs(&s.paths.data_dir));
+    let cache = Cache::from_parts(settings, store, blobs)?;
     Ok(Some(Session::with_provider(cache, provider)))
 }

@@ -137,6 +137,20 @@ impl From<&StoreError> for UiError {
     }
 }
 
+/// An application-core failure, by its class. A store failure is worded
+/// as above; the rest carry their own message, which names no secret.
+impl From<&casefile_core::CoreError> for UiError {
+    fn from(err: &casefile_core::CoreError) -> Self {
+        match err {
+            casefile_core::CoreError::Store(e) => UiError::from(e),
+            other => {
+                tracing::warn!(code = %other.class(), error = %other, "a request failed");
+                UiError::from_class(other.class(), other.to_string())
+            }
+        }
+    }
+}
+
 impl From<StoreError> for UiError {
     fn from(err: StoreError) -> Self {
         UiError::from(&err)

@@ -23,6 +23,12 @@ pub fn builder<R: tauri::Runtime>() -> Builder<R> {
             commands::cache::list_tasks,
             commands::cache::search,
             commands::cache::cache_summary,
+            commands::documents::case_detail,
+            commands::documents::case_folders,
+            commands::documents::folder_files,
+            commands::documents::drop_files,
+            commands::documents::list_transfers,
+            commands::documents::transfer_action,
         ])
         .events(collect_events![SyncStatusChanged, CacheChanged])
         .disable_serde_phases()

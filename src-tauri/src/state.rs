@@ -1,9 +1,11 @@
 //! What the shell keeps for the life of the process, shared with commands
 //! through Tauri's managed state.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
+use casefile_core::Session;
 use casefile_store::Store;
+use casefile_transfer::BlobStore;
 
 use crate::error::UiError;
 use crate::events::SyncStatus;
@@ -15,6 +17,10 @@ pub struct AppState {
     pub sync_status: Mutex<SyncStatus>,
     /// The open local cache; none if it could not be opened (the UI says why).
     pub store: Option<Arc<Store>>,
+    /// The account's sealed document store, where dropped files go at once.
+    pub blobs: OnceLock<BlobStore>,
+    /// The connected account, once there is one: it moves the documents.
+    pub session: OnceLock<Arc<Session>>,
 }
 
 impl AppState {
@@ -23,7 +29,14 @@ impl AppState {
             paths,
             sync_status: Mutex::new(SyncStatus::no_account()),
             store,
+            blobs: OnceLock::new(),
+            session: OnceLock::new(),
         }
+    }
+
+    /// The account's document store; none for a cache that keeps no documents.
+    pub fn blobs(&self) -> Option<BlobStore> {
+        self.blobs.get().cloned()
     }
 
     pub fn store(&self) -> Result<Arc<Store>, UiError> {

@@ -10,11 +10,12 @@ use casefile_core::accounts::{AccountError, AccountSettings};
 use casefile_core::status::{self, StatusState, StatusView};
 use casefile_core::{Cache, CoreError, Session};
 use casefile_sync::Phase;
-use tauri::{AppHandle, Runtime};
+use tauri::{AppHandle, Manager, Runtime};
 use tauri_specta::Event;
 use tokio_util::sync::CancellationToken;
 
 use crate::events::{publish_sync_status, CacheChanged, SyncState, SyncStatus};
+use crate::state::AppState;
 
 /// How often an idle account syncs.
 pub const EVERY: Duration = Duration::from_secs(300);
@@ -37,8 +38,27 @@ fn shown(view: StatusView) -> SyncStatus {
     }
 }
 
+/// Moves the due documents now (after a drop, a resume or a retry), when
+/// an account is connected; otherwise they wait in the queue for one.
+pub fn move_documents(state: &AppState) {
+    let Some(session) = state.session.get().cloned() else {
+        return;
+    };
+    tauri::async_runtime::spawn(async move {
+        if let Err(e) = session.run_transfers().await {
+            tracing::info!(code = %e.class(), "documents could not move now; they stay queued");
+        }
+    });
+}
+
 /// Starts `session` and keeps the status bar current.
 pub fn start<R: Runtime>(app: &AppHandle<R>, session: Arc<Session>) {
+    if let Some(state) = app.try_state::<AppState>() {
+        if let Some(blobs) = &session.cache.blobs {
+            let _ = state.blobs.set(blobs.clone());
+        }
+        let _ = state.session.set(session.clone());
+    }
     let mut updates = session.engine.subscribe();
     let forward = app.clone();
     let store = session.store().clone();
@@ -75,6 +95,10 @@ pub fn start<R: Runtime>(app: &AppHandle<R>, session: Arc<Session>) {
 /// started with the account's environment variable) the cache is shown as
 /// it is and the status bar says sign-in is needed.
 pub fn start_account<R: Runtime>(app: &AppHandle<R>, cache: Cache) {
+    // Dropped files are kept even when the account cannot connect yet.
+    if let (Some(state), Some(blobs)) = (app.try_state::<AppState>(), &cache.blobs) {
+        let _ = state.blobs.set(blobs.clone());
+    }
     match Session::connect(cache) {
         Ok(session) => start(app, Arc::new(session)),
         Err(err) => {

@@ -6,3 +6,4 @@
 
 pub mod app;
 pub mod cache;
+pub mod documents;

@@ -15,6 +15,17 @@ export const commands = {
 	listTasks: (request: TaskListRequest) => typedError<TaskPage, UiError>(__TAURI_INVOKE("list_tasks", { request })),
 	search: (text: string) => typedError<SearchResult[], UiError>(__TAURI_INVOKE("search", { text })),
 	cacheSummary: () => typedError<CacheSummary, UiError>(__TAURI_INVOKE("cache_summary")),
+	/**  The case screen, with "upcoming" measured in the viewer's `zone`. */
+	caseDetail: (id: string, zone: string) => typedError<CaseDetail, UiError>(__TAURI_INVOKE("case_detail", { id, zone })),
+	caseFolders: (caseId: string) => typedError<FolderItem[], UiError>(__TAURI_INVOKE("case_folders", { caseId })),
+	folderFiles: (caseId: string, folder: string) => typedError<FileItem[], UiError>(__TAURI_INVOKE("folder_files", { caseId, folder })),
+	/**
+	 *  Files and folders dropped on a case folder: sealed into the local
+	 *  document store at once (so the originals may be deleted), then uploaded.
+	 */
+	dropFiles: (caseId: string, folder: string, paths: string[], onClash: ClashChoice | null) => typedError<DropResult, UiError>(__TAURI_INVOKE("drop_files", { caseId, folder, paths, onClash })),
+	listTransfers: () => typedError<TransferItem[], UiError>(__TAURI_INVOKE("list_transfers")),
+	transferAction: (id: string, action: TransferAction) => typedError<null, UiError>(__TAURI_INVOKE("transfer_action", { id, action })),
 };
 
 /** Events */
@@ -59,6 +70,25 @@ export type CalendarEvent = {
 	location: string | null,
 };
 
+/**  Everything the case screen shows. */
+export type CaseDetail = {
+	id: string,
+	name: string,
+	number: string | null,
+	description: string | null,
+	status: string,
+	opened_on: string | null,
+	closed_on: string | null,
+	clients: Person[],
+	companies: Person[],
+	staff: Person[],
+	upcoming_events: UpcomingEvent[],
+	open_tasks: OpenTask[],
+	document_count: number,
+	/**  Kept on this laptop with all its documents. */
+	pinned: boolean,
+};
+
 export type CaseListItem = {
 	id: string,
 	name: string,
@@ -92,6 +122,59 @@ export type CaseSort = "name" | "number" | "opened" | "updated";
 
 /**  Which cases the list shows, by status. */
 export type CaseStatus = "open" | "closed";
+
+/**  What to do with dropped files named like files already there. */
+export type ClashChoice = "new_version" | "keep_both";
+
+export type DropProblem = {
+	name: string,
+	message: string,
+};
+
+/**
+ *  How a drop went: files queued (with any that were not, and why), or
+ *  names that clash, to be asked about before anything is queued.
+ */
+export type DropResult = { outcome: "queued"; queued: number; problems: DropProblem[] } | { outcome: "clashes"; names: string[] };
+
+/**  A file's badge. */
+export type FileBadge = "synced" | "offline" | "queued" | "uploading" | "paused" | "failed";
+
+export type FileItem = {
+	document: string | null,
+	transfer: string | null,
+	name: string,
+	path: string,
+	size: number | null,
+	updated: string | null,
+	badge: FileBadge,
+	/**  Upload progress, 0 to 100. */
+	percent: number,
+	/**  Why an upload failed, in plain words. */
+	reason: string | null,
+};
+
+/**  One folder of a case, depth first; the root has the empty path. */
+export type FolderItem = {
+	path: string,
+	name: string,
+	depth: number,
+	documents: number,
+};
+
+export type OpenTask = {
+	id: string,
+	name: string,
+	due: string | null,
+	priority: string,
+};
+
+export type Person = {
+	id: string,
+	name: string,
+	/**  A role on the case, an email or a phone number. */
+	detail: string | null,
+};
 
 export type SearchResult = {
 	/**  "case", "client", "company", "event", "task" or "document". */
@@ -146,6 +229,26 @@ export type TaskPage = {
 	limit: number,
 };
 
+/**  What the user asks of a transfer. */
+export type TransferAction = "pause" | "resume" | "retry" | "cancel";
+
+/**  One transfer in the panel. */
+export type TransferItem = {
+	id: string,
+	upload: boolean,
+	/**  "queued", "running", "paused", "failed", "done" or "cancelled". */
+	state: string,
+	name: string,
+	path: string | null,
+	case_id: string,
+	size: number | null,
+	done_bytes: number | null,
+	bytes_per_s: number | null,
+	seconds_left: number | null,
+	error: string | null,
+	retry_at: string | null,
+};
+
 /**  A classified error, serialised as `{"code": "...", "message": "...", ...}`. */
 export type UiError = 
 /**  The server cannot be reached; the local cache still works. */
@@ -162,6 +265,15 @@ export type UiError =
 { code: "not_found"; message: string } | 
 /**  Anything else. The message is safe to show; details go to the log. */
 { code: "internal"; message: string };
+
+export type UpcomingEvent = {
+	id: string,
+	title: string,
+	/**  RFC 3339 for a timed event, a date for an all-day one. */
+	start: string,
+	all_day: boolean,
+	location: string | null,
+};
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

@@ -1,0 +1,431 @@
+//! Commands for one case and its documents: the case screen, its folder
+//! tree and files, files dropped from the desktop, pinning, and the
+//! transfer queue. The rules are `casefile_core::documents` and
+//! `casefile_core::transfers`; this routes and shapes the answers.
+
+use std::path::PathBuf;
+
+use casefile_core::documents::{self, Clash, DocumentState, DropOutcome};
+use casefile_core::transfers::{self, TransferCommand};
+use casefile_core::CoreError;
+use casefile_domain::entity::Kind;
+use casefile_domain::ids::LocalId;
+use casefile_domain::time::EventTime;
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use tauri::State;
+
+use crate::error::UiError;
+use crate::state::AppState;
+
+fn parse_case(text: &str) -> Result<LocalId, UiError> {
+    LocalId::parse(text).map_err(|_| UiError::validation("case", "That is not a case id."))
+}
+
+/// Runs blocking core work off the async runtime.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, CoreError> + Send + 'static,
+) -> Result<T, UiError> {
+    tauri::async_runtime::spawn_blocking(f)
+        .await
+        .map_err(|_| UiError::internal("The request was interrupted."))?
+        .map_err(|e| UiError::from(&e))
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct Person {
+    pub id: String,
+    pub name: String,
+    /// A role on the case, an email or a phone number.
+    pub detail: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct UpcomingEvent {
+    pub id: String,
+    pub title: String,
+    /// RFC 3339 for a timed event, a date for an all-day one.
+    pub start: String,
+    pub all_day: bool,
+    pub location: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct OpenTask {
+    pub id: String,
+    pub name: String,
+    pub due: Option<String>,
+    pub priority: String,
+}
+
+/// Everything the case screen shows.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct CaseDetail {
+    pub id: String,
+    pub name: String,
+    pub number: Option<String>,
+    pub description: Option<String>,
+    pub status: String,
+    pub opened_on: Option<String>,
+    pub closed_on: Option<String>,
+    pub clients: Vec<Person>,
+    pub companies: Vec<Person>,
+    pub staff: Vec<Person>,
+    pub upcoming_events: Vec<UpcomingEvent>,
+    pub open_tasks: Vec<OpenTask>,
+    pub document_count: u32,
+    /// Kept on this laptop with all its documents.
+    pub pinned: bool,
+}
+
+fn role(text: &str) -> String {
+    let spaced = text.replace('_', " ");
+    let mut chars = spaced.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// The case screen, with "upcoming" measured in the viewer's `zone`.
+#[tauri::command]
+#[specta::specta]
+pub async fn case_detail(
+    state: State<'_, AppState>,
+    id: String,
+    zone: String,
+) -> Result<CaseDetail, UiError> {
+    let case = parse_case(&id)?;
+    let viewer = casefile_domain::time::parse_zone(&zone)
+        .map_err(|_| UiError::validation("zone", "Unknown time zone."))?;
+    let store = state.store()?;
+    blocking(move || {
+        let now = chrono::Utc::now();
+        let today = now.with_timezone(&viewer).date_naive();
+        let d = store
+            .case_detail(&case, now, today)?
+            .ok_or(casefile_store::StoreError::NotFound {
+                kind: Kind::Case.as_str(),
+                id: case.to_string(),
+            })?;
+        let pinned = store.is_pinned(&case.to_string())?;
+        Ok(CaseDetail {
+            id: case.to_string(),
+            name: d.case.name,
+            number: d.case.number,
+            description: d.case.description,
+            status: d.case.status.as_str().to_owned(),
+            opened_on: d.case.opened_on.map(|x| x.to_string()),
+            closed_on: d.case.closed_on.map(|x| x.to_string()),
+            clients: d
+                .clients
+                .into_iter()
+                .map(|c| Person {
+                    id: c.meta.id.to_string(),
+                    name: format!("{} {}", c.first_name, c.last_name).trim().to_owned(),
+                    detail: c.email.or(c.phone),
+                })
+                .collect(),
+            companies: d
+                .companies
+                .into_iter()
+                .map(|c| Person {
+                    id: c.meta.id.to_string(),
+                    name: c.name,
+                    detail: c.email.or(c.phone),
+                })
+                .collect(),
+            staff: d
+                .staff
+                .into_iter()
+                .map(|(s, r)| Person {
+                    id: s.meta.id.to_string(),
+                    name: format!("{} {}", s.first_name, s.last_name).trim().to_owned(),
+                    detail: Some(role(&r)),
+                })
+                .collect(),
+            upcoming_events: d
+                .upcoming_events
+                .into_iter()
+                .map(|e| {
+                    let (start, all_day) = match e.time {
+                        EventTime::Timed { start, .. } => (start.to_rfc3339(), false),
+                        EventTime::AllDay { start, .. } => (start.to_string(), true),
+                    };
+                    UpcomingEvent {
+                        id: e.meta.id.to_string(),
+                        title: e.name,
+                        start,
+                        all_day,
+                        location: e.location,
+                    }
+                })
+                .collect(),
+            open_tasks: d
+                .open_tasks
+                .into_iter()
+                .map(|t| OpenTask {
+                    id: t.meta.id.to_string(),
+                    name: t.name,
+                    due: t.due.map(|x| x.to_string()),
+                    priority: format!("{:?}", t.priority).to_lowercase(),
+                })
+                .collect(),
+            document_count: u32::try_from(d.document_count).unwrap_or(u32::MAX),
+            pinned,
+        })
+    })
+    .await
+}
+
+/// One folder of a case, depth first; the root has the empty path.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct FolderItem {
+    pub path: String,
+    pub name: String,
+    pub depth: u32,
+    pub documents: u32,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn case_folders(
+    state: State<'_, AppState>,
+    case_id: String,
+) -> Result<Vec<FolderItem>, UiError> {
+    let case = parse_case(&case_id)?;
+    let store = state.store()?;
+    blocking(move || {
+        Ok(documents::folders(&store, &case)?
+            .into_iter()
+            .map(|f| FolderItem {
+                path: f.path,
+                name: f.name,
+                depth: f.depth,
+                documents: f.documents,
+            })
+            .collect())
+    })
+    .await
+}
+
+/// A file's badge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum FileBadge {
+    Synced,
+    Offline,
+    Queued,
+    Uploading,
+    Paused,
+    Failed,
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct FileItem {
+    pub document: Option<String>,
+    pub transfer: Option<String>,
+    pub name: String,
+    pub path: String,
+    pub size: Option<f64>,
+    pub updated: Option<String>,
+    pub badge: FileBadge,
+    /// Upload progress, 0 to 100.
+    pub percent: u8,
+    /// Why an upload failed, in plain words.
+    pub reason: Option<String>,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn folder_files(
+    state: State<'_, AppState>,
+    case_id: String,
+    folder: String,
+) -> Result<Vec<FileItem>, UiError> {
+    let case = parse_case(&case_id)?;
+    let store = state.store()?;
+    blocking(move || {
+        Ok(documents::files(&store, &case, &folder)?
+            .into_iter()
+            .map(|f| {
+                let (badge, percent, reason) = match f.state {
+                    DocumentState::Synced => (FileBadge::Synced, 100, None),
+                    DocumentState::Offline => (FileBadge::Offline, 100, None),
+                    DocumentState::Queued => (FileBadge::Queued, 0, None),
+                    DocumentState::Uploading { percent } => (FileBadge::Uploading, percent, None),
+                    DocumentState::Paused => (FileBadge::Paused, 0, None),
+                    DocumentState::Failed { reason } => (FileBadge::Failed, 0, Some(reason)),
+                };
+                FileItem {
+                    document: f.document,
+                    transfer: f.transfer,
+                    name: f.name,
+                    path: f.path,
+                    size: f.size.map(|s| s as f64),
+                    updated: f.updated,
+                    badge,
+                    percent,
+                    reason,
+                }
+            })
+            .collect())
+    })
+    .await
+}
+
+/// What to do with dropped files named like files already there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ClashChoice {
+    NewVersion,
+    KeepBoth,
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct DropProblem {
+    pub name: String,
+    pub message: String,
+}
+
+/// How a drop went: files queued (with any that were not, and why), or
+/// names that clash, to be asked about before anything is queued.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum DropResult {
+    Queued {
+        queued: u32,
+        problems: Vec<DropProblem>,
+    },
+    Clashes {
+        names: Vec<String>,
+    },
+}
+
+/// Files and folders dropped on a case folder: sealed into the local
+/// document store at once (so the originals may be deleted), then uploaded.
+#[tauri::command]
+#[specta::specta]
+pub async fn drop_files(
+    state: State<'_, AppState>,
+    case_id: String,
+    folder: String,
+    paths: Vec<String>,
+    on_clash: Option<ClashChoice>,
+) -> Result<DropResult, UiError> {
+    let case = parse_case(&case_id)?;
+    if paths.is_empty() || paths.len() > 10_000 {
+        return Err(UiError::validation("paths", "Drop between 1 and 10,000 items at a time."));
+    }
+    let store = state.store()?;
+    let blobs = state.blobs().ok_or_else(|| {
+        UiError::validation("case", "This account keeps no documents on this laptop.")
+    })?;
+    let paths: Vec<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
+    let clash = on_clash.map(|c| match c {
+        ClashChoice::NewVersion => Clash::NewVersion,
+        ClashChoice::KeepBoth => Clash::KeepBoth,
+    });
+    let outcome = documents::drop_files(&store, &blobs, &case, &folder, &paths, clash)
+        .await
+        .map_err(|e| UiError::from(&e))?;
+    Ok(match outcome {
+        DropOutcome::Clashes { names } => DropResult::Clashes { names },
+        DropOutcome::Queued {
+            transfers,
+            problems,
+        } => {
+            if !transfers.is_empty() {
+                crate::sync::move_documents(&state);
+            }
+            DropResult::Queued {
+                queued: u32::try_from(transfers.len()).unwrap_or(u32::MAX),
+                problems: problems
+                    .into_iter()
+                    .map(|p| DropProblem {
+                        name: p.name,
+                        message: p.message,
+                    })
+                    .collect(),
+            }
+        }
+    })
+}
+
+/// One transfer in the panel.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct TransferItem {
+    pub id: String,
+    pub upload: bool,
+    /// "queued", "running", "paused", "failed", "done" or "cancelled".
+    pub state: String,
+    pub name: String,
+    pub path: Option<String>,
+    pub case_id: String,
+    pub size: Option<f64>,
+    pub done_bytes: f64,
+    pub bytes_per_s: Option<f64>,
+    pub seconds_left: Option<f64>,
+    pub error: Option<String>,
+    pub retry_at: Option<String>,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_transfers(state: State<'_, AppState>) -> Result<Vec<TransferItem>, UiError> {
+    let store = state.store()?;
+    blocking(move || {
+        Ok(transfers::list(&store)?
+            .into_iter()
+            .map(|t| TransferItem {
+                id: t.id,
+                upload: t.upload,
+                state: t.state.to_owned(),
+                name: t.name,
+                path: t.path,
+                case_id: t.case_id,
+                size: t.size.map(|s| s as f64),
+                done_bytes: t.done_bytes as f64,
+                bytes_per_s: t.bytes_per_s.map(|s| s as f64),
+                seconds_left: t.seconds_left.map(|s| s as f64),
+                error: t.error,
+                retry_at: t.retry_at,
+            })
+            .collect())
+    })
+    .await
+}
+
+/// What the user asks of a transfer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum TransferAction {
+    Pause,
+    Resume,
+    Retry,
+    Cancel,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn transfer_action(
+    state: State<'_, AppState>,
+    id: String,
+    action: TransferAction,
+) -> Result<(), UiError> {
+    let store = state.store()?;
+    let command = match action {
+        TransferAction::Pause => TransferCommand::Pause,
+        TransferAction::Resume => TransferCommand::Resume,
+        TransferAction::Retry => TransferCommand::Retry,
+        TransferAction::Cancel => TransferCommand::Cancel,
+    };
+    blocking(move || transfers::command(&store, &id, command)).await?;
+    if matches!(
+        action,
+        TransferAction::Resume | TransferAction::Retry | TransferAction::Cancel
+    ) {
+        crate::sync::move_documents(&state);
+    }
+    Ok(())
+}
