@@ -19,3 +19,10 @@ export function formatDate(isoDate: string): string {
   if (!y || !m || !d) return isoDate;
   return new Date(y, m - 1, d).toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
 }
+
+/** "2 Dec 2026, 09:30" in the laptop's zone for an RFC 3339 instant. */
+export function formatInstant(rfc3339: string): string {
+  const when = new Date(rfc3339);
+  if (Number.isNaN(when.getTime())) return rfc3339;
+  return when.toLocaleString(undefined, { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+}

@@ -7,9 +7,16 @@ import type {
   AppInfo,
   CacheSummary,
   CalendarEvent,
+  CaseDetail,
   CaseListRequest,
   CasePage,
+  ClashChoice,
+  DropResult,
+  FileItem,
+  FolderItem,
   SearchResult,
+  TransferAction,
+  TransferItem,
   SyncStatus,
   TaskListRequest,
   TaskPage,
@@ -20,6 +27,18 @@ export type {
   AppInfo,
   CacheSummary,
   CalendarEvent,
+  CaseDetail,
+  ClashChoice,
+  DropProblem,
+  DropResult,
+  FileBadge,
+  FileItem,
+  FolderItem,
+  OpenTask,
+  Person,
+  TransferAction,
+  TransferItem,
+  UpcomingEvent,
   CaseListItem,
   CaseListRequest,
   CasePage,
@@ -31,6 +50,12 @@ export type {
   TaskPage,
   UiError,
 } from './bindings';
+
+/** A native file drag over the window: where it is (CSS pixels) and, on drop, the paths. */
+export type FileDrag =
+  | { type: 'over'; x: number; y: number }
+  | { type: 'drop'; x: number; y: number; paths: string[] }
+  | { type: 'leave' };
 
 /** A command's outcome: the classified `{code, message}` error is data, not a throw. */
 export type Outcome<T> = { status: 'ok'; data: T } | { status: 'error'; error: UiError };
@@ -44,6 +69,16 @@ export interface Platform {
   listTasks(request: TaskListRequest): Promise<Outcome<TaskPage>>;
   search(text: string): Promise<Outcome<SearchResult[]>>;
   cacheSummary(): Promise<Outcome<CacheSummary>>;
+  /** The case screen; "upcoming" is measured in the viewer's IANA zone. */
+  caseDetail(id: string, zone: string): Promise<Outcome<CaseDetail>>;
+  caseFolders(caseId: string): Promise<Outcome<FolderItem[]>>;
+  folderFiles(caseId: string, folder: string): Promise<Outcome<FileItem[]>>;
+  /** Files and folders dropped on a case folder (paths from the OS; the bytes never cross IPC). */
+  dropFiles(caseId: string, folder: string, paths: string[], onClash: ClashChoice | null): Promise<Outcome<DropResult>>;
+  listTransfers(): Promise<Outcome<TransferItem[]>>;
+  transferAction(id: string, action: TransferAction): Promise<Outcome<null>>;
+  /** Subscribes to native file drags over the window; resolves to an unsubscribe function. */
+  onFileDrag(listener: (drag: FileDrag) => void): Promise<() => void>;
   /** Subscribes to "the cache changed" (after a sync); resolves to an unsubscribe function. */
   onCacheChanged(listener: () => void): Promise<() => void>;
   /** Subscribes to sync status changes; resolves to an unsubscribe function. */

@@ -4,7 +4,13 @@
 import type {
   AppInfo,
   CalendarEvent,
+  CaseDetail,
   CaseListItem,
+  DropResult,
+  FileDrag,
+  FileItem,
+  FolderItem,
+  TransferItem,
   Outcome,
   Platform,
   SearchResult,
@@ -17,6 +23,15 @@ export interface MockData {
   cases: CaseListItem[];
   events: CalendarEvent[];
   tasks: TaskItem[];
+  /** Case screens by case id. */
+  details: Record<string, CaseDetail>;
+  /** Folder trees by case id. */
+  folders: Record<string, FolderItem[]>;
+  /** Files by `${caseId}/${folder}`. */
+  files: Record<string, FileItem[]>;
+  transfers: TransferItem[];
+  /** What the next drop answers (default: everything queued). */
+  dropAnswer: DropResult | null;
 }
 
 export interface MockPlatform extends Platform {
@@ -30,6 +45,12 @@ export interface MockPlatform extends Platform {
   failCases(error: UiError | null): void;
   /** The requests `listCases` received, newest last. */
   caseRequests: Parameters<Platform['listCases']>[0][];
+  /** The drops received, newest last. */
+  drops: Parameters<Platform['dropFiles']>[];
+  /** The transfer actions received, newest last. */
+  transferActions: Parameters<Platform['transferAction']>[];
+  /** Sends a native file drag to every listener, as the webview would. */
+  emitFileDrag(drag: FileDrag): void;
   data: MockData;
 }
 
@@ -52,11 +73,45 @@ export function createMockPlatform(overrides: Partial<AppInfo> = {}, data: Parti
   const listeners = new Set<(s: SyncStatus) => void>();
   const cacheListeners = new Set<() => void>();
   const ok = <T>(value: T): Outcome<T> => ({ status: 'ok', data: value });
-  const store: MockData = { cases: [], events: [], tasks: [], ...data };
+  const store: MockData = { cases: [], events: [], tasks: [], details: {}, folders: {}, files: {}, transfers: [], dropAnswer: null, ...data };
   const caseRequests: Parameters<Platform['listCases']>[0][] = [];
+  const drops: Parameters<Platform['dropFiles']>[] = [];
+  const transferActions: Parameters<Platform['transferAction']>[] = [];
+  const dragListeners = new Set<(drag: FileDrag) => void>();
+  const notFound = (what: string): Outcome<never> => ({ status: 'error', error: { code: 'not_found', message: `That ${what} is not in the local cache.` } });
   return {
     data: store,
     caseRequests,
+    drops,
+    transferActions,
+    async caseDetail(id) {
+      const detail = store.details[id];
+      return detail ? ok(detail) : notFound('case');
+    },
+    async caseFolders(caseId) {
+      return ok(store.folders[caseId] ?? [{ path: '', name: '', depth: 0, documents: 0 }]);
+    },
+    async folderFiles(caseId, folder) {
+      return ok(store.files[`${caseId}/${folder}`] ?? []);
+    },
+    async dropFiles(...args) {
+      drops.push(args);
+      return ok(store.dropAnswer ?? { outcome: 'queued', queued: args[2].length, problems: [] });
+    },
+    async listTransfers() {
+      return ok(store.transfers);
+    },
+    async transferAction(...args) {
+      transferActions.push(args);
+      return ok(null);
+    },
+    async onFileDrag(listener) {
+      dragListeners.add(listener);
+      return () => dragListeners.delete(listener);
+    },
+    emitFileDrag(drag) {
+      for (const l of dragListeners) l(drag);
+    },
     async appInfo() {
       return appInfoError ? { status: 'error', error: appInfoError } : ok(info);
     },

@@ -1,4 +1,5 @@
 // The real platform: the generated tauri-specta bindings over Tauri IPC.
+import { getCurrentWebview } from '@tauri-apps/api/webview';
 import { commands, events } from './bindings';
 import type { Outcome, Platform, UiError } from './index';
 
@@ -27,6 +28,22 @@ export const tauriPlatform: Platform = {
   listTasks: async (request) => normalise(await commands.listTasks(request)),
   search: async (text) => normalise(await commands.search(text)),
   cacheSummary: async () => normalise(await commands.cacheSummary()),
+  caseDetail: async (id, zone) => normalise(await commands.caseDetail(id, zone)),
+  caseFolders: async (caseId) => normalise(await commands.caseFolders(caseId)),
+  folderFiles: async (caseId, folder) => normalise(await commands.folderFiles(caseId, folder)),
+  dropFiles: async (caseId, folder, paths, onClash) => normalise(await commands.dropFiles(caseId, folder, paths, onClash)),
+  listTransfers: async () => normalise(await commands.listTransfers()),
+  transferAction: async (id, action) => normalise(await commands.transferAction(id, action)),
+  async onFileDrag(listener) {
+    // Tauri reports physical pixels; the page hit-tests in CSS pixels.
+    const scale = () => window.devicePixelRatio || 1;
+    return getCurrentWebview().onDragDropEvent((event) => {
+      const p = event.payload;
+      if (p.type === 'leave') listener({ type: 'leave' });
+      else if (p.type === 'drop') listener({ type: 'drop', x: p.position.x / scale(), y: p.position.y / scale(), paths: p.paths });
+      else listener({ type: 'over', x: p.position.x / scale(), y: p.position.y / scale() });
+    });
+  },
   async onCacheChanged(listener) {
     return events.cacheChanged.listen(() => listener());
   },

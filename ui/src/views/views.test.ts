@@ -5,6 +5,7 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-li
 import App from '../App.svelte';
 import { createMockPlatform } from '../platform/mock';
 import type { CalendarEvent, CaseListItem, TaskItem } from '../platform';
+import { detail } from './fixtures';
 
 const caseRow = (i: number, over: Partial<CaseListItem> = {}): CaseListItem => ({
   id: `c${i}`,
@@ -102,8 +103,9 @@ describe('Tasks view', () => {
 describe('Global search', () => {
   afterEach(() => cleanup());
 
-  it('shows type-ahead results and opens a case with the keyboard', async () => {
+  it('shows type-ahead results and opens the chosen case itself with the keyboard', async () => {
     const platform = createMockPlatform({}, { cases: [caseRow(7, { name: 'Martinez v. Hollis Trucking LLC', number: '2024-CV-001.2' })] });
+    platform.data.details.c7 = detail('c7', 'Martinez v. Hollis Trucking LLC');
     render(App, { props: { platform } });
     await fireEvent.click(screen.getByRole('button', { name: /Tasks/ }));
     const box = screen.getByRole('combobox', { name: 'Search everything' });
@@ -111,13 +113,13 @@ describe('Global search', () => {
     const results = await screen.findByTestId('search-results');
     expect(results.textContent).toContain('Martinez v. Hollis Trucking LLC');
     await fireEvent.keyDown(box, { key: 'Enter' });
-    // The case list opens filtered to the chosen case.
-    await waitFor(() => expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Cases'));
-    await waitFor(() => expect(platform.caseRequests.at(-1)).toMatchObject({ text: '2024-CV-001.2', status: null }));
+    await waitFor(() => expect(screen.getByTestId('case-title').textContent).toBe('Martinez v. Hollis Trucking LLC'));
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Cases');
   });
 
-  it('opens a search result in the case list already showing, keeping its sort', async () => {
+  it('goes back from a case opened by search to the list as it was, keeping its sort', async () => {
     const platform = createMockPlatform({}, { cases: [caseRow(7, { name: 'Martinez v. Hollis Trucking LLC', number: '2024-CV-001.2' }), caseRow(8)] });
+    platform.data.details.c7 = detail('c7', 'Martinez v. Hollis Trucking LLC');
     render(App, { props: { platform } });
     const table = await screen.findByTestId('cases-table');
     await fireEvent.click(within(table).getByRole('button', { name: /^Opened/ }));
@@ -126,10 +128,10 @@ describe('Global search', () => {
     await fireEvent.input(box, { target: { value: 'martinez' } });
     await screen.findByTestId('search-results');
     await fireEvent.keyDown(box, { key: 'Enter' });
-    await waitFor(() => expect(platform.caseRequests.at(-1)).toMatchObject({ text: '2024-CV-001.2', status: null, sort: 'opened', offset: 0 }));
-    expect((screen.getByRole('searchbox', { name: 'Filter cases' }) as HTMLInputElement).value).toBe('2024-CV-001.2');
-    expect(screen.getByRole('button', { name: 'All' }).getAttribute('aria-pressed')).toBe('true');
-    await waitFor(() => expect(within(screen.getByTestId('cases-table')).getAllByRole('row')).toHaveLength(2));
+    await screen.findByTestId('case-title');
+    await fireEvent.keyDown(window, { key: 'Escape' });
+    await waitFor(() => expect(within(screen.getByTestId('cases-table')).getAllByRole('row')).toHaveLength(3));
+    expect(platform.caseRequests.at(-1)).toMatchObject({ sort: 'opened' });
   });
 
   it('says so when nothing matches', async () => {

@@ -1,0 +1,106 @@
+// The case screen against the mock platform: opening a case from the list
+// with the keyboard, walking its folders, and files dropped from the desktop
+// (the target named while hovering, a name clash asked once, bad files
+// reported by name).
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import App from '../App.svelte';
+import { createMockPlatform, type MockPlatform } from '../platform/mock';
+import type { FileItem } from '../platform';
+import { detail } from './fixtures';
+
+const file = (name: string, over: Partial<FileItem> = {}): FileItem => ({
+  document: `d-${name}`, transfer: null, name, path: name, size: 2048, updated: '2026-11-20T15:00:00Z', badge: 'synced', percent: 100, reason: null, ...over,
+});
+
+function firm(): MockPlatform {
+  const platform = createMockPlatform({}, {
+    cases: [{ id: 'c1', name: 'Smith v. Jones', number: '2026-CV-1', status: 'open', stage: null, practice_area: null, opened_on: null, pending_changes: false }],
+  });
+  platform.data.details.c1 = detail('c1', 'Smith v. Jones', { document_count: 2 });
+  platform.data.folders.c1 = [
+    { path: '', name: '', depth: 0, documents: 1 },
+    { path: 'Pleadings', name: 'Pleadings', depth: 1, documents: 1 },
+  ];
+  platform.data.files['c1/'] = [file('Engagement letter.pdf')];
+  platform.data.files['c1/Pleadings'] = [file('Complaint.pdf', { path: 'Pleadings/Complaint.pdf', badge: 'uploading', percent: 40 })];
+  return platform;
+}
+
+async function openDocuments(platform: MockPlatform) {
+  render(App, { props: { platform } });
+  const row = (await screen.findByTestId('cases-table')).querySelector<HTMLElement>('tbody tr')!;
+  row.focus();
+  await fireEvent.keyDown(row, { key: 'Enter' });
+  await screen.findByTestId('case-title');
+  await fireEvent.click(screen.getByRole('tab', { name: /Documents/ }));
+  await screen.findByTestId('folder-tree');
+}
+
+/** Makes the point every drag is at resolve to `el`, as the window's hit test would. */
+function pointAt(el: Element) {
+  document.elementFromPoint = () => el;
+}
+
+describe('A case screen', () => {
+  afterEach(() => cleanup());
+
+  it('opens from the list with Enter and shows its people', async () => {
+    const platform = firm();
+    render(App, { props: { platform } });
+    const row = (await screen.findByTestId('cases-table')).querySelector<HTMLElement>('tbody tr')!;
+    await fireEvent.keyDown(row, { key: 'Enter' });
+    const overview = await screen.findByTestId('case-overview');
+    expect(overview.textContent).toContain('Maria Martinez');
+    expect(overview.textContent).toContain('Lead lawyer');
+  });
+
+  it('walks into a subfolder with the keyboard and shows its files and badges', async () => {
+    const platform = firm();
+    await openDocuments(platform);
+    expect((await screen.findByTestId('files-table')).textContent).toContain('Engagement letter.pdf');
+    const root = screen.getByRole('treeitem', { name: /All documents/ });
+    root.focus();
+    await fireEvent.keyDown(root, { key: 'ArrowDown' });
+    await fireEvent.keyDown(screen.getByRole('treeitem', { name: /Pleadings/ }), { key: 'Enter' });
+    const table = await screen.findByTestId('files-table');
+    await waitFor(() => expect(table.textContent).toContain('Complaint.pdf'));
+    expect(within(table).getByText('Uploading 40 %')).toBeTruthy();
+    expect(screen.getByTestId('breadcrumb').textContent).toContain('Pleadings');
+  });
+
+  it('names the folder while a file is dragged over it, and uploads there on drop', async () => {
+    const platform = firm();
+    await openDocuments(platform);
+    const pleadings = screen.getByRole('treeitem', { name: /Pleadings/ });
+    pointAt(pleadings);
+    platform.emitFileDrag({ type: 'over', x: 10, y: 10 });
+    await waitFor(() => expect(screen.getByTestId('drop-target').textContent).toContain('Drop to upload to Pleadings'));
+    platform.emitFileDrag({ type: 'drop', x: 10, y: 10, paths: ['/home/ada/brief.pdf'] });
+    await waitFor(() => expect(platform.drops).toEqual([['c1', 'Pleadings', ['/home/ada/brief.pdf'], null]]));
+    await waitFor(() => expect(screen.getByTestId('drop-notice').textContent).toContain('1 file queued for upload to Pleadings'));
+  });
+
+  it('asks once about a name clash and reports the files it could not take', async () => {
+    const platform = firm();
+    await openDocuments(platform);
+    pointAt(screen.getByTestId('files-table'));
+    platform.data.dropAnswer = { outcome: 'clashes', names: ['Engagement letter.pdf'] };
+    platform.emitFileDrag({ type: 'drop', x: 1, y: 1, paths: ['/d/Engagement letter.pdf', '/d/empty.txt'] });
+    const dialog = await screen.findByTestId('clash-dialog');
+    platform.data.dropAnswer = { outcome: 'queued', queued: 1, problems: [{ name: 'empty.txt', message: 'It is empty (0 bytes); nothing to upload.' }] };
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Keep both' }));
+    await waitFor(() => expect(platform.drops.at(-1)).toEqual(['c1', '', ['/d/Engagement letter.pdf', '/d/empty.txt'], 'keep_both']));
+    expect((await screen.findByTestId('drop-problems')).textContent).toContain('empty.txt: It is empty (0 bytes); nothing to upload.');
+    expect(screen.queryByTestId('clash-dialog')).toBeNull();
+  });
+
+  it('says where to drop when a file lands on nothing', async () => {
+    const platform = firm();
+    await openDocuments(platform);
+    document.elementFromPoint = () => null;
+    platform.emitFileDrag({ type: 'drop', x: 1, y: 1, paths: ['/d/a.pdf'] });
+    expect((await screen.findByTestId('drop-notice')).textContent).toContain('Drop the files on a folder or on the file list');
+    expect(platform.drops).toEqual([]);
+  });
+});
