@@ -45,8 +45,13 @@ pub fn move_documents(state: &AppState) {
         return;
     };
     tauri::async_runtime::spawn(async move {
-        if let Err(e) = session.run_transfers().await {
-            tracing::info!(code = %e.class(), "documents could not move now; they stay queued");
+        match session.run_transfers().await {
+            // Bring the uploaded documents in now rather than at the next tick.
+            Ok(report) if report.done > 0 => session.engine.request(),
+            Ok(_) => {}
+            Err(e) => {
+                tracing::info!(code = %e.class(), "documents could not move now; they stay queued");
+            }
         }
     });
 }

@@ -28,9 +28,9 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use crate::common::artifacts_dir;
 
 /// Serialises the tests that start the app (single instance would merge them).
-static APP_LOCK: Mutex<()> = Mutex::new(());
+pub(crate) static APP_LOCK: Mutex<()> = Mutex::new(());
 
-type TestResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+pub(crate) type TestResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
 /// The views in navigation order: (nav id, heading).
 const VIEWS: &[(&str, &str)] = &[
@@ -42,9 +42,9 @@ const VIEWS: &[(&str, &str)] = &[
 
 /// Runs tauri-driver; stops it with SIGTERM on drop (SIGKILL would orphan
 /// WebKitWebDriver and the app, see TOOLCHAIN.md).
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
-    port: u16,
+    pub(crate) port: u16,
     data_dir: PathBuf,
 }
 
@@ -124,7 +124,15 @@ fn find_tauri_driver() -> Option<PathBuf> {
     })
 }
 
-fn start_driver(data_dir: &std::path::Path) -> TestResult<Driver> {
+pub(crate) fn start_driver(data_dir: &std::path::Path) -> TestResult<Driver> {
+    start_driver_with(data_dir, &[])
+}
+
+/// [`start_driver`], with more environment for the app (a token variable).
+pub(crate) fn start_driver_with(
+    data_dir: &std::path::Path,
+    env: &[(&str, &str)],
+) -> TestResult<Driver> {
     let exe = find_tauri_driver()
         .ok_or("tauri-driver not found: run the README's test command, or `cargo install tauri-driver --locked`")?;
     let port = free_port();
@@ -138,6 +146,7 @@ fn start_driver(data_dir: &std::path::Path) -> TestResult<Driver> {
             &native_port.to_string(),
         ])
         .env("CASEFILE_DATA_DIR", data_dir)
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
         .stdout(log.try_clone()?)
         .stderr(log)
@@ -162,7 +171,7 @@ async fn connect(port: u16) -> TestResult<Client> {
     connect_with(port, &["--demo"]).await
 }
 
-async fn connect_with(port: u16, args: &[&str]) -> TestResult<Client> {
+pub(crate) async fn connect_with(port: u16, args: &[&str]) -> TestResult<Client> {
     // Two TLS providers are linked into this binary; rustls needs to be told.
     let _ = rustls::crypto::ring::default_provider().install_default();
     let mut caps = serde_json::Map::new();
@@ -186,7 +195,7 @@ async fn connect_with(port: u16, args: &[&str]) -> TestResult<Client> {
 }
 
 /// Polls for 15 s until `css` matches an element whose text satisfies `pred`.
-async fn wait_for_text(
+pub(crate) async fn wait_for_text(
     client: &Client,
     css: &str,
     what: &str,
@@ -196,7 +205,7 @@ async fn wait_for_text(
 }
 
 /// [`wait_for_text`] with its own deadline.
-async fn wait_for_text_within(
+pub(crate) async fn wait_for_text_within(
     client: &Client,
     css: &str,
     what: &str,
@@ -297,7 +306,7 @@ async fn exercise_window(client: &Client, data_dir: &str) -> TestResult {
 
 /// False (after saying so) when the window tests are explicitly skipped;
 /// panics with instructions when there is no display.
-fn window_tests_enabled(name: &str) -> bool {
+pub(crate) fn window_tests_enabled(name: &str) -> bool {
     if std::env::var_os("CASEFILE_SKIP_WINDOW_TESTS").is_some() {
         eprintln!("SKIPPED: {name}: CASEFILE_SKIP_WINDOW_TESTS is set");
         return false;
@@ -429,7 +438,7 @@ fn a_second_launch_hands_over_to_the_first() {
 }
 
 /// The headless client, built beside this test binary by `cargo test --workspace`.
-fn cli_binary() -> PathBuf {
+pub(crate) fn cli_binary() -> PathBuf {
     let exe = std::env::current_exe().expect("test binary path");
     let dir = exe.parent().and_then(|d| d.parent()).expect("target dir");
     let cli = dir.join("casefile-cli");

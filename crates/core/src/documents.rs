@@ -75,21 +75,31 @@ fn name_of(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
-/// Uploads still to be made, newest last.
+/// Uploads still to be made, and made ones whose document the next sync
+/// has not brought in yet (so a file never vanishes between the two).
 fn open_uploads(store: &Store, case: &str) -> Result<Vec<Transfer>, CoreError> {
+    let documents: HashSet<String> = store
+        .case_document_listing(case)?
+        .into_iter()
+        .map(|d| d.path.to_lowercase())
+        .collect();
     Ok(store
         .transfers()?
         .into_iter()
         .filter(|t| {
             t.direction == Direction::Upload
                 && t.case_id == case
-                && matches!(
-                    t.state,
+                && match t.state {
                     TransferState::Queued
-                        | TransferState::Running
-                        | TransferState::Paused
-                        | TransferState::Failed
-                )
+                    | TransferState::Running
+                    | TransferState::Paused
+                    | TransferState::Failed => true,
+                    TransferState::Done => t
+                        .path
+                        .as_ref()
+                        .is_some_and(|p| !documents.contains(&p.to_lowercase())),
+                    TransferState::Cancelled => false,
+                }
         })
         .collect())
 }
@@ -156,6 +166,7 @@ fn upload_state(t: &Transfer) -> DocumentState {
             percent: percent(t.done_bytes, t.size),
         },
         TransferState::Paused => DocumentState::Paused,
+        TransferState::Done => DocumentState::Synced,
         TransferState::Failed => DocumentState::Failed {
             reason: t
                 .last_error
@@ -170,13 +181,14 @@ fn upload_state(t: &Transfer) -> DocumentState {
 pub fn files(store: &Store, case: &LocalId, folder: &str) -> Result<Vec<DocumentEntry>, CoreError> {
     let case = case.to_string();
     let folder = folder.trim_matches('/');
-    let mut by_path: BTreeMap<String, DocumentEntry> = BTreeMap::new();
+    // Keyed by path, then document id: two documents may share a name.
+    let mut entries: BTreeMap<(String, String), DocumentEntry> = BTreeMap::new();
     for d in store.case_document_listing(&case)? {
         if parent_of(&d.path) != folder {
             continue;
         }
-        by_path.insert(
-            d.path.to_lowercase(),
+        entries.insert(
+            (d.path.to_lowercase(), d.id.clone()),
             DocumentEntry {
                 document: Some(d.id),
                 transfer: None,
@@ -197,22 +209,30 @@ pub fn files(store: &Store, case: &LocalId, folder: &str) -> Result<Vec<Document
         if parent_of(&path) != folder {
             continue;
         }
-        let entry = by_path
-            .entry(path.to_lowercase())
-            .or_insert_with(|| DocumentEntry {
-                document: None,
-                transfer: None,
-                name: t.file_name.clone(),
-                path: path.clone(),
-                size: t.size,
-                updated: None,
-                state: DocumentState::Queued,
-            });
+        let lower = path.to_lowercase();
+        // A new version shows on its document; a new file on its own row.
+        let existing = entries
+            .keys()
+            .find(|(p, _)| *p == lower)
+            .cloned()
+            .unwrap_or((lower, String::new()));
+        let entry = entries.entry(existing).or_insert_with(|| DocumentEntry {
+            document: None,
+            transfer: None,
+            name: t.file_name.clone(),
+            path: path.clone(),
+            size: t.size,
+            updated: None,
+            state: DocumentState::Queued,
+        });
+        if t.state == TransferState::Done && entry.document.is_some() {
+            continue;
+        }
         entry.transfer = Some(t.id.clone());
         entry.size = t.size.or(entry.size);
         entry.state = upload_state(&t);
     }
-    Ok(by_path.into_values().collect())
+    Ok(entries.into_values().collect())
 }
 
 /// What to do with a dropped file named like one already in its folder.

@@ -102,12 +102,13 @@ pub async fn case_detail(
     blocking(move || {
         let now = chrono::Utc::now();
         let today = now.with_timezone(&viewer).date_naive();
-        let d = store
-            .case_detail(&case, now, today)?
-            .ok_or(casefile_store::StoreError::NotFound {
-                kind: Kind::Case.as_str(),
-                id: case.to_string(),
-            })?;
+        let d =
+            store
+                .case_detail(&case, now, today)?
+                .ok_or(casefile_store::StoreError::NotFound {
+                    kind: Kind::Case.as_str(),
+                    id: case.to_string(),
+                })?;
         let pinned = store.is_pinned(&case.to_string())?;
         Ok(CaseDetail {
             id: case.to_string(),
@@ -122,7 +123,9 @@ pub async fn case_detail(
                 .into_iter()
                 .map(|c| Person {
                     id: c.meta.id.to_string(),
-                    name: format!("{} {}", c.first_name, c.last_name).trim().to_owned(),
+                    name: format!("{} {}", c.first_name, c.last_name)
+                        .trim()
+                        .to_owned(),
                     detail: c.email.or(c.phone),
                 })
                 .collect(),
@@ -140,7 +143,9 @@ pub async fn case_detail(
                 .into_iter()
                 .map(|(s, r)| Person {
                     id: s.meta.id.to_string(),
-                    name: format!("{} {}", s.first_name, s.last_name).trim().to_owned(),
+                    name: format!("{} {}", s.first_name, s.last_name)
+                        .trim()
+                        .to_owned(),
                     detail: Some(role(&r)),
                 })
                 .collect(),
@@ -315,7 +320,10 @@ pub async fn drop_files(
 ) -> Result<DropResult, UiError> {
     let case = parse_case(&case_id)?;
     if paths.is_empty() || paths.len() > 10_000 {
-        return Err(UiError::validation("paths", "Drop between 1 and 10,000 items at a time."));
+        return Err(UiError::validation(
+            "paths",
+            "Drop between 1 and 10,000 items at a time.",
+        ));
     }
     let store = state.store()?;
     let blobs = state.blobs().ok_or_else(|| {

@@ -59,7 +59,7 @@ describe('A case screen', () => {
     const platform = firm();
     await openDocuments(platform);
     expect((await screen.findByTestId('files-table')).textContent).toContain('Engagement letter.pdf');
-    const root = screen.getByRole('treeitem', { name: /All documents/ });
+    const root = screen.getByRole('treeitem', { name: /^Documents/ });
     root.focus();
     await fireEvent.keyDown(root, { key: 'ArrowDown' });
     await fireEvent.keyDown(screen.getByRole('treeitem', { name: /Pleadings/ }), { key: 'Enter' });

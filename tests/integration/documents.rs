@@ -1,0 +1,272 @@
+//! Files dropped from the desktop onto a case folder, in the real window:
+//! a CLI-added account on a loopback sandbox, the app syncing it, a case
+//! opened from the list, its Documents tab, and a genuine OS drag (a GTK
+//! drag source moved over the window by xdotool under Xvfb) dropping a file
+//! on the file list. The file must reach "synced" and its bytes must be on
+//! the sandbox. Screenshots of the case overview, its documents before and
+//! after the drop, and the Documents view go to `target/e2e/`.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, Locator};
+use sha2::{Digest, Sha256};
+
+use crate::common::{artifacts_dir, repo_root};
+use crate::window::{
+    cli_binary, connect_with, start_driver_with, wait_for_text, wait_for_text_within,
+    window_tests_enabled, TestResult, APP_LOCK,
+};
+
+async fn shot(client: &Client, name: &str) -> TestResult {
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    std::fs::write(
+        artifacts_dir().join(format!("{name}.png")),
+        client.screenshot().await?,
+    )?;
+    Ok(())
+}
+
+/// The app window's top-left corner on the X screen.
+fn window_origin() -> TestResult<(i64, i64)> {
+    let out = Command::new("xdotool")
+        .args([
+            "search",
+            "--name",
+            "^Casefile$",
+            "getwindowgeometry",
+            "--shell",
+        ])
+        .output()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let value = |key: &str| -> Option<i64> {
+        text.lines()
+            .filter_map(|l| l.strip_prefix(&format!("{key}=")))
+            .last()
+            .and_then(|v| v.trim().parse().ok())
+    };
+    match (value("X"), value("Y")) {
+        (Some(x), Some(y)) => Ok((x, y)),
+        _ => Err(format!("the app window was not found by xdotool: {text}").into()),
+    }
+}
+
+/// Drags `file` from a GTK drag source onto screen point (x, y), as a user
+/// dragging from the desktop would.
+fn os_drop(file: &Path, x: i64, y: i64) -> TestResult {
+    let (sx, sy) = (1100, 40);
+    let mut source = Command::new("/usr/bin/python3")
+        .arg(repo_root().join("tests/integration/drag_source.py"))
+        .args([sx.to_string(), sy.to_string()])
+        .arg(file)
+        .stdout(Stdio::piped())
+        .spawn()?;
+    let mut line = String::new();
+    BufReader::new(source.stdout.take().ok_or("no stdout")?).read_line(&mut line)?;
+    if line.trim() != "ready" {
+        let _ = source.kill();
+        return Err(format!("the drag source did not start: {line:?}").into());
+    }
+    let xdo = |args: &[String]| -> TestResult {
+        let status = Command::new("xdotool").args(args).status()?;
+        if !status.success() {
+            return Err(format!("xdotool {args:?} failed").into());
+        }
+        Ok(())
+    };
+    let (px, py) = (sx + 60, sy + 30);
+    xdo(&["mousemove".into(), px.to_string(), py.to_string()])?;
+    xdo(&["mousedown".into(), "1".into()])?;
+    // GTK starts a drag only after the pointer moves in steps.
+    for i in 1..=20 {
+        let (mx, my) = (px + (x - px) * i / 20, py + (y - py) * i / 20);
+        xdo(&["mousemove".into(), mx.to_string(), my.to_string()])?;
+        std::thread::sleep(Duration::from_millis(40));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    xdo(&["mouseup".into(), "1".into()])?;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while source.try_wait()?.is_none() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = source.kill();
+    let _ = source.wait();
+    Ok(())
+}
+
+#[test]
+fn a_file_dropped_from_the_desktop_on_a_case_folder_reaches_the_server() {
+    if !window_tests_enabled("a_file_dropped_from_the_desktop_on_a_case_folder_reaches_the_server")
+    {
+        return;
+    }
+    let _serial = APP_LOCK.lock().unwrap_or_else(|p| p.into_inner());
+    let scratch = tempfile::Builder::new()
+        .prefix("casefile-drop-e2e-")
+        .tempdir()
+        .unwrap();
+    let data_dir = scratch.path().join("data");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let outcome: TestResult = runtime.block_on(async {
+        let sandbox = casefile_sandbox::start(casefile_sandbox::SandboxConfig::default()).await?;
+        let info = sandbox.info().clone();
+        let token_env = "E2E_DROP_TOKEN";
+        let cli = |args: &[&str]| -> TestResult {
+            let out = Command::new(cli_binary())
+                .arg("--data-dir")
+                .arg(&data_dir)
+                .args(args)
+                .env(token_env, &info.access_token)
+                .output()?;
+            if !out.status.success() {
+                return Err(format!(
+                    "casefile-cli {args:?}: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                )
+                .into());
+            }
+            Ok(())
+        };
+        cli(&[
+            "account",
+            "add",
+            "mycase",
+            "--base-url",
+            &info.base_url,
+            "--token-env",
+            token_env,
+        ])?;
+        cli(&["sync"])?;
+
+        // A file with bytes of its own, named so it clashes with nothing.
+        let name = format!("Exhibit {}.pdf", std::process::id());
+        let file = scratch.path().join(&name);
+        let bytes: Vec<u8> = (0..200_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        std::fs::write(&file, &bytes)?;
+        let sha = hex::encode(Sha256::digest(&bytes));
+
+        let driver = start_driver_with(&data_dir, &[(token_env, info.access_token.as_str())])?;
+        let client = connect_with(driver.port, &[]).await?;
+        let result = async {
+            wait_for_text_within(
+                &client,
+                "[data-testid=sync-status]",
+                "the account syncs from the app",
+                Duration::from_secs(120),
+                |t| t.starts_with("Up to date"),
+            )
+            .await?;
+            let row = client
+                .find(Locator::Css("[data-testid=cases-table] tbody tr td.name"))
+                .await?;
+            row.click().await?;
+            wait_for_text(
+                &client,
+                "[data-testid=case-title]",
+                "the case screen",
+                |t| !t.is_empty(),
+            )
+            .await?;
+            shot(&client, "case-overview").await?;
+            client
+                .find(Locator::Css("[data-tab=documents]"))
+                .await?
+                .click()
+                .await?;
+            client
+                .find(Locator::Css("[data-testid=folder-tree]"))
+                .await?;
+            shot(&client, "case-documents").await?;
+
+            // Drop on the file list of the case root.
+            let target = client
+                .find(Locator::Css("section.files[data-drop-folder]"))
+                .await?;
+            let (x, y, w, h) = target.rectangle().await?;
+            let (ox, oy) = window_origin()?;
+            os_drop(&file, ox + (x + w / 2.0) as i64, oy + (y + h / 2.0) as i64)?;
+            wait_for_text(
+                &client,
+                "[data-testid=drop-notice]",
+                "the drop was taken",
+                |t| t.contains("1 file queued"),
+            )
+            .await?;
+            // The originals may go at once.
+            std::fs::remove_file(&file)?;
+            let css = format!("[data-testid=files-table] tr[data-file=\"{name}\"]");
+            let deadline = Instant::now() + Duration::from_secs(60);
+            loop {
+                if let Ok(el) = client.find(Locator::Css(&css)).await {
+                    if let Ok(Some(badge)) = el.attr("data-badge").await {
+                        if badge == "synced" || badge == "offline" {
+                            break;
+                        }
+                    }
+                }
+                if Instant::now() > deadline {
+                    return Err(format!("{name} never reached synced").into());
+                }
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+            shot(&client, "case-documents-dropped").await?;
+            client
+                .find(Locator::Css("[data-nav=documents]"))
+                .await?
+                .click()
+                .await?;
+            wait_for_text(
+                &client,
+                "[data-testid=transfers]",
+                "the transfer queue",
+                |t| t.contains(&name),
+            )
+            .await?;
+            shot(&client, "view-documents-transfers").await?;
+            Ok::<(), Box<dyn std::error::Error + Send + Sync>>(())
+        }
+        .await;
+        if result.is_err() {
+            if let Ok(png) = client.screenshot().await {
+                let _ = std::fs::write(artifacts_dir().join("failure-drop.png"), png);
+            }
+        }
+        let closed = client.close().await;
+        drop(driver);
+        result?;
+        closed?;
+
+        // The bytes are on the server, under the dropped file's name.
+        let dump: serde_json::Value = casefile_providers::http::client(Duration::from_secs(30))?
+            .get(format!("{}/admin/dump", info.base_url))
+            .bearer_auth(&info.admin_token)
+            .send()
+            .await?
+            .json()
+            .await?;
+        let docs = dump["records"]["documents"]
+            .as_array()
+            .ok_or("no documents in the dump")?;
+        assert!(
+            docs.iter()
+                .any(|d| d["filename"] == name.as_str() || d["name"] == name.as_str()),
+            "the sandbox has no document named {name}"
+        );
+        let blobs = dump["blobs"].as_array().ok_or("no blobs in the dump")?;
+        assert!(
+            blobs.iter().any(|b| b["sha256"] == sha.as_str()),
+            "the sandbox holds the dropped bytes"
+        );
+        sandbox.shutdown().await;
+        Ok(())
+    });
+    if let Err(err) = outcome {
+        panic!("drop test failed: {err}");
+    }
+}
