@@ -55,12 +55,12 @@ fn window_origin() -> TestResult<(i64, i64)> {
 
 /// Drags `file` from a GTK drag source onto screen point (x, y), as a user
 /// dragging from the desktop would.
-fn os_drop(file: &Path, x: i64, y: i64) -> TestResult {
+fn os_drop(files: &[&Path], x: i64, y: i64) -> TestResult {
     let (sx, sy) = (1100, 40);
     let mut source = Command::new("/usr/bin/python3")
         .arg(repo_root().join("tests/integration/drag_source.py"))
         .args([sx.to_string(), sy.to_string()])
-        .arg(file)
+        .args(files)
         .stdout(Stdio::piped())
         .spawn()?;
     let mut line = String::new();
@@ -190,7 +190,8 @@ fn a_file_dropped_from_the_desktop_on_a_case_folder_reaches_the_server() {
                 .await?;
             let (x, y, w, h) = target.rectangle().await?;
             let (ox, oy) = window_origin()?;
-            os_drop(&file, ox + (x + w / 2.0) as i64, oy + (y + h / 2.0) as i64)?;
+            let (dx, dy) = (ox + (x + w / 2.0) as i64, oy + (y + h / 2.0) as i64);
+            os_drop(&[&file], dx, dy)?;
             wait_for_text(
                 &client,
                 "[data-testid=drop-notice]",
@@ -216,16 +217,64 @@ fn a_file_dropped_from_the_desktop_on_a_case_folder_reaches_the_server() {
                 tokio::time::sleep(Duration::from_millis(250)).await;
             }
             shot(&client, "case-documents-dropped").await?;
+
+            // A folder of 3 files in 2 subfolders keeps its tree.
+            let bundle = scratch.path().join("Bundle");
+            for (rel, text) in [("a.txt", "a"), ("Sub1/b.txt", "bb"), ("Sub2/c.txt", "ccc")] {
+                let path = bundle.join(rel);
+                std::fs::create_dir_all(path.parent().ok_or("no parent")?)?;
+                std::fs::write(path, text)?;
+            }
+            os_drop(&[&bundle], dx, dy)?;
+            wait_for_text(
+                &client,
+                "[data-testid=drop-notice]",
+                "the folder was taken",
+                |t| t.contains("3 files queued"),
+            )
+            .await?;
+            wait_for_text(
+                &client,
+                "[data-testid=folder-tree]",
+                "the dropped folder in the tree",
+                |t| t.contains("Bundle"),
+            )
+            .await?;
+
+            // The same name again: asked once, and a new version is chosen.
+            std::fs::write(&file, b"the second version")?;
+            os_drop(&[&file], dx, dy)?;
+            wait_for_text(
+                &client,
+                "[data-testid=clash-dialog]",
+                "the name clash is asked about",
+                |t| t.contains("already here"),
+            )
+            .await?;
+            shot(&client, "case-documents-clash").await?;
             client
-                .find(Locator::Css("[data-nav=documents]"))
+                .find(Locator::Css("[data-choice=new_version]"))
                 .await?
                 .click()
                 .await?;
             wait_for_text(
                 &client,
+                "[data-testid=drop-notice]",
+                "the new version was taken",
+                |t| t.contains("1 file queued"),
+            )
+            .await?;
+            client
+                .find(Locator::Css("[data-nav=documents]"))
+                .await?
+                .click()
+                .await?;
+            wait_for_text_within(
+                &client,
                 "[data-testid=transfers]",
-                "the transfer queue",
-                |t| t.contains(&name),
+                "every upload done",
+                Duration::from_secs(60),
+                |t| t.contains(&name) && t.matches("Uploaded").count() >= 5,
             )
             .await?;
             shot(&client, "view-documents-transfers").await?;
@@ -235,6 +284,20 @@ fn a_file_dropped_from_the_desktop_on_a_case_folder_reaches_the_server() {
         if result.is_err() {
             if let Ok(png) = client.screenshot().await {
                 let _ = std::fs::write(artifacts_dir().join("failure-drop.png"), png);
+            }
+            // The app's log, for the failure's reason.
+            for entry in std::fs::read_dir(data_dir.join("logs"))
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                let _ = std::fs::copy(
+                    entry.path(),
+                    artifacts_dir().join(format!(
+                        "failure-drop-{}",
+                        entry.file_name().to_string_lossy()
+                    )),
+                );
             }
         }
         let closed = client.close().await;
@@ -263,6 +326,20 @@ fn a_file_dropped_from_the_desktop_on_a_case_folder_reaches_the_server() {
             blobs.iter().any(|b| b["sha256"] == sha.as_str()),
             "the sandbox holds the dropped bytes"
         );
+        let paths: Vec<&str> = docs.iter().filter_map(|d| d["path"].as_str()).collect();
+        for path in ["Bundle/a.txt", "Bundle/Sub1/b.txt", "Bundle/Sub2/c.txt"] {
+            assert!(paths.contains(&path), "the sandbox has {path}: {paths:?}");
+        }
+        let exhibit: Vec<&serde_json::Value> =
+            docs.iter().filter(|d| d["path"] == name.as_str()).collect();
+        assert_eq!(exhibit.len(), 1, "one document for the clashing name");
+        let versions = dump["records"]["document_versions"]
+            .as_array()
+            .ok_or("no versions in the dump")?
+            .iter()
+            .filter(|v| v["document"]["id"] == exhibit[0]["id"])
+            .count();
+        assert_eq!(versions, 2, "the second drop is its second version");
         sandbox.shutdown().await;
         Ok(())
     });
