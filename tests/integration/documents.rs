@@ -15,9 +15,10 @@ use fantoccini::{Client, Locator};
 use sha2::{Digest, Sha256};
 
 use crate::common::{artifacts_dir, repo_root};
+use crate::firm::Firm;
 use crate::window::{
-    cli_binary, connect_with, start_driver_with, wait_for_text, wait_for_text_within,
-    window_tests_enabled, TestResult, APP_LOCK,
+    connect_with, start_driver_with, wait_for_text, wait_for_text_within, window_tests_enabled,
+    TestResult, APP_LOCK,
 };
 
 async fn shot(client: &Client, name: &str) -> TestResult {
@@ -114,35 +115,8 @@ fn a_file_dropped_from_the_desktop_on_a_case_folder_reaches_the_server() {
         .build()
         .unwrap();
     let outcome: TestResult = runtime.block_on(async {
-        let sandbox = casefile_sandbox::start(casefile_sandbox::SandboxConfig::default()).await?;
-        let info = sandbox.info().clone();
-        let token_env = "E2E_DROP_TOKEN";
-        let cli = |args: &[&str]| -> TestResult {
-            let out = Command::new(cli_binary())
-                .arg("--data-dir")
-                .arg(&data_dir)
-                .args(args)
-                .env(token_env, &info.access_token)
-                .output()?;
-            if !out.status.success() {
-                return Err(format!(
-                    "casefile-cli {args:?}: {}",
-                    String::from_utf8_lossy(&out.stderr)
-                )
-                .into());
-            }
-            Ok(())
-        };
-        cli(&[
-            "account",
-            "add",
-            "mycase",
-            "--base-url",
-            &info.base_url,
-            "--token-env",
-            token_env,
-        ])?;
-        cli(&["sync"])?;
+        let firm = Firm::start(data_dir.clone()).await?;
+        firm.cli(&["sync"])?;
 
         // A file with bytes of its own, named so it clashes with nothing.
         let name = format!("Exhibit {}.pdf", std::process::id());
@@ -151,7 +125,7 @@ fn a_file_dropped_from_the_desktop_on_a_case_folder_reaches_the_server() {
         std::fs::write(&file, &bytes)?;
         let sha = hex::encode(Sha256::digest(&bytes));
 
-        let driver = start_driver_with(&data_dir, &[(token_env, info.access_token.as_str())])?;
+        let driver = start_driver_with(&data_dir, &firm.app_env())?;
         let client = connect_with(driver.port, &[]).await?;
         let result = async {
             wait_for_text_within(
@@ -306,13 +280,7 @@ fn a_file_dropped_from_the_desktop_on_a_case_folder_reaches_the_server() {
         closed?;
 
         // The bytes are on the server, under the dropped file's name.
-        let dump: serde_json::Value = casefile_providers::http::client(Duration::from_secs(30))?
-            .get(format!("{}/admin/dump", info.base_url))
-            .bearer_auth(&info.admin_token)
-            .send()
-            .await?
-            .json()
-            .await?;
+        let dump = firm.dump().await?;
         let docs = dump["records"]["documents"]
             .as_array()
             .ok_or("no documents in the dump")?;
@@ -340,7 +308,7 @@ fn a_file_dropped_from_the_desktop_on_a_case_folder_reaches_the_server() {
             .filter(|v| v["document"]["id"] == exhibit[0]["id"])
             .count();
         assert_eq!(versions, 2, "the second drop is its second version");
-        sandbox.shutdown().await;
+        firm.sandbox.shutdown().await;
         Ok(())
     });
     if let Err(err) = outcome {

@@ -5,11 +5,15 @@
 //!   which crate may depend on which, the UI's Tauri imports, the data directory).
 //! - `config`: the webview security baseline in tauri.conf.json and capabilities.
 //! - `window`: the real window, driven over WebDriver (tauri-driver + WebKitWebDriver).
+//! - `xss`: hostile server text in every view is shown as text and never runs.
+//! - `firm`: a sandbox firm with a CLI-added account, for the window tests.
 //! - `documents`: files dropped on a case folder from a real (simulated) OS drag, uploaded to the sandbox.
 
 mod common;
 mod config;
 mod documents;
+mod firm;
 mod layout;
 mod names;
 mod window;
+mod xss;
