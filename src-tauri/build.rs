@@ -7,6 +7,8 @@
 const COMMANDS: &[&str] = &[
     "app_info",
     "sync_status",
+    "sync_details",
+    "sync_now",
     "list_cases",
     "list_events",
     "list_tasks",

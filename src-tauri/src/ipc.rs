@@ -18,6 +18,8 @@ pub fn builder<R: tauri::Runtime>() -> Builder<R> {
         .commands(collect_commands![
             commands::app::app_info,
             commands::app::sync_status,
+            commands::app::sync_details,
+            commands::app::sync_now,
             commands::cache::list_cases,
             commands::cache::list_events,
             commands::cache::list_tasks,

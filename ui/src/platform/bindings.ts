@@ -10,6 +10,9 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 export const commands = {
 	appInfo: () => typedError<AppInfo, UiError>(__TAURI_INVOKE("app_info")),
 	syncStatus: () => typedError<SyncStatus, UiError>(__TAURI_INVOKE("sync_status")),
+	syncDetails: () => typedError<SyncDetails, UiError>(__TAURI_INVOKE("sync_details")),
+	/**  Syncs now, then moves the documents (the engine's own loop runs it). */
+	syncNow: () => typedError<null, UiError>(__TAURI_INVOKE("sync_now")),
 	listCases: (request: CaseListRequest) => typedError<CasePage, UiError>(__TAURI_INVOKE("list_cases", { request })),
 	listEvents: (from: string, to: string, zone: string) => typedError<CalendarEvent[], UiError>(__TAURI_INVOKE("list_events", { from, to, zone })),
 	listTasks: (request: TaskListRequest) => typedError<TaskPage, UiError>(__TAURI_INVOKE("list_tasks", { request })),
@@ -182,6 +185,23 @@ export type SearchResult = {
 	id: string,
 	title: string,
 	subtitle: string | null,
+};
+
+/**  What the status bar's details show. */
+export type SyncDetails = {
+	status: SyncStatus,
+	/**  Local changes not yet on the server, refused ones included. */
+	pending: number,
+	/**  Changes the server refused; they wait for an edit. */
+	refused: number,
+	/**  Changes that collided with the server's and wait for a choice. */
+	conflicts: number,
+	/**  Server records set aside because they could not be read. */
+	quarantined: number,
+	/**  Uploads and downloads not finished. */
+	transfers: number,
+	/**  Whether an account is connected, so "Sync now" can work. */
+	can_sync: boolean,
 };
 
 /**  The phase of the sync engine, as the status bar shows it. */

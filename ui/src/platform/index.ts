@@ -15,6 +15,7 @@ import type {
   FileItem,
   FolderItem,
   SearchResult,
+  SyncDetails,
   TransferAction,
   TransferItem,
   SyncStatus,
@@ -25,6 +26,7 @@ import type {
 
 export type {
   AppInfo,
+  SyncDetails,
   CacheSummary,
   CalendarEvent,
   CaseDetail,
@@ -63,6 +65,10 @@ export type Outcome<T> = { status: 'ok'; data: T } | { status: 'error'; error: U
 export interface Platform {
   appInfo(): Promise<Outcome<AppInfo>>;
   syncStatus(): Promise<Outcome<SyncStatus>>;
+  /** What the status bar's details show: pending, refused, conflicts, quarantined, transfers. */
+  syncDetails(): Promise<Outcome<SyncDetails>>;
+  /** Asks the connected account to sync now. */
+  syncNow(): Promise<Outcome<null>>;
   listCases(request: CaseListRequest): Promise<Outcome<CasePage>>;
   /** Events overlapping [from, to) (RFC 3339 with offsets), for the laptop's IANA zone. */
   listEvents(from: string, to: string, zone: string): Promise<Outcome<CalendarEvent[]>>;

@@ -45,6 +45,8 @@ export interface MockPlatform extends Platform {
   failCases(error: UiError | null): void;
   /** The requests `listCases` received, newest last. */
   caseRequests: Parameters<Platform['listCases']>[0][];
+  /** How many times "Sync now" was asked for. */
+  syncNowCalls: number;
   /** The drops received, newest last. */
   drops: Parameters<Platform['dropFiles']>[];
   /** The transfer actions received, newest last. */
@@ -117,6 +119,14 @@ export function createMockPlatform(overrides: Partial<AppInfo> = {}, data: Parti
     },
     async syncStatus() {
       return ok(status);
+    },
+    syncNowCalls: 0,
+    async syncDetails() {
+      return ok({ status, pending: status.pending_changes, refused: 0, conflicts: 0, quarantined: 0, transfers: store.transfers.length, can_sync: status.state !== 'no_account' });
+    },
+    async syncNow() {
+      this.syncNowCalls++;
+      return ok(null);
     },
     async listCases(request) {
       caseRequests.push(request);

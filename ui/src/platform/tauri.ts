@@ -23,6 +23,8 @@ export function normalise<T>(outcome: { status: 'ok'; data: T } | { status: 'err
 export const tauriPlatform: Platform = {
   appInfo: async () => normalise(await commands.appInfo()),
   syncStatus: async () => normalise(await commands.syncStatus()),
+  syncDetails: async () => normalise(await commands.syncDetails()),
+  syncNow: async () => normalise(await commands.syncNow()),
   listCases: async (request) => normalise(await commands.listCases(request)),
   listEvents: async (from, to, zone) => normalise(await commands.listEvents(from, to, zone)),
   listTasks: async (request) => normalise(await commands.listTasks(request)),
