@@ -17,8 +17,8 @@ use sha2::{Digest, Sha256};
 use crate::common::{artifacts_dir, repo_root};
 use crate::firm::Firm;
 use crate::window::{
-    connect_with, start_driver_with, wait_for_text, wait_for_text_within, window_tests_enabled,
-    TestResult, APP_LOCK,
+    connect_with, start_driver_with, wait_for, wait_for_text, wait_for_text_within,
+    window_tests_enabled, TestResult, APP_LOCK,
 };
 
 async fn shot(client: &Client, name: &str) -> TestResult {
@@ -45,7 +45,7 @@ fn window_origin() -> TestResult<(i64, i64)> {
     let value = |key: &str| -> Option<i64> {
         text.lines()
             .filter_map(|l| l.strip_prefix(&format!("{key}=")))
-            .last()
+            .next_back()
             .and_then(|v| v.trim().parse().ok())
     };
     match (value("X"), value("Y")) {
@@ -97,6 +97,73 @@ fn os_drop(files: &[&Path], x: i64, y: i64) -> TestResult {
     Ok(())
 }
 
+/// Waits until the element at `css` has `attr` satisfying `pred`.
+async fn wait_for_attr(
+    client: &Client,
+    css: &str,
+    attr: &str,
+    limit: Duration,
+    pred: impl Fn(&str) -> bool,
+) -> TestResult {
+    let deadline = Instant::now() + limit;
+    let mut last = None;
+    while Instant::now() < deadline {
+        if let Ok(el) = client.find(Locator::Css(css)).await {
+            if let Ok(Some(value)) = el.attr(attr).await {
+                if pred(&value) {
+                    return Ok(());
+                }
+                last = Some(value);
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    Err(format!("`{css}` never had the {attr} wanted; last: {last:?}").into())
+}
+
+/// Waits for the app's first sync, opens the first case's Documents tab,
+/// and returns the screen point in the middle of its file list.
+async fn open_first_case_documents(client: &Client) -> TestResult<(i64, i64)> {
+    wait_for_text_within(
+        client,
+        "[data-testid=sync-status]",
+        "the account syncs from the app",
+        Duration::from_secs(120),
+        |t| t.starts_with("Up to date"),
+    )
+    .await?;
+    // The list may be redrawn by the sync that just ended: click until the case opens.
+    for _ in 0..10 {
+        if let Ok(cell) = client
+            .find(Locator::Css("[data-testid=cases-table] tbody tr td.name"))
+            .await
+        {
+            let _ = cell.click().await;
+        }
+        if client
+            .find(Locator::Css("[data-testid=case-title]"))
+            .await
+            .is_ok()
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    wait_for_text(client, "[data-testid=case-title]", "the case screen", |t| {
+        !t.is_empty()
+    })
+    .await?;
+    wait_for(client, "[data-tab=documents]")
+        .await?
+        .click()
+        .await?;
+    wait_for(client, "[data-testid=folder-tree]").await?;
+    let target = wait_for(client, "section.files[data-drop-folder]").await?;
+    let (x, y, w, h) = target.rectangle().await?;
+    let (ox, oy) = window_origin()?;
+    Ok((ox + (x + w / 2.0) as i64, oy + (y + h / 2.0) as i64))
+}
+
 #[test]
 fn a_file_dropped_from_the_desktop_on_a_case_folder_reaches_the_server() {
     if !window_tests_enabled("a_file_dropped_from_the_desktop_on_a_case_folder_reaches_the_server")
@@ -128,43 +195,31 @@ fn a_file_dropped_from_the_desktop_on_a_case_folder_reaches_the_server() {
         let driver = start_driver_with(&data_dir, &firm.app_env())?;
         let client = connect_with(driver.port, &[]).await?;
         let result = async {
-            wait_for_text_within(
-                &client,
-                "[data-testid=sync-status]",
-                "the account syncs from the app",
-                Duration::from_secs(120),
-                |t| t.starts_with("Up to date"),
-            )
-            .await?;
-            let row = client
-                .find(Locator::Css("[data-testid=cases-table] tbody tr td.name"))
+            let (dx, dy) = open_first_case_documents(&client).await?;
+            wait_for(&client, "[data-tab=overview]")
+                .await?
+                .click()
                 .await?;
-            row.click().await?;
             wait_for_text(
                 &client,
-                "[data-testid=case-title]",
-                "the case screen",
+                "[data-testid=case-overview]",
+                "the overview",
                 |t| !t.is_empty(),
             )
             .await?;
             shot(&client, "case-overview").await?;
-            client
-                .find(Locator::Css("[data-tab=documents]"))
+            wait_for(&client, "[data-tab=documents]")
                 .await?
                 .click()
                 .await?;
-            client
-                .find(Locator::Css("[data-testid=folder-tree]"))
-                .await?;
+            wait_for_text(
+                &client,
+                "[data-testid=folder-tree]",
+                "the folder tree",
+                |t| !t.is_empty(),
+            )
+            .await?;
             shot(&client, "case-documents").await?;
-
-            // Drop on the file list of the case root.
-            let target = client
-                .find(Locator::Css("section.files[data-drop-folder]"))
-                .await?;
-            let (x, y, w, h) = target.rectangle().await?;
-            let (ox, oy) = window_origin()?;
-            let (dx, dy) = (ox + (x + w / 2.0) as i64, oy + (y + h / 2.0) as i64);
             os_drop(&[&file], dx, dy)?;
             wait_for_text(
                 &client,
@@ -176,20 +231,10 @@ fn a_file_dropped_from_the_desktop_on_a_case_folder_reaches_the_server() {
             // The originals may go at once.
             std::fs::remove_file(&file)?;
             let css = format!("[data-testid=files-table] tr[data-file=\"{name}\"]");
-            let deadline = Instant::now() + Duration::from_secs(60);
-            loop {
-                if let Ok(el) = client.find(Locator::Css(&css)).await {
-                    if let Ok(Some(badge)) = el.attr("data-badge").await {
-                        if badge == "synced" || badge == "offline" {
-                            break;
-                        }
-                    }
-                }
-                if Instant::now() > deadline {
-                    return Err(format!("{name} never reached synced").into());
-                }
-                tokio::time::sleep(Duration::from_millis(250)).await;
-            }
+            wait_for_attr(&client, &css, "data-badge", Duration::from_secs(60), |b| {
+                b == "synced" || b == "offline"
+            })
+            .await?;
             shot(&client, "case-documents-dropped").await?;
 
             // A folder of 3 files in 2 subfolders keeps its tree.
@@ -226,8 +271,7 @@ fn a_file_dropped_from_the_desktop_on_a_case_folder_reaches_the_server() {
             )
             .await?;
             shot(&client, "case-documents-clash").await?;
-            client
-                .find(Locator::Css("[data-choice=new_version]"))
+            wait_for(&client, "[data-choice=new_version]")
                 .await?
                 .click()
                 .await?;
@@ -238,8 +282,7 @@ fn a_file_dropped_from_the_desktop_on_a_case_folder_reaches_the_server() {
                 |t| t.contains("1 file queued"),
             )
             .await?;
-            client
-                .find(Locator::Css("[data-nav=documents]"))
+            wait_for(&client, "[data-nav=documents]")
                 .await?
                 .click()
                 .await?;
@@ -313,5 +356,176 @@ fn a_file_dropped_from_the_desktop_on_a_case_folder_reaches_the_server() {
     });
     if let Err(err) = outcome {
         panic!("drop test failed: {err}");
+    }
+}
+
+#[test]
+fn an_upload_can_be_paused_resumed_and_cancelled_from_the_window() {
+    if !window_tests_enabled("an_upload_can_be_paused_resumed_and_cancelled_from_the_window") {
+        return;
+    }
+    let _serial = APP_LOCK.lock().unwrap_or_else(|p| p.into_inner());
+    let scratch = tempfile::Builder::new()
+        .prefix("casefile-pause-e2e-")
+        .tempdir()
+        .unwrap();
+    let data_dir = scratch.path().join("data");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let outcome: TestResult = runtime.block_on(async {
+        // Storage takes 64 KiB/s, so a 640 KiB upload takes 10 s: time to act on it.
+        let config = casefile_sandbox::SandboxConfig {
+            storage_put_bytes_per_s: Some(64 * 1024),
+            ..Default::default()
+        };
+        let firm = Firm::start_with(data_dir.clone(), config).await?;
+        firm.cli(&["sync"])?;
+        let pid = std::process::id();
+        let (kept, dropped) = (format!("Kept {pid}.pdf"), format!("Dropped {pid}.pdf"));
+        let bytes: Vec<u8> = (0..640 * 1024u32).map(|i| (i % 253) as u8).collect();
+        for name in [&kept, &dropped] {
+            std::fs::write(scratch.path().join(name), &bytes)?;
+        }
+        let driver = start_driver_with(&data_dir, &firm.app_env())?;
+        let client = connect_with(driver.port, &[]).await?;
+        let row = |name: &str| format!("[data-testid=transfers] li[data-name=\"{name}\"]");
+        let result = async {
+            let (dx, dy) = open_first_case_documents(&client).await?;
+            os_drop(
+                &[&scratch.path().join(&kept), &scratch.path().join(&dropped)],
+                dx,
+                dy,
+            )?;
+            wait_for_text(
+                &client,
+                "[data-testid=drop-notice]",
+                "both files taken",
+                |t| t.contains("2 files queued"),
+            )
+            .await?;
+            // One moves at a time: pause the one that runs, cancel the other.
+            let deadline = Instant::now() + Duration::from_secs(20);
+            let (first, second) = loop {
+                let state = |name: String| {
+                    let client = client.clone();
+                    async move {
+                        client
+                            .find(Locator::Css(&format!(
+                                "[data-testid=transfers] li[data-name=\"{name}\"]"
+                            )))
+                            .await
+                            .ok()?
+                            .attr("data-state")
+                            .await
+                            .ok()?
+                    }
+                };
+                match (
+                    state(kept.clone()).await.as_deref(),
+                    state(dropped.clone()).await.as_deref(),
+                ) {
+                    (Some("running"), _) => break (kept.clone(), dropped.clone()),
+                    (_, Some("running")) => break (dropped.clone(), kept.clone()),
+                    _ if Instant::now() > deadline => return Err("no upload started".into()),
+                    _ => tokio::time::sleep(Duration::from_millis(200)).await,
+                }
+            };
+            client
+                .find(Locator::Css(&format!(
+                    "{} [data-action=pause]",
+                    row(&first)
+                )))
+                .await?
+                .click()
+                .await?;
+            wait_for_attr(
+                &client,
+                &row(&first),
+                "data-state",
+                Duration::from_secs(10),
+                |s| s == "paused",
+            )
+            .await?;
+            shot(&client, "transfers-paused").await?;
+            wait_for_attr(
+                &client,
+                &row(&second),
+                "data-state",
+                Duration::from_secs(10),
+                |s| s == "running",
+            )
+            .await?;
+            client
+                .find(Locator::Css(&format!(
+                    "{} [data-action=cancel]",
+                    row(&second)
+                )))
+                .await?
+                .click()
+                .await?;
+            wait_for_attr(
+                &client,
+                &row(&second),
+                "data-state",
+                Duration::from_secs(10),
+                |s| s == "cancelled",
+            )
+            .await?;
+            client
+                .find(Locator::Css(&format!(
+                    "{} [data-action=resume]",
+                    row(&first)
+                )))
+                .await?
+                .click()
+                .await?;
+            wait_for_attr(
+                &client,
+                &row(&first),
+                "data-state",
+                Duration::from_secs(60),
+                |s| s == "done",
+            )
+            .await?;
+            shot(&client, "transfers-done").await?;
+            Ok::<(String, String), Box<dyn std::error::Error + Send + Sync>>((first, second))
+        }
+        .await;
+        if result.is_err() {
+            if let Ok(png) = client.screenshot().await {
+                let _ = std::fs::write(artifacts_dir().join("failure-pause.png"), png);
+            }
+        }
+        let closed = client.close().await;
+        drop(driver);
+        let (resumed, cancelled) = result?;
+        closed?;
+        let dump = firm.dump().await?;
+        let on_server = |name: &str| {
+            dump["records"]["documents"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|d| d["path"] == name)
+                .count()
+        };
+        assert_eq!(
+            on_server(&resumed),
+            1,
+            "the resumed upload is on the server"
+        );
+        assert_eq!(
+            on_server(&cancelled),
+            0,
+            "nothing of the cancelled upload is left on the server"
+        );
+        firm.sandbox.shutdown().await;
+        Ok(())
+    });
+    if let Err(err) = outcome {
+        panic!("pause test failed: {err}");
     }
 }

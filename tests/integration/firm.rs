@@ -23,7 +23,12 @@ pub(crate) struct Firm {
 impl Firm {
     /// Starts the sandbox and adds the account (nothing synced yet).
     pub(crate) async fn start(data_dir: PathBuf) -> TestResult<Self> {
-        let sandbox = casefile_sandbox::start(SandboxConfig::default()).await?;
+        Self::start_with(data_dir, SandboxConfig::default()).await
+    }
+
+    /// [`Firm::start`] on a sandbox configured by the test (slow storage).
+    pub(crate) async fn start_with(data_dir: PathBuf, config: SandboxConfig) -> TestResult<Self> {
+        let sandbox = casefile_sandbox::start(config).await?;
         let info = sandbox.info().clone();
         let firm = Self {
             sandbox,

@@ -194,6 +194,23 @@ pub(crate) async fn connect_with(port: u16, args: &[&str]) -> TestResult<Client>
     Err(format!("could not open a WebDriver session: {last:?}").into())
 }
 
+/// Polls for 15 s until `css` matches an element (a find does not wait).
+pub(crate) async fn wait_for(
+    client: &Client,
+    css: &str,
+) -> TestResult<fantoccini::elements::Element> {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        match client.find(Locator::Css(css)).await {
+            Ok(el) => return Ok(el),
+            Err(e) if Instant::now() > deadline => {
+                return Err(format!("`{css}` never appeared: {e}").into())
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(150)).await,
+        }
+    }
+}
+
 /// Polls for 15 s until `css` matches an element whose text satisfies `pred`.
 pub(crate) async fn wait_for_text(
     client: &Client,

@@ -13,8 +13,8 @@ use serde_json::{json, Value};
 use crate::common::artifacts_dir;
 use crate::firm::Firm;
 use crate::window::{
-    connect_with, start_driver_with, wait_for_text, wait_for_text_within, window_tests_enabled,
-    TestResult, APP_LOCK,
+    connect_with, start_driver_with, wait_for, wait_for_text, wait_for_text_within,
+    window_tests_enabled, TestResult, APP_LOCK,
 };
 
 const IMG: &str = "<img src=x onerror=window.__pwn=1>";
@@ -107,8 +107,7 @@ async fn browse(client: &Client) -> TestResult<Value> {
     )
     .await?;
     let case_name = format!("{IMG} v. {LINK}");
-    client
-        .find(Locator::Css("input.filter"))
+    wait_for(client, "input.filter")
         .await?
         .send_keys("onerror")
         .await?;
@@ -120,8 +119,7 @@ async fn browse(client: &Client) -> TestResult<Value> {
     )
     .await?;
     shot(client, "xss-cases").await?;
-    client
-        .find(Locator::Css("[data-testid=cases-table] tbody tr td.name"))
+    wait_for(client, "[data-testid=cases-table] tbody tr td.name")
         .await?
         .click()
         .await?;
@@ -140,8 +138,7 @@ async fn browse(client: &Client) -> TestResult<Value> {
     )
     .await?;
     shot(client, "xss-case-overview").await?;
-    client
-        .find(Locator::Css("[data-tab=documents]"))
+    wait_for(client, "[data-tab=documents]")
         .await?
         .click()
         .await?;
@@ -152,8 +149,7 @@ async fn browse(client: &Client) -> TestResult<Value> {
         |t| t.contains(FOLDER),
     )
     .await?;
-    client
-        .find(Locator::Css("[role=treeitem][aria-level='2']"))
+    wait_for(client, "[role=treeitem][aria-level='2']")
         .await?
         .click()
         .await?;
@@ -171,12 +167,10 @@ async fn browse(client: &Client) -> TestResult<Value> {
             .await?
             .click()
             .await?;
-        client
-            .find(Locator::Css(&format!("[data-view={view}]")))
-            .await?;
+        wait_for(client, &format!("[data-view={view}]")).await?;
         tokio::time::sleep(Duration::from_millis(700)).await;
     }
-    let search = client.find(Locator::Css("[role=combobox]")).await?;
+    let search = wait_for(client, "[role=combobox]").await?;
     search.send_keys("script").await?;
     wait_for_text(
         client,

@@ -147,7 +147,7 @@ async fn a_dropped_folder_keeps_its_tree_and_bad_files_are_reported_by_name() {
 async fn a_name_clash_is_asked_once_and_keep_both_numbers_the_new_file() {
     let s = setup();
     let brief = s.file("brief.pdf", b"first");
-    queued(s.drop("", &[brief.clone()], None).await);
+    queued(s.drop("", std::slice::from_ref(&brief), None).await);
     let again = s.file("again/brief.pdf", b"second");
     let other = s.file("again/notes.txt", b"notes");
     let asked = s.drop("", &[again.clone(), other.clone()], None).await;
