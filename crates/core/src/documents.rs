@@ -2,7 +2,7 @@
 //! documents and queued uploads make, the files in one folder with their
 //! state, and files and folders dropped from the desktop.
 //!
-//! The tree is read from document paths (MyCase lists no folders), so it
+//! The tree is read from document paths (a provider may list no folders), so it
 //! browses offline and shows a folder the moment an upload is queued into
 //! it. A drop copies every file into the sealed blob store before it
 //! returns, so the originals may be deleted at once; one bad file is
