@@ -19,6 +19,7 @@ const COMMANDS: &[&str] = &[
     "folder_files",
     "drop_files",
     "list_transfers",
+    "recent_documents",
     "transfer_action",
 ];
 

@@ -30,6 +30,7 @@ pub fn builder<R: tauri::Runtime>() -> Builder<R> {
             commands::documents::folder_files,
             commands::documents::drop_files,
             commands::documents::list_transfers,
+            commands::documents::recent_documents,
             commands::documents::transfer_action,
         ])
         .events(collect_events![SyncStatusChanged, CacheChanged])

@@ -146,6 +146,17 @@ pub struct DocumentRow {
     pub size: Option<i64>,
 }
 
+/// A recently changed document, with its case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecentDocument {
+    pub id: String,
+    pub name: String,
+    pub path: String,
+    pub case_id: String,
+    pub case_name: String,
+    pub server_updated_at: Option<String>,
+}
+
 /// A document as the case's file list shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocumentListing {
@@ -511,6 +522,29 @@ impl Store {
                     server_updated_at: r.get(4)?,
                     offline: r.get(5)?,
                     local_only: r.get(6)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
+    /// The documents the server changed most recently, across cases.
+    pub fn recent_documents(&self, limit: u32) -> Result<Vec<RecentDocument>> {
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT d.id, d.name, d.path, d.case_id, c.name, d.server_updated_at
+                 FROM documents d JOIN cases c ON c.id = d.case_id AND c.deleted = 0
+                 WHERE d.deleted = 0
+                 ORDER BY d.server_updated_at IS NULL, d.server_updated_at DESC, d.id LIMIT ?1",
+            )?;
+            let rows = stmt.query_map([limit], |r| {
+                Ok(RecentDocument {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    path: r.get(2)?,
+                    case_id: r.get(3)?,
+                    case_name: r.get(4)?,
+                    server_updated_at: r.get(5)?,
                 })
             })?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -437,3 +437,36 @@ pub async fn transfer_action(
     }
     Ok(())
 }
+
+/// A recently changed document, with its case.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct RecentDocument {
+    pub id: String,
+    pub name: String,
+    /// The folder it is in ("" at the case's top level).
+    pub folder: String,
+    pub case_id: String,
+    pub case_name: String,
+    pub updated: Option<String>,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn recent_documents(state: State<'_, AppState>) -> Result<Vec<RecentDocument>, UiError> {
+    let store = state.store()?;
+    blocking(move || {
+        Ok(store
+            .recent_documents(30)?
+            .into_iter()
+            .map(|d| RecentDocument {
+                folder: documents::parent_of(&d.path).to_owned(),
+                id: d.id,
+                name: d.name,
+                case_id: d.case_id,
+                case_name: d.case_name,
+                updated: d.server_updated_at,
+            })
+            .collect())
+    })
+    .await
+}

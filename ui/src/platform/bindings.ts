@@ -28,6 +28,7 @@ export const commands = {
 	 */
 	dropFiles: (caseId: string, folder: string, paths: string[], onClash: ClashChoice | null) => typedError<DropResult, UiError>(__TAURI_INVOKE("drop_files", { caseId, folder, paths, onClash })),
 	listTransfers: () => typedError<TransferItem[], UiError>(__TAURI_INVOKE("list_transfers")),
+	recentDocuments: () => typedError<RecentDocument[], UiError>(__TAURI_INVOKE("recent_documents")),
 	transferAction: (id: string, action: TransferAction) => typedError<null, UiError>(__TAURI_INVOKE("transfer_action", { id, action })),
 };
 
@@ -177,6 +178,17 @@ export type Person = {
 	name: string,
 	/**  A role on the case, an email or a phone number. */
 	detail: string | null,
+};
+
+/**  A recently changed document, with its case. */
+export type RecentDocument = {
+	id: string,
+	name: string,
+	/**  The folder it is in ("" at the case's top level). */
+	folder: string,
+	case_id: string,
+	case_name: string,
+	updated: string | null,
 };
 
 export type SearchResult = {

@@ -14,6 +14,7 @@ import type {
   DropResult,
   FileItem,
   FolderItem,
+  RecentDocument,
   SearchResult,
   SyncDetails,
   TransferAction,
@@ -26,6 +27,7 @@ import type {
 
 export type {
   AppInfo,
+  RecentDocument,
   SyncDetails,
   CacheSummary,
   CalendarEvent,
@@ -82,6 +84,8 @@ export interface Platform {
   /** Files and folders dropped on a case folder (paths from the OS; the bytes never cross IPC). */
   dropFiles(caseId: string, folder: string, paths: string[], onClash: ClashChoice | null): Promise<Outcome<DropResult>>;
   listTransfers(): Promise<Outcome<TransferItem[]>>;
+  /** The documents the server changed most recently, across cases. */
+  recentDocuments(): Promise<Outcome<RecentDocument[]>>;
   transferAction(id: string, action: TransferAction): Promise<Outcome<null>>;
   /** Subscribes to native file drags over the window; resolves to an unsubscribe function. */
   onFileDrag(listener: (drag: FileDrag) => void): Promise<() => void>;

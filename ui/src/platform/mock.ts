@@ -10,6 +10,7 @@ import type {
   FileDrag,
   FileItem,
   FolderItem,
+  RecentDocument,
   TransferItem,
   Outcome,
   Platform,
@@ -30,6 +31,7 @@ export interface MockData {
   /** Files by `${caseId}/${folder}`. */
   files: Record<string, FileItem[]>;
   transfers: TransferItem[];
+  recent: RecentDocument[];
   /** What the next drop answers (default: everything queued). */
   dropAnswer: DropResult | null;
 }
@@ -75,7 +77,7 @@ export function createMockPlatform(overrides: Partial<AppInfo> = {}, data: Parti
   const listeners = new Set<(s: SyncStatus) => void>();
   const cacheListeners = new Set<() => void>();
   const ok = <T>(value: T): Outcome<T> => ({ status: 'ok', data: value });
-  const store: MockData = { cases: [], events: [], tasks: [], details: {}, folders: {}, files: {}, transfers: [], dropAnswer: null, ...data };
+  const store: MockData = { cases: [], events: [], tasks: [], details: {}, folders: {}, files: {}, transfers: [], recent: [], dropAnswer: null, ...data };
   const caseRequests: Parameters<Platform['listCases']>[0][] = [];
   const drops: Parameters<Platform['dropFiles']>[] = [];
   const transferActions: Parameters<Platform['transferAction']>[] = [];
@@ -99,6 +101,9 @@ export function createMockPlatform(overrides: Partial<AppInfo> = {}, data: Parti
     async dropFiles(...args) {
       drops.push(args);
       return ok(store.dropAnswer ?? { outcome: 'queued', queued: args[2].length, problems: [] });
+    },
+    async recentDocuments() {
+      return ok(store.recent);
     },
     async listTransfers() {
       return ok(store.transfers);

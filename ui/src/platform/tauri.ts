@@ -35,6 +35,7 @@ export const tauriPlatform: Platform = {
   folderFiles: async (caseId, folder) => normalise(await commands.folderFiles(caseId, folder)),
   dropFiles: async (caseId, folder, paths, onClash) => normalise(await commands.dropFiles(caseId, folder, paths, onClash)),
   listTransfers: async () => normalise(await commands.listTransfers()),
+  recentDocuments: async () => normalise(await commands.recentDocuments()),
   transferAction: async (id, action) => normalise(await commands.transferAction(id, action)),
   async onFileDrag(listener) {
     // Tauri reports physical pixels; the page hit-tests in CSS pixels.

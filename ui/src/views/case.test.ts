@@ -103,4 +103,15 @@ describe('A case screen', () => {
     expect((await screen.findByTestId('drop-notice')).textContent).toContain('Drop the files on a folder or on the file list');
     expect(platform.drops).toEqual([]);
   });
+
+  it('opens a recent document in its case, at its folder, from the Documents view', async () => {
+    const platform = firm();
+    platform.data.recent = [{ id: 'd1', name: 'Complaint.pdf', folder: 'Pleadings', case_id: 'c1', case_name: 'Smith v. Jones', updated: '2026-11-20T15:00:00Z' }];
+    render(App, { props: { platform } });
+    await fireEvent.click(screen.getByRole('button', { name: /Documents/ }));
+    const row = (await screen.findByTestId('recent-documents')).querySelector<HTMLElement>('tbody tr')!;
+    await fireEvent.keyDown(row, { key: 'Enter' });
+    await waitFor(() => expect(screen.getByTestId('files-table').textContent).toContain('Complaint.pdf'));
+    expect(screen.getByTestId('breadcrumb').textContent).toContain('Pleadings');
+  });
 });
