@@ -21,7 +21,7 @@ use crate::window::{
     window_tests_enabled, TestResult, APP_LOCK,
 };
 
-async fn shot(client: &Client, name: &str) -> TestResult {
+pub(crate) async fn shot(client: &Client, name: &str) -> TestResult {
     tokio::time::sleep(Duration::from_millis(600)).await;
     std::fs::write(
         artifacts_dir().join(format!("{name}.png")),
@@ -56,7 +56,7 @@ fn window_origin() -> TestResult<(i64, i64)> {
 
 /// Drags `file` from a GTK drag source onto screen point (x, y), as a user
 /// dragging from the desktop would.
-fn os_drop(files: &[&Path], x: i64, y: i64) -> TestResult {
+pub(crate) fn os_drop(files: &[&Path], x: i64, y: i64) -> TestResult {
     let (sx, sy) = (1100, 40);
     let mut source = Command::new("/usr/bin/python3")
         .arg(repo_root().join("tests/integration/drag_source.py"))
@@ -98,7 +98,7 @@ fn os_drop(files: &[&Path], x: i64, y: i64) -> TestResult {
 }
 
 /// Waits until the element at `css` has `attr` satisfying `pred`.
-async fn wait_for_attr(
+pub(crate) async fn wait_for_attr(
     client: &Client,
     css: &str,
     attr: &str,
@@ -123,7 +123,7 @@ async fn wait_for_attr(
 
 /// Waits for the app's first sync, opens the first case's Documents tab,
 /// and returns the screen point in the middle of its file list.
-async fn open_first_case_documents(client: &Client) -> TestResult<(i64, i64)> {
+pub(crate) async fn open_first_case_documents(client: &Client) -> TestResult<(i64, i64)> {
     wait_for_text_within(
         client,
         "[data-testid=sync-status]",

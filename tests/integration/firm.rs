@@ -28,24 +28,35 @@ impl Firm {
 
     /// [`Firm::start`] on a sandbox configured by the test (slow storage).
     pub(crate) async fn start_with(data_dir: PathBuf, config: SandboxConfig) -> TestResult<Self> {
+        let firm = Self::sandbox_only(data_dir, config).await?;
+        let base = firm.info.base_url.clone();
+        firm.add_account(&base)?;
+        Ok(firm)
+    }
+
+    /// The sandbox alone; the account is added with [`Firm::add_account`].
+    pub(crate) async fn sandbox_only(data_dir: PathBuf, config: SandboxConfig) -> TestResult<Self> {
         let sandbox = casefile_sandbox::start(config).await?;
         let info = sandbox.info().clone();
-        let firm = Self {
+        Ok(Self {
             sandbox,
             info,
             data_dir,
-        };
-        let base = firm.info.base_url.clone();
-        firm.cli(&[
+        })
+    }
+
+    /// Adds the firm's account, reaching the server at `base_url`.
+    pub(crate) fn add_account(&self, base_url: &str) -> TestResult {
+        self.cli(&[
             "account",
             "add",
             "mycase",
             "--base-url",
-            &base,
+            base_url,
             "--token-env",
             TOKEN_ENV,
         ])?;
-        Ok(firm)
+        Ok(())
     }
 
     /// Runs `casefile-cli` on the firm's data directory.

@@ -7,6 +7,7 @@
 //! - `window`: the real window, driven over WebDriver (tauri-driver + WebKitWebDriver).
 //! - `xss`: hostile server text in every view is shown as text and never runs.
 //! - `firm`: a sandbox firm with a CLI-added account, for the window tests.
+//! - `offline`: a file dropped with the server unreachable uploads when the connection returns.
 //! - `documents`: files dropped on a case folder from a real (simulated) OS drag, uploaded to the sandbox.
 
 mod common;
@@ -15,5 +16,6 @@ mod documents;
 mod firm;
 mod layout;
 mod names;
+mod offline;
 mod window;
 mod xss;

@@ -44,7 +44,12 @@ pub enum DocumentState {
         percent: u8,
     },
     Paused,
-    /// The upload failed; `reason` is in plain words.
+    /// The upload failed and is tried again by itself (the server was
+    /// unreachable or busy); `reason` is in plain words.
+    Waiting {
+        reason: String,
+    },
+    /// The upload failed for good; `reason` is in plain words.
     Failed {
         reason: String,
     },
@@ -167,12 +172,17 @@ fn upload_state(t: &Transfer) -> DocumentState {
         },
         TransferState::Paused => DocumentState::Paused,
         TransferState::Done => DocumentState::Synced,
-        TransferState::Failed => DocumentState::Failed {
-            reason: t
+        TransferState::Failed => {
+            let reason = t
                 .last_error
                 .clone()
-                .unwrap_or_else(|| "the upload failed".into()),
-        },
+                .unwrap_or_else(|| "the upload failed".into());
+            if t.next_attempt_at.is_some() {
+                DocumentState::Waiting { reason }
+            } else {
+                DocumentState::Failed { reason }
+            }
+        }
         _ => DocumentState::Queued,
     }
 }

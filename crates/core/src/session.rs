@@ -137,7 +137,15 @@ impl Session {
             return Ok(RunReport::default());
         }
         casefile_transfer::refresh_pins(&self.cache.store)?;
-        Ok(casefile_transfer::run_due(&self.cache.store, self.provider().as_ref(), blobs).await?)
+        let report =
+            casefile_transfer::run_due(&self.cache.store, self.provider().as_ref(), blobs).await?;
+        if report.failed > 0 {
+            // If the server went away, the sync that this asks for notices,
+            // retries on the engine's short offline backoff, and requeues
+            // the transfers the moment the connection is back (`run`).
+            self.engine.request();
+        }
+        Ok(report)
     }
 
     /// Keeps a case's documents on this laptop: queues every one not yet
@@ -170,15 +178,30 @@ impl Session {
         let runner = tokio::spawn(self.engine.clone().run(every, stop.clone()));
         let mut updates = self.engine.subscribe();
         let mut last = updates.borrow().last_success;
+        // Whether the last finished sync found the server unreachable.
+        let mut was_offline = false;
         loop {
             tokio::select! {
                 changed = updates.changed() => {
                     if changed.is_err() {
                         break;
                     }
-                    let now = updates.borrow_and_update().last_success;
+                    let status = updates.borrow_and_update().clone();
+                    let now = status.last_success;
+                    if status.phase == casefile_sync::Phase::Idle {
+                        if let Some(error) = &status.error {
+                            was_offline = error.code == casefile_domain::error::ErrorCode::Offline;
+                        }
+                    }
                     if now != last {
                         last = now;
+                        if std::mem::take(&mut was_offline) {
+                            // The connection is back: what waited for it goes now.
+                            let at = chrono::Utc::now().to_rfc3339();
+                            if let Err(e) = self.cache.store.retry_waiting_transfers(&at) {
+                                tracing::warn!(code = %crate::error::store_class(&e), "could not requeue the waiting transfers");
+                            }
+                        }
                         if let Err(e) = self.run_transfers().await {
                             tracing::warn!(code = %e.class(), "transfers after a sync failed");
                         }

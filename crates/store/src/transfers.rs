@@ -239,6 +239,19 @@ impl Store {
         })
     }
 
+    /// The connection is back: failed transfers waiting to be tried again
+    /// are due now instead of at their backoff. Returns how many.
+    pub fn retry_waiting_transfers(&self, now_rfc3339: &str) -> Result<usize> {
+        let now = now_rfc3339.to_owned();
+        self.write(move |tx| {
+            Ok(tx.execute(
+                "UPDATE transfers SET next_attempt_at = ?1
+                 WHERE state = 'failed' AND next_attempt_at IS NOT NULL AND next_attempt_at > ?1",
+                [now],
+            )?)
+        })
+    }
+
     /// Transfers left `running` by a process that died go back to the queue:
     /// those whose owner `is_dead` says is gone, and those silent since
     /// `stale_before` (a moving transfer records progress several times a

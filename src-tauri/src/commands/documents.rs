@@ -223,6 +223,8 @@ pub enum FileBadge {
     Queued,
     Uploading,
     Paused,
+    /// Failed, and tried again by itself.
+    Waiting,
     Failed,
 }
 
@@ -260,6 +262,7 @@ pub async fn folder_files(
                     DocumentState::Queued => (FileBadge::Queued, 0, None),
                     DocumentState::Uploading { percent } => (FileBadge::Uploading, percent, None),
                     DocumentState::Paused => (FileBadge::Paused, 0, None),
+                    DocumentState::Waiting { reason } => (FileBadge::Waiting, 0, Some(reason)),
                     DocumentState::Failed { reason } => (FileBadge::Failed, 0, Some(reason)),
                 };
                 FileItem {

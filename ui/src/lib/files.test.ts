@@ -16,6 +16,7 @@ describe('file badges', () => {
     expect(badge(file({ badge: 'offline' })).label).toBe('Available offline');
     expect(badge(file({ badge: 'queued', document: null })).label).toBe('Queued');
     expect(badge(file({ badge: 'uploading', percent: 42 })).label).toBe('Uploading 42 %');
+    expect(badge(file({ badge: 'waiting', reason: 'Could not reach the server.' })).label).toBe('Waiting to retry');
     expect(badge(file({ badge: 'failed', reason: 'The server refused the file: too large.' }))).toEqual({
       label: 'Failed: The server refused the file: too large.',
       tone: 'bad',

@@ -41,6 +41,8 @@ export function badge(file: FileItem): { label: string; tone: 'ok' | 'busy' | 'w
       return { label: `Uploading ${file.percent} %`, tone: 'busy' };
     case 'paused':
       return { label: 'Paused', tone: 'wait' };
+    case 'waiting':
+      return { label: 'Waiting to retry', tone: 'wait' };
     case 'failed':
       return { label: `Failed: ${file.reason ?? 'the upload failed'}`, tone: 'bad' };
   }
@@ -62,7 +64,7 @@ export function stateLabel(t: TransferItem): string {
     queued: 'Queued',
     running: t.upload ? 'Uploading' : 'Downloading',
     paused: 'Paused',
-    failed: 'Failed',
+    failed: t.retry_at ? 'Waiting to retry' : 'Failed',
     done: t.upload ? 'Uploaded' : 'Downloaded',
     cancelled: 'Cancelled',
   };

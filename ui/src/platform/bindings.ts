@@ -142,7 +142,9 @@ export type DropProblem = {
 export type DropResult = { outcome: "queued"; queued: number; problems: DropProblem[] } | { outcome: "clashes"; names: string[] };
 
 /**  A file's badge. */
-export type FileBadge = "synced" | "offline" | "queued" | "uploading" | "paused" | "failed";
+export type FileBadge = "synced" | "offline" | "queued" | "uploading" | "paused" | 
+/**  Failed, and tried again by itself. */
+"waiting" | "failed";
 
 export type FileItem = {
 	document: string | null,

@@ -1,0 +1,136 @@
+//! A drop made offline uploads when the connection returns: the app reaches
+//! the sandbox through a loopback proxy the test cuts (every connection
+//! closed, new ones refused) and brings back on the same port. The file is
+//! dropped while the server is unreachable, its original deleted, and it
+//! must reach the server, byte for byte, once the connection is back.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use sha2::{Digest, Sha256};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::{JoinHandle, JoinSet};
+
+use crate::common::artifacts_dir;
+use crate::documents::{open_first_case_documents, os_drop, shot, wait_for_attr};
+use crate::firm::Firm;
+use crate::window::{
+    connect_with, start_driver_with, wait_for_text, window_tests_enabled, TestResult, APP_LOCK,
+};
+
+/// Forwards every connection on `port` to `upstream` until aborted; aborting
+/// drops the open connections too (a cable pulled, not a server shutdown).
+async fn proxy(port: u16, upstream: SocketAddr) -> TestResult<(u16, JoinHandle<()>)> {
+    let listener = TcpListener::bind(("127.0.0.1", port)).await?;
+    let port = listener.local_addr()?.port();
+    let task = tokio::spawn(async move {
+        let mut connections = JoinSet::new();
+        while let Ok((mut inbound, _)) = listener.accept().await {
+            connections.spawn(async move {
+                if let Ok(mut outbound) = TcpStream::connect(upstream).await {
+                    let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                }
+            });
+        }
+    });
+    Ok((port, task))
+}
+
+#[test]
+fn a_file_dropped_offline_uploads_when_the_connection_returns() {
+    if !window_tests_enabled("a_file_dropped_offline_uploads_when_the_connection_returns") {
+        return;
+    }
+    let _serial = APP_LOCK.lock().unwrap_or_else(|p| p.into_inner());
+    let scratch = tempfile::Builder::new()
+        .prefix("casefile-offline-e2e-")
+        .tempdir()
+        .unwrap();
+    let data_dir = scratch.path().join("data");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let outcome: TestResult = runtime.block_on(async {
+        let firm = Firm::sandbox_only(data_dir.clone(), casefile_sandbox::SandboxConfig::default())
+            .await?;
+        let upstream = firm.sandbox.addr();
+        let (port, cable) = proxy(0, upstream).await?;
+        let base = firm
+            .info
+            .base_url
+            .replace(&format!(":{}", upstream.port()), &format!(":{port}"));
+        firm.add_account(&base)?;
+        firm.cli(&["sync"])?;
+        let name = format!("Offline {}.pdf", std::process::id());
+        let file = scratch.path().join(&name);
+        let bytes: Vec<u8> = (0..300_000u32).map(|i| (i * 13 % 241) as u8).collect();
+        std::fs::write(&file, &bytes)?;
+        let sha = hex::encode(Sha256::digest(&bytes));
+
+        let driver = start_driver_with(&data_dir, &firm.app_env())?;
+        let client = connect_with(driver.port, &[]).await?;
+        let mut cable = Some(cable);
+        let result = async {
+            let (dx, dy) = open_first_case_documents(&client).await?;
+            // The cable is pulled.
+            if let Some(cable) = cable.take() {
+                cable.abort();
+                let _ = cable.await;
+            }
+            os_drop(&[&file], dx, dy)?;
+            wait_for_text(
+                &client,
+                "[data-testid=drop-notice]",
+                "the drop was taken offline",
+                |t| t.contains("1 file queued"),
+            )
+            .await?;
+            std::fs::remove_file(&file)?;
+            // The failed upload asks for a sync, which finds the server gone.
+            wait_for_attr(
+                &client,
+                "[data-testid=sync-status]",
+                "data-state",
+                Duration::from_secs(60),
+                |s| s == "offline",
+            )
+            .await?;
+            shot(&client, "offline-drop-queued").await?;
+            // The cable is back, on the same port.
+            let (_, back) = proxy(port, upstream).await?;
+            let css = format!("[data-testid=files-table] tr[data-file=\"{name}\"]");
+            let uploaded =
+                wait_for_attr(&client, &css, "data-badge", Duration::from_secs(90), |b| {
+                    b == "synced" || b == "offline"
+                })
+                .await;
+            back.abort();
+            uploaded?;
+            shot(&client, "offline-drop-uploaded").await?;
+            Ok::<(), Box<dyn std::error::Error + Send + Sync>>(())
+        }
+        .await;
+        if result.is_err() {
+            if let Ok(png) = client.screenshot().await {
+                let _ = std::fs::write(artifacts_dir().join("failure-offline.png"), png);
+            }
+        }
+        let closed = client.close().await;
+        drop(driver);
+        result?;
+        closed?;
+        let dump = firm.dump().await?;
+        let blobs = dump["blobs"].as_array().ok_or("no blobs in the dump")?;
+        assert!(
+            blobs.iter().any(|b| b["sha256"] == sha.as_str()),
+            "the bytes dropped offline reached the server"
+        );
+        firm.sandbox.shutdown().await;
+        Ok(())
+    });
+    if let Err(err) = outcome {
+        panic!("offline drop test failed: {err}");
+    }
+}
