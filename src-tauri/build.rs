@@ -20,6 +20,8 @@ const COMMANDS: &[&str] = &[
     "drop_files",
     "list_transfers",
     "recent_documents",
+    "open_document",
+    "keep_case_offline",
     "transfer_action",
 ];
 

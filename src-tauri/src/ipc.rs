@@ -31,6 +31,8 @@ pub fn builder<R: tauri::Runtime>() -> Builder<R> {
             commands::documents::drop_files,
             commands::documents::list_transfers,
             commands::documents::recent_documents,
+            commands::documents::open_document,
+            commands::documents::keep_case_offline,
             commands::documents::transfer_action,
         ])
         .events(collect_events![SyncStatusChanged, CacheChanged])

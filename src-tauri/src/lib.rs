@@ -33,6 +33,7 @@ pub fn run() {
             }
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_opener::init())
         .invoke_handler(ipc.invoke_handler())
         .setup(move |app| {
             ipc.mount_events(app);
@@ -44,6 +45,7 @@ pub fn run() {
             let opened = cache::open(&paths, account);
             let state = AppState::new(paths, opened.store.clone());
             let status = state.sync_status();
+            let _ = state.app.set(app.handle().clone());
             app.manage(state);
             if let Some(guard) = guard {
                 app.manage(guard);

@@ -21,6 +21,8 @@ pub struct AppState {
     pub blobs: OnceLock<BlobStore>,
     /// The connected account, once there is one: it moves the documents.
     pub session: OnceLock<Arc<Session>>,
+    /// The running app, for the plugins commands call from Rust (the opener).
+    pub app: OnceLock<tauri::AppHandle>,
 }
 
 impl AppState {
@@ -31,6 +33,7 @@ impl AppState {
             store,
             blobs: OnceLock::new(),
             session: OnceLock::new(),
+            app: OnceLock::new(),
         }
     }
 

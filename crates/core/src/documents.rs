@@ -439,3 +439,37 @@ pub async fn drop_files(
         problems,
     })
 }
+
+/// A decrypted copy of a document's bytes under `dir`, for the system's
+/// viewer: the current version when it is here, else the last one kept (so
+/// a pinned case opens offline). None when no bytes are on this laptop.
+pub fn local_copy(
+    store: &Store,
+    blobs: &BlobStore,
+    document: &LocalId,
+    dir: &Path,
+) -> Result<Option<PathBuf>, CoreError> {
+    let Some((sha256, _, _)) = store.document_blob(&document.to_string())? else {
+        return Ok(None);
+    };
+    if !blobs.contains(&sha256) {
+        return Ok(None);
+    }
+    let doc: casefile_domain::entity::Document =
+        store
+            .get(document)?
+            .ok_or(casefile_store::StoreError::NotFound {
+                kind: "document",
+                id: document.to_string(),
+            })?;
+    // One folder per document, so two files of one name never meet.
+    let folder = dir.join(document.to_string());
+    std::fs::create_dir_all(&folder).map_err(casefile_transfer::blobs::BlobError::from)?;
+    let name = casefile_transfer::names::safe_name(&doc.name);
+    let path = folder.join(name);
+    if path.exists() {
+        std::fs::remove_file(&path).map_err(casefile_transfer::blobs::BlobError::from)?;
+    }
+    blobs.export(&sha256, &path)?;
+    Ok(Some(path))
+}

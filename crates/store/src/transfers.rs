@@ -520,7 +520,7 @@ impl Store {
         let case = case_id.to_owned();
         self.read(|c| {
             let mut stmt = c.prepare_cached(
-                "SELECT d.id, d.name, d.path, json_extract(d.data, '$.size'), d.server_updated_at,
+                "SELECT d.id, d.name, d.path, coalesce(json_extract(d.data, '$.size'), b.size), d.server_updated_at,
                         b.document_id IS NOT NULL AND b.server_updated_at IS d.server_updated_at,
                         d.remote_id IS NULL
                  FROM documents d LEFT JOIN document_blobs b ON b.document_id = d.id
@@ -561,6 +561,19 @@ impl Store {
                 })
             })?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
+    /// The bytes of a case's documents kept on this laptop.
+    pub fn case_offline_bytes(&self, case_id: &str) -> Result<i64> {
+        let case = case_id.to_owned();
+        self.read(|c| {
+            Ok(c.query_row(
+                "SELECT coalesce(sum(b.size), 0) FROM document_blobs b
+                 JOIN documents d ON d.id = b.document_id WHERE d.case_id = ?1 AND d.deleted = 0",
+                [case],
+                |r| r.get(0),
+            )?)
         })
     }
 

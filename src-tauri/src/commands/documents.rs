@@ -76,6 +76,8 @@ pub struct CaseDetail {
     pub document_count: u32,
     /// Kept on this laptop with all its documents.
     pub pinned: bool,
+    /// The bytes of its documents on this laptop.
+    pub offline_bytes: f64,
 }
 
 fn role(text: &str) -> String {
@@ -110,6 +112,7 @@ pub async fn case_detail(
                     id: case.to_string(),
                 })?;
         let pinned = store.is_pinned(&case.to_string())?;
+        let offline_bytes = store.case_offline_bytes(&case.to_string())? as f64;
         Ok(CaseDetail {
             id: case.to_string(),
             name: d.case.name,
@@ -178,6 +181,7 @@ pub async fn case_detail(
                 .collect(),
             document_count: u32::try_from(d.document_count).unwrap_or(u32::MAX),
             pinned,
+            offline_bytes,
         })
     })
     .await
@@ -472,4 +476,101 @@ pub async fn recent_documents(state: State<'_, AppState>) -> Result<Vec<RecentDo
             .collect())
     })
     .await
+}
+
+/// How opening a document went.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct OpenedDocument {
+    /// The decrypted copy handed to the system's viewer.
+    pub path: String,
+    /// Whether an application took it.
+    pub opened: bool,
+}
+
+fn document_id(text: &str) -> Result<LocalId, UiError> {
+    LocalId::parse(text).map_err(|_| UiError::validation("document", "That is not a document id."))
+}
+
+/// Opens a document with the system's default application: from the local
+/// copy when its bytes are here (a pinned case, offline too), else after
+/// downloading it.
+#[tauri::command]
+#[specta::specta]
+pub async fn open_document(
+    state: State<'_, AppState>,
+    document_id: String,
+) -> Result<OpenedDocument, UiError> {
+    let document = self::document_id(&document_id)?;
+    let store = state.store()?;
+    let blobs = state.blobs().ok_or_else(|| {
+        UiError::validation(
+            "document",
+            "This account keeps no documents on this laptop.",
+        )
+    })?;
+    let dir = state.paths.data_dir.join("open");
+    let copy = {
+        let (store, blobs, dir) = (store.clone(), blobs.clone(), dir.clone());
+        move || documents::local_copy(&store, &blobs, &document, &dir)
+    };
+    let mut path = blocking(copy.clone()).await?;
+    if path.is_none() {
+        let Some(session) = state.session.get().cloned() else {
+            return Err(UiError::from_class(
+                casefile_domain::error::ErrorCode::Offline,
+                "This document is not on this laptop, and no account is connected to fetch it.",
+            ));
+        };
+        let queue = store.clone();
+        blocking(move || Ok(casefile_transfer::add_download(&queue, &document, None)?)).await?;
+        session
+            .run_transfers()
+            .await
+            .map_err(|e| UiError::from(&e))?;
+        path = blocking(copy).await?;
+    }
+    let Some(path) = path else {
+        return Err(UiError::from_class(
+            casefile_domain::error::ErrorCode::Offline,
+            "The document could not be downloaded now; it is queued and opens once it is here. \
+             Keep the case offline to open its documents without a connection.",
+        ));
+    };
+    let opened = match state.app.get() {
+        Some(app) => {
+            use tauri_plugin_opener::OpenerExt;
+            match app.opener().open_path(path.to_string_lossy(), None::<&str>) {
+                Ok(()) => true,
+                Err(e) => {
+                    tracing::info!(error = %e, "no application opened the document");
+                    false
+                }
+            }
+        }
+        None => false,
+    };
+    Ok(OpenedDocument {
+        path: path.display().to_string(),
+        opened,
+    })
+}
+
+/// Keeps a case's documents on this laptop (downloading them now when
+/// connected), or stops keeping them. Returns how many were queued.
+#[tauri::command]
+#[specta::specta]
+pub async fn keep_case_offline(
+    state: State<'_, AppState>,
+    case_id: String,
+    keep: bool,
+) -> Result<u32, UiError> {
+    let case = parse_case(&case_id)?;
+    let store = state.store()?;
+    if !keep {
+        blocking(move || Ok(store.unpin_case(&case.to_string())?)).await?;
+        return Ok(0);
+    }
+    let queued = blocking(move || Ok(casefile_transfer::pin(&store, &case)?)).await?;
+    crate::sync::move_documents(&state);
+    Ok(u32::try_from(queued).unwrap_or(u32::MAX))
 }

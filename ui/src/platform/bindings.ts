@@ -29,6 +29,17 @@ export const commands = {
 	dropFiles: (caseId: string, folder: string, paths: string[], onClash: ClashChoice | null) => typedError<DropResult, UiError>(__TAURI_INVOKE("drop_files", { caseId, folder, paths, onClash })),
 	listTransfers: () => typedError<TransferItem[], UiError>(__TAURI_INVOKE("list_transfers")),
 	recentDocuments: () => typedError<RecentDocument[], UiError>(__TAURI_INVOKE("recent_documents")),
+	/**
+	 *  Opens a document with the system's default application: from the local
+	 *  copy when its bytes are here (a pinned case, offline too), else after
+	 *  downloading it.
+	 */
+	openDocument: (documentId: string) => typedError<OpenedDocument, UiError>(__TAURI_INVOKE("open_document", { documentId })),
+	/**
+	 *  Keeps a case's documents on this laptop (downloading them now when
+	 *  connected), or stops keeping them. Returns how many were queued.
+	 */
+	keepCaseOffline: (caseId: string, keep: boolean) => typedError<number, UiError>(__TAURI_INVOKE("keep_case_offline", { caseId, keep })),
 	transferAction: (id: string, action: TransferAction) => typedError<null, UiError>(__TAURI_INVOKE("transfer_action", { id, action })),
 };
 
@@ -91,6 +102,8 @@ export type CaseDetail = {
 	document_count: number,
 	/**  Kept on this laptop with all its documents. */
 	pinned: boolean,
+	/**  The bytes of its documents on this laptop. */
+	offline_bytes: number | null,
 };
 
 export type CaseListItem = {
@@ -173,6 +186,14 @@ export type OpenTask = {
 	name: string,
 	due: string | null,
 	priority: string,
+};
+
+/**  How opening a document went. */
+export type OpenedDocument = {
+	/**  The decrypted copy handed to the system's viewer. */
+	path: string,
+	/**  Whether an application took it. */
+	opened: boolean,
 };
 
 export type Person = {

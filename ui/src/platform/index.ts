@@ -14,6 +14,7 @@ import type {
   DropResult,
   FileItem,
   FolderItem,
+  OpenedDocument,
   RecentDocument,
   SearchResult,
   SyncDetails,
@@ -27,6 +28,7 @@ import type {
 
 export type {
   AppInfo,
+  OpenedDocument,
   RecentDocument,
   SyncDetails,
   CacheSummary,
@@ -84,6 +86,10 @@ export interface Platform {
   /** Files and folders dropped on a case folder (paths from the OS; the bytes never cross IPC). */
   dropFiles(caseId: string, folder: string, paths: string[], onClash: ClashChoice | null): Promise<Outcome<DropResult>>;
   listTransfers(): Promise<Outcome<TransferItem[]>>;
+  /** Opens a document with the system's default application (downloading it first if needed). */
+  openDocument(documentId: string): Promise<Outcome<OpenedDocument>>;
+  /** Keeps a case's documents on this laptop, or stops; resolves to how many were queued. */
+  keepCaseOffline(caseId: string, keep: boolean): Promise<Outcome<number>>;
   /** The documents the server changed most recently, across cases. */
   recentDocuments(): Promise<Outcome<RecentDocument[]>>;
   transferAction(id: string, action: TransferAction): Promise<Outcome<null>>;

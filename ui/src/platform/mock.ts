@@ -49,6 +49,10 @@ export interface MockPlatform extends Platform {
   caseRequests: Parameters<Platform['listCases']>[0][];
   /** How many times "Sync now" was asked for. */
   syncNowCalls: number;
+  /** The documents asked to open, newest last. */
+  opened: string[];
+  /** The keep-offline requests, newest last. */
+  kept: [string, boolean][];
   /** The drops received, newest last. */
   drops: Parameters<Platform['dropFiles']>[];
   /** The transfer actions received, newest last. */
@@ -88,6 +92,18 @@ export function createMockPlatform(overrides: Partial<AppInfo> = {}, data: Parti
     caseRequests,
     drops,
     transferActions,
+    opened: [],
+    kept: [],
+    async openDocument(id) {
+      this.opened.push(id);
+      return ok({ path: `/tmp/open/${id}`, opened: true });
+    },
+    async keepCaseOffline(caseId, keep) {
+      this.kept.push([caseId, keep]);
+      const detail = store.details[caseId];
+      if (detail) detail.pinned = keep;
+      return ok(keep ? 2 : 0);
+    },
     async caseDetail(id) {
       const detail = store.details[id];
       return detail ? ok(detail) : notFound('case');

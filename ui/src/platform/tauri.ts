@@ -36,6 +36,8 @@ export const tauriPlatform: Platform = {
   dropFiles: async (caseId, folder, paths, onClash) => normalise(await commands.dropFiles(caseId, folder, paths, onClash)),
   listTransfers: async () => normalise(await commands.listTransfers()),
   recentDocuments: async () => normalise(await commands.recentDocuments()),
+  openDocument: async (documentId) => normalise(await commands.openDocument(documentId)),
+  keepCaseOffline: async (caseId, keep) => normalise(await commands.keepCaseOffline(caseId, keep)),
   transferAction: async (id, action) => normalise(await commands.transferAction(id, action)),
   async onFileDrag(listener) {
     // Tauri reports physical pixels; the page hit-tests in CSS pixels.

@@ -114,4 +114,16 @@ describe('A case screen', () => {
     await waitFor(() => expect(screen.getByTestId('files-table').textContent).toContain('Complaint.pdf'));
     expect(screen.getByTestId('breadcrumb').textContent).toContain('Pleadings');
   });
+
+  it('opens a file with Enter and keeps the case offline on request', async () => {
+    const platform = firm();
+    await openDocuments(platform);
+    const row = (await screen.findByTestId('files-table')).querySelector<HTMLElement>('tr[data-file="Engagement letter.pdf"]')!;
+    await fireEvent.keyDown(row, { key: 'Enter' });
+    await waitFor(() => expect(screen.getByTestId('drop-notice').textContent).toContain('Opened Engagement letter.pdf.'));
+    expect(platform.opened).toEqual(['d-Engagement letter.pdf']);
+    await fireEvent.click(screen.getByTestId('keep-offline'));
+    await waitFor(() => expect(screen.getByTestId('keep-offline').textContent?.trim()).toBe('Stop keeping offline'));
+    expect(platform.kept).toEqual([['c1', true]]);
+  });
 });
