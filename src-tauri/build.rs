@@ -14,6 +14,7 @@ const COMMANDS: &[&str] = &[
     "list_tasks",
     "search",
     "cache_summary",
+    "case_filter_options",
     "case_detail",
     "case_folders",
     "folder_files",

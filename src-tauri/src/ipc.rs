@@ -25,6 +25,7 @@ pub fn builder<R: tauri::Runtime>() -> Builder<R> {
             commands::cache::list_tasks,
             commands::cache::search,
             commands::cache::cache_summary,
+            commands::cache::case_filter_options,
             commands::documents::case_detail,
             commands::documents::case_folders,
             commands::documents::folder_files,

@@ -431,6 +431,11 @@ impl Store {
         self.read(|c| query::cases::list_cases(c, q))
     }
 
+    /// What the case list can be filtered by, at most `limit` of each.
+    pub fn case_filter_choices(&self, limit: u32) -> Result<query::filters::FilterChoices> {
+        self.read(move |c| query::filters::filter_choices(c, limit))
+    }
+
     /// The case screen; "upcoming" is measured from `now`, in the viewer's `today`.
     pub fn case_detail(
         &self,

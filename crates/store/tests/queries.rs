@@ -118,6 +118,19 @@ fn cases_filter_sort_search_and_page_in_sql() {
         })
         .unwrap();
     assert_eq!(names(&by_client), ["Martinez v. Hollis Trucking LLC"]);
+    // What the list offers to filter by, each by name; only clients with a case.
+    let choices = store.case_filter_choices(100).unwrap();
+    let named = |list: &[casefile_store::query::filters::Choice]| {
+        list.iter().map(|c| c.name.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(named(&choices.stages), ["Discovery", "Trial"]);
+    assert_eq!(
+        named(&choices.practice_areas),
+        ["Family", "Personal Injury"]
+    );
+    assert_eq!(named(&choices.staff), ["Ana Lopez", "Ben Park"]);
+    assert_eq!(named(&choices.clients), ["Grace Okafor"]);
+    assert_eq!(choices.clients[0].id, grace.meta.id.to_string());
     let by_number = store
         .cases(&q(|q| q.text = Some("2024-CV-001.2".into())))
         .unwrap();

@@ -7,6 +7,7 @@
 use std::sync::Arc;
 
 use casefile_domain::entity::{Kind, Priority};
+use casefile_domain::ids::LocalId;
 use casefile_domain::time::parse_zone;
 use casefile_store::{CalendarTime, CaseQuery, EventQuery, Store, StoreError, TaskQuery};
 use chrono::{DateTime, Utc};
@@ -106,6 +107,11 @@ impl From<CaseSort> for casefile_store::CaseSort {
 pub struct CaseListRequest {
     /// Null for all statuses.
     pub status: Option<CaseStatus>,
+    /// Ids from [`case_filter_options`]; null for any.
+    pub stage: Option<String>,
+    pub practice_area: Option<String>,
+    pub staff: Option<String>,
+    pub client: Option<String>,
     pub text: Option<String>,
     pub sort: CaseSort,
     pub descending: bool,
@@ -133,17 +139,29 @@ pub struct CasePage {
     pub limit: u32,
 }
 
+fn filter_id(field: &str, id: &Option<String>) -> Result<Option<LocalId>, UiError> {
+    id.as_deref()
+        .map(|text| {
+            LocalId::parse(text)
+                .map_err(|_| UiError::validation(field, "That filter is not known."))
+        })
+        .transpose()
+}
+
 /// The store query for a (checked) case list request.
-fn case_query(request: CaseListRequest) -> CaseQuery {
-    CaseQuery {
+fn case_query(request: CaseListRequest) -> Result<CaseQuery, UiError> {
+    Ok(CaseQuery {
+        stage: filter_id("stage", &request.stage)?,
+        practice_area: filter_id("practice_area", &request.practice_area)?,
+        staff: filter_id("staff", &request.staff)?,
+        client: filter_id("client", &request.client)?,
         status: request.status.map(|s| s.as_str().to_owned()),
         text: request.text.filter(|t| !t.trim().is_empty()),
         sort: request.sort.into(),
         descending: request.descending,
         offset: request.offset,
         limit: request.limit,
-        ..Default::default()
-    }
+    })
 }
 
 #[tauri::command]
@@ -154,7 +172,7 @@ pub async fn list_cases(
 ) -> Result<CasePage, UiError> {
     check_page(request.offset, request.limit)?;
     check_text(&request.text)?;
-    let query = case_query(request);
+    let query = case_query(request)?;
     let page = with_store(&state, move |s| s.cases(&query)).await?;
     Ok(CasePage {
         total: u32::try_from(page.total).unwrap_or(u32::MAX),
@@ -328,6 +346,43 @@ pub async fn list_tasks(
     })
 }
 
+/// One choice of a case-list filter.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct FilterOption {
+    pub id: String,
+    pub name: String,
+}
+
+/// What the case list can be filtered by.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct CaseFilterOptions {
+    pub stages: Vec<FilterOption>,
+    pub practice_areas: Vec<FilterOption>,
+    pub staff: Vec<FilterOption>,
+    /// Clients and companies with a case, by name.
+    pub clients: Vec<FilterOption>,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn case_filter_options(state: State<'_, AppState>) -> Result<CaseFilterOptions, UiError> {
+    let choices = with_store(&state, |s| s.case_filter_choices(2000)).await?;
+    let map = |list: Vec<casefile_store::query::filters::Choice>| {
+        list.into_iter()
+            .map(|c| FilterOption {
+                id: c.id,
+                name: c.name,
+            })
+            .collect()
+    };
+    Ok(CaseFilterOptions {
+        stages: map(choices.stages),
+        practice_areas: map(choices.practice_areas),
+        staff: map(choices.staff),
+        clients: map(choices.clients),
+    })
+}
+
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct SearchResult {
     /// "case", "client", "company", "event", "task" or "document".
@@ -443,7 +498,7 @@ mod tests {
         ] {
             let request: CaseListRequest =
                 serde_json::from_value(case_request(json!(null), wire)).unwrap();
-            assert_eq!(case_query(request).sort, store, "sort {wire:?}");
+            assert_eq!(case_query(request).unwrap().sort, store, "sort {wire:?}");
         }
     }
 
@@ -456,7 +511,7 @@ mod tests {
         ] {
             let request: CaseListRequest =
                 serde_json::from_value(case_request(wire.clone(), "name")).unwrap();
-            let query = case_query(request);
+            let query = case_query(request).unwrap();
             assert_eq!(query.status.as_deref(), store, "status {wire}");
         }
     }
@@ -467,10 +522,28 @@ mod tests {
         request["text"] = json!("   ");
         request["descending"] = json!(true);
         request["offset"] = json!(100);
-        let query = case_query(serde_json::from_value(request).unwrap());
+        let query = case_query(serde_json::from_value(request).unwrap()).unwrap();
         assert_eq!(query.text, None);
         assert!(query.descending);
         assert_eq!((query.offset, query.limit), (100, 50));
+    }
+
+    #[test]
+    fn case_filters_carry_ids_and_refuse_anything_else() {
+        let id = "0193b7a0-0000-7000-8000-000000000001";
+        let mut request = case_request(json!(null), "name");
+        request["stage"] = json!(id);
+        request["client"] = json!(id);
+        let query = case_query(serde_json::from_value(request.clone()).unwrap()).unwrap();
+        assert_eq!(query.stage.map(|s| s.to_string()).as_deref(), Some(id));
+        assert_eq!(query.client.map(|s| s.to_string()).as_deref(), Some(id));
+        assert!(query.staff.is_none() && query.practice_area.is_none());
+        request["staff"] = json!("1 OR 1=1");
+        let refused = case_query(serde_json::from_value(request).unwrap()).unwrap_err();
+        assert!(
+            matches!(refused, UiError::Validation { ref field, .. } if field == "staff"),
+            "{refused:?}"
+        );
     }
 
     #[test]

@@ -18,6 +18,7 @@ export const commands = {
 	listTasks: (request: TaskListRequest) => typedError<TaskPage, UiError>(__TAURI_INVOKE("list_tasks", { request })),
 	search: (text: string) => typedError<SearchResult[], UiError>(__TAURI_INVOKE("search", { text })),
 	cacheSummary: () => typedError<CacheSummary, UiError>(__TAURI_INVOKE("cache_summary")),
+	caseFilterOptions: () => typedError<CaseFilterOptions, UiError>(__TAURI_INVOKE("case_filter_options")),
 	/**  The case screen, with "upcoming" measured in the viewer's `zone`. */
 	caseDetail: (id: string, zone: string) => typedError<CaseDetail, UiError>(__TAURI_INVOKE("case_detail", { id, zone })),
 	caseFolders: (caseId: string) => typedError<FolderItem[], UiError>(__TAURI_INVOKE("case_folders", { caseId })),
@@ -106,6 +107,15 @@ export type CaseDetail = {
 	offline_bytes: number | null,
 };
 
+/**  What the case list can be filtered by. */
+export type CaseFilterOptions = {
+	stages: FilterOption[],
+	practice_areas: FilterOption[],
+	staff: FilterOption[],
+	/**  Clients and companies with a case, by name. */
+	clients: FilterOption[],
+};
+
 export type CaseListItem = {
 	id: string,
 	name: string,
@@ -120,6 +130,11 @@ export type CaseListItem = {
 export type CaseListRequest = {
 	/**  Null for all statuses. */
 	status: CaseStatus | null,
+	/**  Ids from [`case_filter_options`]; null for any. */
+	stage: string | null,
+	practice_area: string | null,
+	staff: string | null,
+	client: string | null,
 	text: string | null,
 	sort: CaseSort,
 	descending: boolean,
@@ -171,6 +186,12 @@ export type FileItem = {
 	percent: number,
 	/**  Why an upload failed, in plain words. */
 	reason: string | null,
+};
+
+/**  One choice of a case-list filter. */
+export type FilterOption = {
+	id: string,
+	name: string,
 };
 
 /**  One folder of a case, depth first; the root has the empty path. */

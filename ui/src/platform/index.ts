@@ -8,6 +8,7 @@ import type {
   CacheSummary,
   CalendarEvent,
   CaseDetail,
+  CaseFilterOptions,
   CaseListRequest,
   CasePage,
   ClashChoice,
@@ -28,6 +29,8 @@ import type {
 
 export type {
   AppInfo,
+  CaseFilterOptions,
+  FilterOption,
   OpenedDocument,
   RecentDocument,
   SyncDetails,
@@ -74,6 +77,8 @@ export interface Platform {
   /** Asks the connected account to sync now. */
   syncNow(): Promise<Outcome<null>>;
   listCases(request: CaseListRequest): Promise<Outcome<CasePage>>;
+  /** What the case list can be filtered by: stages, practice areas, staff, clients. */
+  caseFilterOptions(): Promise<Outcome<CaseFilterOptions>>;
   /** Events overlapping [from, to) (RFC 3339 with offsets), for the laptop's IANA zone. */
   listEvents(from: string, to: string, zone: string): Promise<Outcome<CalendarEvent[]>>;
   listTasks(request: TaskListRequest): Promise<Outcome<TaskPage>>;

@@ -5,6 +5,7 @@ import type {
   AppInfo,
   CalendarEvent,
   CaseDetail,
+  CaseFilterOptions,
   CaseListItem,
   DropResult,
   FileDrag,
@@ -32,6 +33,8 @@ export interface MockData {
   files: Record<string, FileItem[]>;
   transfers: TransferItem[];
   recent: RecentDocument[];
+  /** What the case list offers to filter by. */
+  filterOptions: CaseFilterOptions;
   /** What the next drop answers (default: everything queued). */
   dropAnswer: DropResult | null;
 }
@@ -81,7 +84,7 @@ export function createMockPlatform(overrides: Partial<AppInfo> = {}, data: Parti
   const listeners = new Set<(s: SyncStatus) => void>();
   const cacheListeners = new Set<() => void>();
   const ok = <T>(value: T): Outcome<T> => ({ status: 'ok', data: value });
-  const store: MockData = { cases: [], events: [], tasks: [], details: {}, folders: {}, files: {}, transfers: [], recent: [], dropAnswer: null, ...data };
+  const store: MockData = { cases: [], events: [], tasks: [], details: {}, folders: {}, files: {}, transfers: [], recent: [], filterOptions: { stages: [], practice_areas: [], staff: [], clients: [] }, dropAnswer: null, ...data };
   const caseRequests: Parameters<Platform['listCases']>[0][] = [];
   const drops: Parameters<Platform['dropFiles']>[] = [];
   const transferActions: Parameters<Platform['transferAction']>[] = [];
@@ -163,6 +166,9 @@ export function createMockPlatform(overrides: Partial<AppInfo> = {}, data: Parti
         offset: request.offset,
         limit: request.limit,
       });
+    },
+    async caseFilterOptions() {
+      return ok(store.filterOptions);
     },
     async listEvents(from, to) {
       return ok(store.events.filter((e) => e.start < to && e.end > from));

@@ -26,6 +26,7 @@ export const tauriPlatform: Platform = {
   syncDetails: async () => normalise(await commands.syncDetails()),
   syncNow: async () => normalise(await commands.syncNow()),
   listCases: async (request) => normalise(await commands.listCases(request)),
+  caseFilterOptions: async () => normalise(await commands.caseFilterOptions()),
   listEvents: async (from, to, zone) => normalise(await commands.listEvents(from, to, zone)),
   listTasks: async (request) => normalise(await commands.listTasks(request)),
   search: async (text) => normalise(await commands.search(text)),

@@ -53,6 +53,22 @@ describe('Cases view', () => {
     expect(await screen.findByTitle('Changed on this laptop; waiting to sync')).toBeTruthy();
   });
 
+  it('filters by stage, staff member and client, asking the cache with their ids', async () => {
+    const platform = createMockPlatform({}, { cases: [caseRow(1)] });
+    platform.data.filterOptions = {
+      stages: [{ id: 'st1', name: 'Discovery' }],
+      practice_areas: [],
+      staff: [{ id: 'sf1', name: 'Ada Lee' }],
+      clients: [{ id: 'cl1', name: 'Maria Martinez' }],
+    };
+    render(App, { props: { platform } });
+    const stage = (await screen.findByRole('combobox', { name: 'Any stage' })) as HTMLSelectElement;
+    expect(screen.queryByRole('combobox', { name: 'Any practice area' })).toBeNull();
+    await fireEvent.change(stage, { target: { value: 'st1' } });
+    await fireEvent.change(screen.getByRole('combobox', { name: 'Any client' }), { target: { value: 'cl1' } });
+    await waitFor(() => expect(platform.caseRequests.at(-1)).toMatchObject({ stage: 'st1', client: 'cl1', staff: null, offset: 0 }));
+  });
+
   it('tells an empty cache from filters that match nothing', async () => {
     const empty = createMockPlatform();
     render(App, { props: { platform: empty } });

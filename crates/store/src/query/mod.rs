@@ -3,6 +3,7 @@
 
 pub mod cases;
 pub mod events;
+pub mod filters;
 pub mod folders;
 pub mod search;
 pub mod tasks;
