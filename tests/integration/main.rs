@@ -5,11 +5,13 @@
 //!   which crate may depend on which, the UI's Tauri imports, the data directory).
 //! - `config`: the webview security baseline in tauri.conf.json and capabilities.
 //! - `window`: the real window, driven over WebDriver (tauri-driver + WebKitWebDriver).
+//! - `bench`: `ui-cases-bench`, the window's timings on a 50,000-case firm (ignored; a README command).
 //! - `xss`: hostile server text in every view is shown as text and never runs.
 //! - `firm`: a sandbox firm with a CLI-added account, for the window tests.
 //! - `offline`: a file dropped with the server unreachable uploads when the connection returns.
 //! - `documents`: files dropped on a case folder from a real (simulated) OS drag, uploaded to the sandbox.
 
+mod bench;
 mod common;
 mod config;
 mod documents;

@@ -85,7 +85,7 @@ impl Drop for Driver {
 }
 
 /// The pids of app processes started for `data_dir` (Linux: read from /proc).
-fn apps_for(data_dir: &Path) -> Vec<i32> {
+pub(crate) fn apps_for(data_dir: &Path) -> Vec<i32> {
     let want = format!("CASEFILE_DATA_DIR={}", data_dir.display());
     let Ok(entries) = std::fs::read_dir("/proc") else {
         return Vec::new();
