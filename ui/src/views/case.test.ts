@@ -126,4 +126,15 @@ describe('A case screen', () => {
     await waitFor(() => expect(screen.getByTestId('keep-offline').textContent?.trim()).toBe('Stop keeping offline'));
     expect(platform.kept).toEqual([['c1', true]]);
   });
+
+  it('draws only the rows in view of a folder of 1,000 documents', async () => {
+    const platform = firm();
+    platform.data.files['c1/'] = Array.from({ length: 1000 }, (_, i) => file(`Exhibit ${String(i).padStart(4, '0')}.pdf`));
+    await openDocuments(platform);
+    await waitFor(() => expect(screen.getByTestId('files-count').textContent).toBe('1000 documents'));
+    const drawn = screen.getByTestId('files-table').querySelectorAll('tbody tr[data-index]');
+    expect(drawn.length).toBeGreaterThan(10);
+    expect(drawn.length).toBeLessThan(100);
+    expect(drawn[0].getAttribute('data-file')).toBe('Exhibit 0000.pdf');
+  });
 });
