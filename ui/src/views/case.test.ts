@@ -135,6 +135,6 @@ describe('A case screen', () => {
     const drawn = screen.getByTestId('files-table').querySelectorAll('tbody tr[data-index]');
     expect(drawn.length).toBeGreaterThan(10);
     expect(drawn.length).toBeLessThan(100);
-    expect(drawn[0].getAttribute('data-file')).toBe('Exhibit 0000.pdf');
+    expect(drawn[0]?.getAttribute('data-file')).toBe('Exhibit 0000.pdf');
   });
 });
