@@ -30,11 +30,11 @@ pub fn builder<R: tauri::Runtime>() -> Builder<R> {
             commands::documents::case_folders,
             commands::documents::folder_files,
             commands::documents::drop_files,
-            commands::documents::list_transfers,
+            commands::transfers::list_transfers,
             commands::documents::recent_documents,
             commands::documents::open_document,
             commands::documents::keep_case_offline,
-            commands::documents::transfer_action,
+            commands::transfers::transfer_action,
         ])
         .events(collect_events![SyncStatusChanged, CacheChanged])
         .disable_serde_phases()

@@ -23,6 +23,7 @@ pub mod error;
 pub mod in_doubt;
 pub mod incoming;
 pub mod key;
+pub mod listing;
 pub mod merge;
 pub mod migrations;
 pub mod push;

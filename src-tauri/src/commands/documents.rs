@@ -1,12 +1,11 @@
 //! Commands for one case and its documents: the case screen, its folder
-//! tree and files, files dropped from the desktop, pinning, and the
-//! transfer queue. The rules are `casefile_core::documents` and
-//! `casefile_core::transfers`; this routes and shapes the answers.
+//! tree and files, files dropped from the desktop, opening a document,
+//! keeping a case offline, recent documents. The rules are
+//! `casefile_core::documents`; this routes and shapes the answers.
 
 use std::path::PathBuf;
 
 use casefile_core::documents::{self, Clash, DocumentState, DropOutcome};
-use casefile_core::transfers::{self, TransferCommand};
 use casefile_core::CoreError;
 use casefile_domain::entity::Kind;
 use casefile_domain::ids::LocalId;
@@ -23,7 +22,7 @@ fn parse_case(text: &str) -> Result<LocalId, UiError> {
 }
 
 /// Runs blocking core work off the async runtime.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, CoreError> + Send + 'static,
 ) -> Result<T, UiError> {
     tauri::async_runtime::spawn_blocking(f)
@@ -365,84 +364,6 @@ pub async fn drop_files(
             }
         }
     })
-}
-
-/// One transfer in the panel.
-#[derive(Debug, Clone, Serialize, Type)]
-pub struct TransferItem {
-    pub id: String,
-    pub upload: bool,
-    /// "queued", "running", "paused", "failed", "done" or "cancelled".
-    pub state: String,
-    pub name: String,
-    pub path: Option<String>,
-    pub case_id: String,
-    pub size: Option<f64>,
-    pub done_bytes: f64,
-    pub bytes_per_s: Option<f64>,
-    pub seconds_left: Option<f64>,
-    pub error: Option<String>,
-    pub retry_at: Option<String>,
-}
-
-#[tauri::command]
-#[specta::specta]
-pub async fn list_transfers(state: State<'_, AppState>) -> Result<Vec<TransferItem>, UiError> {
-    let store = state.store()?;
-    blocking(move || {
-        Ok(transfers::list(&store)?
-            .into_iter()
-            .map(|t| TransferItem {
-                id: t.id,
-                upload: t.upload,
-                state: t.state.to_owned(),
-                name: t.name,
-                path: t.path,
-                case_id: t.case_id,
-                size: t.size.map(|s| s as f64),
-                done_bytes: t.done_bytes as f64,
-                bytes_per_s: t.bytes_per_s.map(|s| s as f64),
-                seconds_left: t.seconds_left.map(|s| s as f64),
-                error: t.error,
-                retry_at: t.retry_at,
-            })
-            .collect())
-    })
-    .await
-}
-
-/// What the user asks of a transfer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Type)]
-#[serde(rename_all = "snake_case")]
-pub enum TransferAction {
-    Pause,
-    Resume,
-    Retry,
-    Cancel,
-}
-
-#[tauri::command]
-#[specta::specta]
-pub async fn transfer_action(
-    state: State<'_, AppState>,
-    id: String,
-    action: TransferAction,
-) -> Result<(), UiError> {
-    let store = state.store()?;
-    let command = match action {
-        TransferAction::Pause => TransferCommand::Pause,
-        TransferAction::Resume => TransferCommand::Resume,
-        TransferAction::Retry => TransferCommand::Retry,
-        TransferAction::Cancel => TransferCommand::Cancel,
-    };
-    blocking(move || transfers::command(&store, &id, command)).await?;
-    if matches!(
-        action,
-        TransferAction::Resume | TransferAction::Retry | TransferAction::Cancel
-    ) {
-        crate::sync::move_documents(&state);
-    }
-    Ok(())
 }
 
 /// A recently changed document, with its case.

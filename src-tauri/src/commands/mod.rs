@@ -7,3 +7,4 @@
 pub mod app;
 pub mod cache;
 pub mod documents;
+pub mod transfers;
