@@ -13,6 +13,7 @@ pub mod logging;
 pub mod paths;
 pub mod state;
 pub mod sync;
+pub mod tray;
 
 use tauri::Manager;
 
@@ -46,6 +47,9 @@ pub fn run() {
             let state = AppState::new(paths, opened.store.clone());
             let status = state.sync_status();
             let _ = state.app.set(app.handle().clone());
+            if let Some(tray) = tray::create(app.handle()) {
+                let _ = state.tray.set(tray);
+            }
             app.manage(state);
             if let Some(guard) = guard {
                 app.manage(guard);

@@ -23,6 +23,8 @@ pub struct AppState {
     pub session: OnceLock<Arc<Session>>,
     /// The running app, for the plugins commands call from Rust (the opener).
     pub app: OnceLock<tauri::AppHandle>,
+    /// The tray icon, where the desktop has a tray.
+    pub tray: OnceLock<crate::tray::Tray>,
 }
 
 impl AppState {
@@ -34,6 +36,7 @@ impl AppState {
             blobs: OnceLock::new(),
             session: OnceLock::new(),
             app: OnceLock::new(),
+            tray: OnceLock::new(),
         }
     }
 
@@ -52,6 +55,15 @@ impl AppState {
         match self.sync_status.lock() {
             Ok(mut current) => *current = status,
             Err(poisoned) => *poisoned.into_inner() = status,
+        }
+        self.show_in_tray();
+    }
+
+    /// Shows the current status, and whether sync is paused, in the tray.
+    pub fn show_in_tray(&self) {
+        if let Some(tray) = self.tray.get() {
+            let paused = self.session.get().is_some_and(|s| s.engine.is_paused());
+            tray.show(&self.sync_status(), paused);
         }
     }
 

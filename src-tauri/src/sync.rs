@@ -63,6 +63,9 @@ pub fn start<R: Runtime>(app: &AppHandle<R>, session: Arc<Session>) {
             let _ = state.blobs.set(blobs.clone());
         }
         let _ = state.session.set(session.clone());
+        if let Some(tray) = state.tray.get() {
+            tray.connected(true);
+        }
     }
     let mut updates = session.engine.subscribe();
     let forward = app.clone();

@@ -45,6 +45,8 @@ pub struct Engine<P> {
     running: tokio::sync::Mutex<()>,
     wake: Notify,
     cancel: Mutex<CancellationToken>,
+    /// While set, the periodic loop does not sync (a user's "Pause sync").
+    paused: std::sync::atomic::AtomicBool,
 }
 
 impl<P: Provider + 'static> Engine<P> {
@@ -56,6 +58,7 @@ impl<P: Provider + 'static> Engine<P> {
             running: tokio::sync::Mutex::new(()),
             wake: Notify::new(),
             cancel: Mutex::new(CancellationToken::new()),
+            paused: std::sync::atomic::AtomicBool::new(false),
         };
         engine.refresh_counts();
         engine
@@ -74,9 +77,25 @@ impl<P: Provider + 'static> Engine<P> {
         self.status.borrow().clone()
     }
 
-    /// Asks the periodic loop for a sync now.
+    /// Asks the periodic loop for a sync now (one, even while paused).
     pub fn request(&self) {
         self.wake.notify_one();
+    }
+
+    /// Pauses or resumes the periodic loop. A running sync finishes; while
+    /// paused nothing is sent or fetched unless [`Engine::request`] asks for
+    /// one sync, and local edits keep waiting in the outbox.
+    pub fn set_paused(&self, paused: bool) {
+        let was = self
+            .paused
+            .swap(paused, std::sync::atomic::Ordering::SeqCst);
+        if was && !paused {
+            self.wake.notify_one();
+        }
+    }
+
+    pub fn is_paused(&self) -> bool {
+        self.paused.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Cancels the running sync, if any.
@@ -221,6 +240,13 @@ impl<P: Provider + 'static> Engine<P> {
     pub async fn run(self: Arc<Self>, every: Duration, stop: CancellationToken) {
         let mut offline_wait = Duration::from_secs(5);
         loop {
+            if self.is_paused() {
+                // Woken by a resume, or by a request for one sync.
+                tokio::select! {
+                    _ = self.wake.notified() => {}
+                    _ = stop.cancelled() => return,
+                }
+            }
             let wait = match self.sync_now(SyncOptions::default()).await {
                 Ok(_) => {
                     offline_wait = Duration::from_secs(5);

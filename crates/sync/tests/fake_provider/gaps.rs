@@ -106,3 +106,42 @@ async fn a_local_delete_of_a_create_whose_answer_was_lost_reaches_the_server() {
     assert_eq!(on_server, 0, "the user's delete reached the server");
     assert_eq!(count(s.store(), Kind::Task), 3, "and it did not come back");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_paused_engine_syncs_only_when_asked_and_resumes() {
+    let s = Setup::new(Fake::with_firm(3, 1));
+    let engine = Arc::new(Engine::new(Syncer {
+        store: s.store().clone(),
+        provider: s.fake.clone(),
+        zone: ZONE,
+    }));
+    engine.set_paused(true);
+    let stop = tokio_util::sync::CancellationToken::new();
+    let runner = tokio::spawn(
+        engine
+            .clone()
+            .run(std::time::Duration::from_millis(20), stop.clone()),
+    );
+    let requests = || casefile_providers::Provider::request_count(&*s.fake);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(requests(), 0, "paused: nothing is fetched");
+    // "Sync now" while paused: one sync, then paused again.
+    engine.request();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while engine.status().last_success.is_none() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the requested sync never ran"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let after_one = requests();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(requests(), after_one, "still paused after the one sync");
+    engine.set_paused(false);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(requests() > after_one, "resumed: the periodic syncs go on");
+    stop.cancel();
+    runner.await.unwrap();
+}
