@@ -16,7 +16,8 @@ use serde_json::{json, Value};
 use crate::documents::{open_first_case_documents, os_drop};
 use crate::firm::Firm;
 use crate::window::{
-    apps_for, connect_with, start_driver_with, wait_for, wait_for_text_within, TestResult, APP_LOCK,
+    apps_for, click, connect_with, end_session, start_driver_with, wait_for, wait_for_text_within,
+    TestResult, APP_LOCK,
 };
 
 /// Runs `action` (JS) and resolves with the ms until `done` (a JS
@@ -133,7 +134,7 @@ fn ui_cases_bench() {
             wait_for_text_within(&client, "[data-testid=sync-status]", "the app's sync", Duration::from_secs(300), |t| t.starts_with("Up to date")).await?;
             tokio::time::sleep(Duration::from_secs(5)).await;
             let pss = apps_for(&data_dir).first().map(|pid| tree_pss_mb(*pid)).ok_or("the app's process was not found")?;
-            wait_for(&client, "[data-nav=tasks]").await?.click().await?;
+            click(&client, "[data-nav=tasks]").await?;
             wait_for(&client, "[data-view=tasks]").await?;
             let first_rows = timed(&client, "document.querySelector('[data-nav=cases]').click()", "document.querySelector('[data-testid=cases-table] tbody tr')").await?;
             let search = timed(
@@ -185,16 +186,10 @@ fn ui_cases_bench() {
             ))
         }
         .await;
-        if result.is_err() {
-            if let Ok(png) = client.screenshot().await {
-                let _ = std::fs::write(crate::common::artifacts_dir().join("failure-bench.png"), png);
-            }
-        }
-        let closed = client.close().await;
+        let ended = end_session(client, "failure-bench.png", result).await;
         drop(driver);
         firm.sandbox.shutdown().await;
-        let line = result?;
-        closed?;
+        let line = ended?;
         Ok(line)
     });
     match outcome {

@@ -17,8 +17,8 @@ use sha2::{Digest, Sha256};
 use crate::common::{artifacts_dir, repo_root};
 use crate::firm::Firm;
 use crate::window::{
-    connect_with, start_driver_with, wait_for, wait_for_text, wait_for_text_within,
-    window_tests_enabled, TestResult, APP_LOCK,
+    click, connect_with, end_session, start_driver_with, wait_for, wait_for_text,
+    wait_for_text_within, window_tests_enabled, TestResult, APP_LOCK,
 };
 
 pub(crate) async fn shot(client: &Client, name: &str) -> TestResult {
@@ -153,10 +153,7 @@ pub(crate) async fn open_first_case_documents(client: &Client) -> TestResult<(i6
         !t.is_empty()
     })
     .await?;
-    wait_for(client, "[data-tab=documents]")
-        .await?
-        .click()
-        .await?;
+    click(client, "[data-tab=documents]").await?;
     wait_for(client, "[data-testid=folder-tree]").await?;
     let target = wait_for(client, "section.files[data-drop-folder]").await?;
     let (x, y, w, h) = target.rectangle().await?;
@@ -196,10 +193,7 @@ fn a_file_dropped_from_the_desktop_on_a_case_folder_reaches_the_server() {
         let client = connect_with(driver.port, &[]).await?;
         let result = async {
             let (dx, dy) = open_first_case_documents(&client).await?;
-            wait_for(&client, "[data-tab=overview]")
-                .await?
-                .click()
-                .await?;
+            click(&client, "[data-tab=overview]").await?;
             wait_for_text(
                 &client,
                 "[data-testid=case-overview]",
@@ -208,10 +202,7 @@ fn a_file_dropped_from_the_desktop_on_a_case_folder_reaches_the_server() {
             )
             .await?;
             shot(&client, "case-overview").await?;
-            wait_for(&client, "[data-tab=documents]")
-                .await?
-                .click()
-                .await?;
+            click(&client, "[data-tab=documents]").await?;
             wait_for_text(
                 &client,
                 "[data-testid=folder-tree]",
@@ -271,10 +262,7 @@ fn a_file_dropped_from_the_desktop_on_a_case_folder_reaches_the_server() {
             )
             .await?;
             shot(&client, "case-documents-clash").await?;
-            wait_for(&client, "[data-choice=new_version]")
-                .await?
-                .click()
-                .await?;
+            click(&client, "[data-choice=new_version]").await?;
             wait_for_text(
                 &client,
                 "[data-testid=drop-notice]",
@@ -282,10 +270,7 @@ fn a_file_dropped_from_the_desktop_on_a_case_folder_reaches_the_server() {
                 |t| t.contains("1 file queued"),
             )
             .await?;
-            wait_for(&client, "[data-nav=documents]")
-                .await?
-                .click()
-                .await?;
+            click(&client, "[data-nav=documents]").await?;
             wait_for_text_within(
                 &client,
                 "[data-testid=transfers]",
@@ -299,9 +284,6 @@ fn a_file_dropped_from_the_desktop_on_a_case_folder_reaches_the_server() {
         }
         .await;
         if result.is_err() {
-            if let Ok(png) = client.screenshot().await {
-                let _ = std::fs::write(artifacts_dir().join("failure-drop.png"), png);
-            }
             // The app's log, for the failure's reason.
             for entry in std::fs::read_dir(data_dir.join("logs"))
                 .into_iter()
@@ -317,10 +299,9 @@ fn a_file_dropped_from_the_desktop_on_a_case_folder_reaches_the_server() {
                 );
             }
         }
-        let closed = client.close().await;
+        let ended = end_session(client, "failure-drop.png", result).await;
         drop(driver);
-        result?;
-        closed?;
+        ended?;
 
         // The bytes are on the server, under the dropped file's name.
         let dump = firm.dump().await?;
@@ -433,14 +414,7 @@ fn an_upload_can_be_paused_resumed_and_cancelled_from_the_window() {
                     _ => tokio::time::sleep(Duration::from_millis(200)).await,
                 }
             };
-            client
-                .find(Locator::Css(&format!(
-                    "{} [data-action=pause]",
-                    row(&first)
-                )))
-                .await?
-                .click()
-                .await?;
+            click(&client, &format!("{} [data-action=pause]", row(&first))).await?;
             wait_for_attr(
                 &client,
                 &row(&first),
@@ -458,14 +432,7 @@ fn an_upload_can_be_paused_resumed_and_cancelled_from_the_window() {
                 |s| s == "running",
             )
             .await?;
-            client
-                .find(Locator::Css(&format!(
-                    "{} [data-action=cancel]",
-                    row(&second)
-                )))
-                .await?
-                .click()
-                .await?;
+            click(&client, &format!("{} [data-action=cancel]", row(&second))).await?;
             wait_for_attr(
                 &client,
                 &row(&second),
@@ -474,14 +441,7 @@ fn an_upload_can_be_paused_resumed_and_cancelled_from_the_window() {
                 |s| s == "cancelled",
             )
             .await?;
-            client
-                .find(Locator::Css(&format!(
-                    "{} [data-action=resume]",
-                    row(&first)
-                )))
-                .await?
-                .click()
-                .await?;
+            click(&client, &format!("{} [data-action=resume]", row(&first))).await?;
             wait_for_attr(
                 &client,
                 &row(&first),
@@ -494,15 +454,9 @@ fn an_upload_can_be_paused_resumed_and_cancelled_from_the_window() {
             Ok::<(String, String), Box<dyn std::error::Error + Send + Sync>>((first, second))
         }
         .await;
-        if result.is_err() {
-            if let Ok(png) = client.screenshot().await {
-                let _ = std::fs::write(artifacts_dir().join("failure-pause.png"), png);
-            }
-        }
-        let closed = client.close().await;
+        let ended = end_session(client, "failure-pause.png", result).await;
         drop(driver);
-        let (resumed, cancelled) = result?;
-        closed?;
+        let (resumed, cancelled) = ended?;
         let dump = firm.dump().await?;
         let on_server = |name: &str| {
             dump["records"]["documents"]

@@ -14,12 +14,11 @@ use sha2::{Digest, Sha256};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::{JoinHandle, JoinSet};
 
-use crate::common::artifacts_dir;
 use crate::documents::{open_first_case_documents, os_drop, shot, wait_for_attr};
 use crate::firm::Firm;
 use crate::window::{
-    connect_with, start_driver_with, wait_for, wait_for_text, window_tests_enabled, TestResult,
-    APP_LOCK,
+    click, connect_with, end_session, start_driver_with, wait_for, wait_for_text,
+    window_tests_enabled, TestResult, APP_LOCK,
 };
 
 /// Forwards every connection on `port` to `upstream` until aborted; aborting
@@ -116,15 +115,9 @@ fn a_file_dropped_offline_uploads_when_the_connection_returns() {
             Ok::<(), Box<dyn std::error::Error + Send + Sync>>(())
         }
         .await;
-        if result.is_err() {
-            if let Ok(png) = client.screenshot().await {
-                let _ = std::fs::write(artifacts_dir().join("failure-offline.png"), png);
-            }
-        }
-        let closed = client.close().await;
+        let ended = end_session(client, "failure-offline.png", result).await;
         drop(driver);
-        result?;
-        closed?;
+        ended?;
         let dump = firm.dump().await?;
         let blobs = dump["blobs"].as_array().ok_or("no blobs in the dump")?;
         assert!(
@@ -196,10 +189,7 @@ fn a_kept_offline_document_opens_with_the_server_unreachable() {
         let mut cable = Some(cable);
         let result = async {
             open_first_case_documents(&client).await?;
-            wait_for(&client, "[data-testid=keep-offline]")
-                .await?
-                .click()
-                .await?;
+            click(&client, "[data-testid=keep-offline]").await?;
             let row = "[data-testid=files-table] tbody tr[data-badge]";
             wait_for_attr(&client, row, "data-badge", Duration::from_secs(60), |b| {
                 b == "offline"
@@ -235,15 +225,9 @@ fn a_kept_offline_document_opens_with_the_server_unreachable() {
             }
         }
         .await;
-        if result.is_err() {
-            if let Ok(png) = client.screenshot().await {
-                let _ = std::fs::write(artifacts_dir().join("failure-open.png"), png);
-            }
-        }
-        let closed = client.close().await;
+        let ended = end_session(client, "failure-open.png", result).await;
         drop(driver);
-        let given = result?;
-        closed?;
+        let given = ended?;
         // What the viewer was given is the decrypted server copy, not a sealed blob.
         let bytes = std::fs::read(&given)?;
         let sha = hex::encode(Sha256::digest(&bytes));

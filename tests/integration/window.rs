@@ -194,6 +194,31 @@ pub(crate) async fn connect_with(port: u16, args: &[&str]) -> TestResult<Client>
     Err(format!("could not open a WebDriver session: {last:?}").into())
 }
 
+/// Ends a WebDriver session after a test's body: on failure saves a
+/// screenshot as `target/e2e/{failure_png}`, and always closes the session
+/// (or the app is orphaned). The body's error comes first.
+pub(crate) async fn end_session<T>(
+    client: Client,
+    failure_png: &str,
+    result: TestResult<T>,
+) -> TestResult<T> {
+    if result.is_err() {
+        if let Ok(png) = client.screenshot().await {
+            let _ = std::fs::write(artifacts_dir().join(failure_png), png);
+        }
+    }
+    let closed = client.close().await;
+    let value = result?;
+    closed?;
+    Ok(value)
+}
+
+/// Waits for `css` as [`wait_for`] does, then clicks it.
+pub(crate) async fn click(client: &Client, css: &str) -> TestResult {
+    wait_for(client, css).await?.click().await?;
+    Ok(())
+}
+
 /// Polls for 15 s until `css` matches an element (a find does not wait).
 pub(crate) async fn wait_for(
     client: &Client,
@@ -354,16 +379,7 @@ fn the_real_window_shows_rust_data_in_every_view() {
     let outcome: TestResult = runtime.block_on(async {
         let client = connect(driver.port).await?;
         let result = exercise_window(&client, &data_dir.display().to_string()).await;
-        if result.is_err() {
-            if let Ok(png) = client.screenshot().await {
-                let _ = std::fs::write(artifacts_dir().join("failure.png"), png);
-            }
-        }
-        // Always end the session, or the app is orphaned.
-        let closed = client.close().await;
-        result?;
-        closed?;
-        Ok(())
+        end_session(client, "failure.png", result).await
     });
     drop(driver);
     if let Err(err) = outcome {

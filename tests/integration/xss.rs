@@ -7,14 +7,14 @@
 
 use std::time::Duration;
 
-use fantoccini::{Client, Locator};
+use fantoccini::Client;
 use serde_json::{json, Value};
 
-use crate::common::artifacts_dir;
+use crate::documents::shot;
 use crate::firm::Firm;
 use crate::window::{
-    connect_with, start_driver_with, wait_for, wait_for_text, wait_for_text_within,
-    window_tests_enabled, TestResult, APP_LOCK,
+    click, connect_with, end_session, start_driver_with, wait_for, wait_for_text,
+    wait_for_text_within, window_tests_enabled, TestResult, APP_LOCK,
 };
 
 const IMG: &str = "<img src=x onerror=window.__pwn=1>";
@@ -82,15 +82,6 @@ async fn plant(firm: &Firm) -> TestResult<()> {
     Ok(())
 }
 
-async fn shot(client: &Client, name: &str) -> TestResult {
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    std::fs::write(
-        artifacts_dir().join(format!("{name}.png")),
-        client.screenshot().await?,
-    )?;
-    Ok(())
-}
-
 async fn browse(client: &Client) -> TestResult<Value> {
     client
         .execute(
@@ -119,10 +110,7 @@ async fn browse(client: &Client) -> TestResult<Value> {
     )
     .await?;
     shot(client, "xss-cases").await?;
-    wait_for(client, "[data-testid=cases-table] tbody tr td.name")
-        .await?
-        .click()
-        .await?;
+    click(client, "[data-testid=cases-table] tbody tr td.name").await?;
     wait_for_text(
         client,
         "[data-testid=case-title]",
@@ -138,10 +126,7 @@ async fn browse(client: &Client) -> TestResult<Value> {
     )
     .await?;
     shot(client, "xss-case-overview").await?;
-    wait_for(client, "[data-tab=documents]")
-        .await?
-        .click()
-        .await?;
+    click(client, "[data-tab=documents]").await?;
     wait_for_text(
         client,
         "[data-testid=folder-tree]",
@@ -149,10 +134,7 @@ async fn browse(client: &Client) -> TestResult<Value> {
         |t| t.contains(FOLDER),
     )
     .await?;
-    wait_for(client, "[role=treeitem][aria-level='2']")
-        .await?
-        .click()
-        .await?;
+    click(client, "[role=treeitem][aria-level='2']").await?;
     wait_for_text(
         client,
         "[data-testid=files-table]",
@@ -162,11 +144,7 @@ async fn browse(client: &Client) -> TestResult<Value> {
     .await?;
     shot(client, "xss-case-documents").await?;
     for view in ["calendar", "tasks", "documents"] {
-        client
-            .find(Locator::Css(&format!("[data-nav={view}]")))
-            .await?
-            .click()
-            .await?;
+        click(client, &format!("[data-nav={view}]")).await?;
         wait_for(client, &format!("[data-view={view}]")).await?;
         tokio::time::sleep(Duration::from_millis(700)).await;
     }
@@ -211,16 +189,10 @@ fn hostile_server_text_is_shown_as_text_and_never_runs() {
         let driver = start_driver_with(&data_dir, &firm.app_env())?;
         let client = connect_with(driver.port, &[]).await?;
         let result = browse(&client).await;
-        if result.is_err() {
-            if let Ok(png) = client.screenshot().await {
-                let _ = std::fs::write(artifacts_dir().join("failure-xss.png"), png);
-            }
-        }
-        let closed = client.close().await;
+        let ended = end_session(client, "failure-xss.png", result).await;
         drop(driver);
         firm.sandbox.shutdown().await;
-        let seen = result?;
-        closed?;
+        let seen = ended?;
         Ok(seen)
     });
     let seen = outcome.unwrap_or_else(|e| panic!("xss test failed: {e}"));

@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
 use casefile_domain::ids::LocalId;
+use casefile_store::listing::DocumentListing;
 use casefile_store::transfers::{Direction, Transfer, TransferState};
 use casefile_store::Store;
 use casefile_transfer::BlobStore;
@@ -82,12 +83,13 @@ fn name_of(path: &str) -> &str {
 
 /// Uploads still to be made, and made ones whose document the next sync
 /// has not brought in yet (so a file never vanishes between the two).
-fn open_uploads(store: &Store, case: &str) -> Result<Vec<Transfer>, CoreError> {
-    let documents: HashSet<String> = store
-        .case_document_listing(case)?
-        .into_iter()
-        .map(|d| d.path.to_lowercase())
-        .collect();
+/// `docs` is the case's document listing, already read by the caller.
+fn open_uploads(
+    store: &Store,
+    case: &str,
+    docs: &[DocumentListing],
+) -> Result<Vec<Transfer>, CoreError> {
+    let documents: HashSet<String> = docs.iter().map(|d| d.path.to_lowercase()).collect();
     Ok(store
         .transfers()?
         .into_iter()
@@ -127,7 +129,7 @@ pub fn folders(store: &Store, case: &LocalId) -> Result<Vec<FolderEntry>, CoreEr
     for d in &docs {
         count_in(&d.path, true);
     }
-    for t in open_uploads(store, &case)? {
+    for t in open_uploads(store, &case, &docs)? {
         if let Some(path) = &t.path {
             count_in(path, !known.contains(path.as_str()));
         }
@@ -193,7 +195,9 @@ pub fn files(store: &Store, case: &LocalId, folder: &str) -> Result<Vec<Document
     let folder = folder.trim_matches('/');
     // Keyed by path, then document id: two documents may share a name.
     let mut entries: BTreeMap<(String, String), DocumentEntry> = BTreeMap::new();
-    for d in store.case_document_listing(&case)? {
+    let docs = store.case_document_listing(&case)?;
+    let uploads = open_uploads(store, &case, &docs)?;
+    for d in docs {
         if parent_of(&d.path) != folder {
             continue;
         }
@@ -214,7 +218,7 @@ pub fn files(store: &Store, case: &LocalId, folder: &str) -> Result<Vec<Document
             },
         );
     }
-    for t in open_uploads(store, &case)? {
+    for t in uploads {
         let Some(path) = t.path.clone() else { continue };
         if parent_of(&path) != folder {
             continue;
@@ -222,9 +226,10 @@ pub fn files(store: &Store, case: &LocalId, folder: &str) -> Result<Vec<Document
         let lower = path.to_lowercase();
         // A new version shows on its document; a new file on its own row.
         let existing = entries
-            .keys()
-            .find(|(p, _)| *p == lower)
-            .cloned()
+            .range((lower.clone(), String::new())..)
+            .next()
+            .map(|(k, _)| k.clone())
+            .filter(|(p, _)| *p == lower)
             .unwrap_or((lower, String::new()));
         let entry = entries.entry(existing).or_insert_with(|| DocumentEntry {
             document: None,
@@ -235,9 +240,6 @@ pub fn files(store: &Store, case: &LocalId, folder: &str) -> Result<Vec<Document
             updated: None,
             state: DocumentState::Queued,
         });
-        if t.state == TransferState::Done && entry.document.is_some() {
-            continue;
-        }
         entry.transfer = Some(t.id.clone());
         entry.size = t.size.or(entry.size);
         entry.state = upload_state(&t);
@@ -391,13 +393,11 @@ pub async fn drop_files(
     let folder = folder.trim_matches('/');
     let case_text = case.to_string();
     let (planned, mut problems) = plan_drop(paths, folder);
-    let mut taken: BTreeSet<String> = store
-        .case_document_listing(&case_text)?
-        .into_iter()
-        .map(|d| d.path.to_lowercase())
-        .collect();
+    let docs = store.case_document_listing(&case_text)?;
+    let uploads = open_uploads(store, &case_text, &docs)?;
+    let mut taken: BTreeSet<String> = docs.iter().map(|d| d.path.to_lowercase()).collect();
     taken.extend(
-        open_uploads(store, &case_text)?
+        uploads
             .into_iter()
             .filter_map(|t| t.path.map(|p| p.to_lowercase())),
     );

@@ -20,23 +20,22 @@ export function formatDate(isoDate: string): string {
   return new Date(y, m - 1, d).toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
 }
 
-/** "09:30" in the laptop's zone for an RFC 3339 instant. */
-export function formatTime(rfc3339: string): string {
+/** An RFC 3339 instant formatted in the laptop's zone; the text itself if it is not one. */
+function formatAt(rfc3339: string, format: (when: Date) => string): string {
   const when = new Date(rfc3339);
-  if (Number.isNaN(when.getTime())) return rfc3339;
-  return when.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  return Number.isNaN(when.getTime()) ? rfc3339 : format(when);
 }
+
+/** "09:30" in the laptop's zone for an RFC 3339 instant. */
+export const formatTime = (rfc3339: string): string =>
+  formatAt(rfc3339, (when) => when.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' }));
 
 /** "2 Dec 2026" in the laptop's zone for an RFC 3339 instant. */
-export function formatDay(rfc3339: string): string {
-  const when = new Date(rfc3339);
-  if (Number.isNaN(when.getTime())) return rfc3339;
-  return when.toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
-}
+export const formatDay = (rfc3339: string): string =>
+  formatAt(rfc3339, (when) => when.toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric' }));
 
 /** "2 Dec 2026, 09:30" in the laptop's zone for an RFC 3339 instant. */
-export function formatInstant(rfc3339: string): string {
-  const when = new Date(rfc3339);
-  if (Number.isNaN(when.getTime())) return rfc3339;
-  return when.toLocaleString(undefined, { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
-}
+export const formatInstant = (rfc3339: string): string =>
+  formatAt(rfc3339, (when) =>
+    when.toLocaleString(undefined, { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' }),
+  );

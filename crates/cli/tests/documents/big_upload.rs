@@ -206,7 +206,9 @@ async fn a_1_gib_upload_killed_halfway_completes_once_with_flat_memory() {
     assert_eq!(docs.len(), 1, "exactly one document on the server");
     // The server's copy, hashed as it streams.
     let id = &docs[0]["id"];
-    let mut response = reqwest::Client::new()
+    // Connect and whole-request timeouts, generous enough to stream 1 GiB on loopback.
+    let mut response = casefile_providers::http::client(std::time::Duration::from_secs(600))
+        .unwrap()
         .get(format!("{}/v1/documents/{id}/data", info.base_url))
         .bearer_auth(t)
         .send()
