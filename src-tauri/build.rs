@@ -24,6 +24,12 @@ const COMMANDS: &[&str] = &[
     "open_document",
     "keep_case_offline",
     "transfer_action",
+    "list_accounts",
+    "add_account",
+    "sign_in_account",
+    "cancel_sign_in",
+    "switch_account",
+    "sign_out_account",
 ];
 
 fn main() {

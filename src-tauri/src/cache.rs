@@ -1,37 +1,32 @@
-//! Opening the local cache at start-up. The account is "demo" for the demo
-//! firm; otherwise the first account set up (by `casefile-cli account add`,
-//! until sign-in lands in the app), else "local". A damaged cache is
-//! moved aside by the store and logged; a cache that cannot open at all
-//! leaves the app running, and every view says the cache is unavailable.
+//! Showing an account: at start-up the one the application core chose
+//! (the last shown, else the first, else the demo firm), later the one the
+//! Accounts screen picks. A damaged cache is moved aside by the store and
+//! logged; a cache that cannot open at all leaves the app running, and
+//! every view says the cache is unavailable. This routes; which account is
+//! shown is the core's decision ([`casefile_core::roster`]).
 
 use std::sync::Arc;
 
-use casefile_core::accounts::AccountSettings;
+use casefile_core::roster::Shown;
 use casefile_core::Cache;
 use casefile_domain::ids::AccountId;
 use casefile_store::Store;
+use tauri::{AppHandle, Manager, Runtime};
+use tauri_specta::Event;
 
+use crate::events::{publish_sync_status, CacheChanged, SyncStatus};
 use crate::paths::AppPaths;
+use crate::state::AppState;
 
-/// The account this launch shows: none for the demo firm.
-pub fn account(paths: &AppPaths) -> Option<AccountSettings> {
+/// What this launch shows: the demo firm with `--demo`, else the core's choice.
+pub fn at_start(paths: &AppPaths) -> Shown {
     if crate::demo::requested() {
-        return None;
+        return Shown::Demo;
     }
-    match casefile_core::accounts::list(&paths.data_dir) {
-        Ok(accounts) => accounts.into_iter().next(),
-        Err(err) => {
-            tracing::warn!(code = %err.class(), error = %err, "the account settings could not be read");
-            None
-        }
-    }
-}
-
-/// What start-up opened: the cache the views read, and, for a firm
-/// account, the account's cache and blobs for its session.
-pub struct Opened {
-    pub store: Option<Arc<Store>>,
-    pub account: Option<Cache>,
+    casefile_core::roster::chosen(&paths.data_dir).unwrap_or_else(|err| {
+        tracing::warn!(code = %err.class(), error = %err, "the account settings could not be read");
+        Shown::Demo
+    })
 }
 
 fn report(store: &Store) {
@@ -44,49 +39,62 @@ fn report(store: &Store) {
     }
 }
 
-/// A firm account's cache is encrypted with its key from the keychain; the
-/// demo firm's (invented data) and the no-account cache are not.
-pub fn open(paths: &AppPaths, account: Option<AccountSettings>) -> Opened {
-    if let Some(settings) = account {
-        return match Cache::open(&paths.data_dir, settings) {
-            Ok(cache) => {
-                report(&cache.store);
-                Opened {
-                    store: Some(cache.store.clone()),
-                    account: Some(cache),
-                }
-            }
-            Err(err) => {
-                tracing::error!(code = %err.class(), error = %err, "the local cache could not be opened");
-                Opened {
-                    store: None,
-                    account: None,
-                }
-            }
-        };
-    }
-    let id = AccountId(
-        if crate::demo::requested() {
-            "demo"
-        } else {
-            "local"
-        }
-        .into(),
-    );
-    match Store::open(&paths.data_dir.join("accounts"), &id) {
+/// The demo firm's cache: invented data, so not encrypted.
+fn demo_store(paths: &AppPaths) -> Option<Arc<Store>> {
+    match Store::open(&paths.data_dir.join("accounts"), &AccountId("demo".into())) {
         Ok(store) => {
             report(&store);
-            Opened {
-                store: Some(Arc::new(store)),
-                account: None,
-            }
+            Some(Arc::new(store))
         }
         Err(err) => {
-            tracing::error!(error = %err, "the local cache could not be opened");
-            Opened {
-                store: None,
-                account: None,
+            tracing::error!(error = %err, "the demo firm's cache could not be opened");
+            None
+        }
+    }
+}
+
+/// Shows `shown` in every window and syncs it. A firm account's cache is
+/// encrypted with its key from the keychain.
+pub fn show<R: Runtime>(app: &AppHandle<R>, shown: Shown) {
+    let Some(state) = app.try_state::<AppState>() else {
+        return;
+    };
+    match shown {
+        Shown::Demo => {
+            let store = demo_store(&state.paths);
+            let blobs = crate::demo::blobs(&state.paths.data_dir);
+            let stop = state.activate(None, store.clone(), blobs.clone());
+            match store {
+                Some(store) => crate::demo::start(app, store, blobs, stop),
+                None => publish_sync_status(
+                    app,
+                    SyncStatus::error("The local cache is not available; details are in the log."),
+                ),
             }
         }
+        Shown::Account(settings) => {
+            let id = settings.id.clone();
+            match Cache::open(&state.paths.data_dir, settings) {
+                Ok(cache) => {
+                    report(&cache.store);
+                    let stop =
+                        state.activate(Some(id), Some(cache.store.clone()), cache.blobs.clone());
+                    crate::sync::start_account(app, cache, stop);
+                }
+                Err(err) => {
+                    tracing::error!(code = %err.class(), error = %err, "the local cache could not be opened");
+                    state.activate(Some(id), None, None);
+                    publish_sync_status(
+                        app,
+                        SyncStatus::error(
+                            "This account's local cache could not be opened; details are in the log.",
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    if let Err(err) = CacheChanged.emit(app) {
+        tracing::warn!(error = %err, "could not tell the windows the account changed");
     }
 }

@@ -1,5 +1,6 @@
-//! The embedded demo firm. With `--demo` (what `scripts/run` passes) or
-//! `CASEFILE_DEMO=1`, the app starts the sandbox in-process on a loopback
+//! The embedded demo firm. With no account (first run), with `--demo`
+//! (what `scripts/run` passes) or `CASEFILE_DEMO=1`, or when chosen on the
+//! Accounts screen, the app starts the sandbox in-process on a loopback
 //! port, so a first-time user meets a realistic firm without an account.
 //! The client is made by the provider registry for the dialect the sandbox
 //! says it speaks. The sandbox's tokens stay in this process's memory and
@@ -10,12 +11,12 @@ use std::sync::Arc;
 use casefile_core::{Cache, CoreError, Session};
 use casefile_providers::{AnyProvider, Auth, Connection, Credentials, MemorySecrets, ProviderId};
 use casefile_sandbox::{RunningSandbox, SandboxConfig};
-use casefile_store::CacheKey;
+use casefile_store::{CacheKey, Store};
 use casefile_transfer::BlobStore;
 use tauri::{AppHandle, Manager, Runtime};
+use tokio_util::sync::CancellationToken;
 
 use crate::events::{publish_sync_status, SyncStatus};
-use crate::state::AppState;
 
 pub const DEMO_FLAG: &str = "--demo";
 pub const DEMO_ENV: &str = "CASEFILE_DEMO";
@@ -32,10 +33,21 @@ pub struct DemoFirm {
     pub sandbox: RunningSandbox,
 }
 
-/// Starts the demo firm in the background, then syncs it into the cache. The
-/// status bar shows "starting", then the sync's own progress and outcome.
-pub fn start<R: Runtime>(app: &AppHandle<R>) {
+/// Syncs the demo firm into `store`, starting its server first if this
+/// process has not yet (it keeps running when another account is shown, so
+/// coming back is instant). The status bar shows "starting", then the
+/// sync's own progress and outcome.
+pub fn start<R: Runtime>(
+    app: &AppHandle<R>,
+    store: Arc<Store>,
+    blobs: Option<BlobStore>,
+    stop: CancellationToken,
+) {
     let app = app.clone();
+    if let Some(firm) = app.try_state::<DemoFirm>() {
+        connect(&app, &firm.sandbox, store, blobs, stop);
+        return;
+    }
     publish_sync_status(
         &app,
         SyncStatus::no_account_with("Starting the demo firm on this laptop…"),
@@ -47,24 +59,8 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
                     port = sandbox.addr().port(),
                     "demo firm listening on loopback"
                 );
-                let session = session(&app, &sandbox);
+                connect(&app, &sandbox, store, blobs, stop);
                 app.manage(DemoFirm { sandbox });
-                match session {
-                    Ok(Some(session)) => crate::sync::start(&app, Arc::new(session)),
-                    Ok(None) => publish_sync_status(
-                        &app,
-                        SyncStatus::error(
-                            "The local cache is not available; details are in the log.",
-                        ),
-                    ),
-                    Err(err) => {
-                        tracing::error!(code = %err.class(), error = %err, "the demo firm could not connect");
-                        publish_sync_status(
-                            &app,
-                            SyncStatus::error("Sync could not start; details are in the log."),
-                        );
-                    }
-                }
             }
             Err(err) => {
                 tracing::error!(error = %err, "demo firm failed to start");
@@ -77,11 +73,30 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
     });
 }
 
+fn connect<R: Runtime>(
+    app: &AppHandle<R>,
+    sandbox: &RunningSandbox,
+    store: Arc<Store>,
+    blobs: Option<BlobStore>,
+    stop: CancellationToken,
+) {
+    match session(sandbox, store, blobs) {
+        Ok(session) => crate::sync::start(app, Arc::new(session), stop),
+        Err(err) => {
+            tracing::error!(code = %err.class(), error = %err, "the demo firm could not connect");
+            publish_sync_status(
+                app,
+                SyncStatus::error("Sync could not start; details are in the log."),
+            );
+        }
+    }
+}
+
 /// The demo firm's document store, so files can be dropped into its cases.
 /// Its key is kept in a file beside it, not in the keychain: the demo firm
 /// is invented and its cache is not encrypted either. None (and logged)
 /// when it cannot be opened; the firm then browses without documents.
-fn demo_blobs(data_dir: &std::path::Path) -> Option<BlobStore> {
+pub fn blobs(data_dir: &std::path::Path) -> Option<BlobStore> {
     let dir = data_dir.join("accounts").join("demo-blobs");
     let key_file = data_dir.join("accounts").join("demo-blobs.key");
     let key = match std::fs::read_to_string(&key_file) {
@@ -110,13 +125,11 @@ fn demo_blobs(data_dir: &std::path::Path) -> Option<BlobStore> {
 }
 
 /// A session on the demo firm's cache, its token held in memory only.
-fn session<R: Runtime>(
-    app: &AppHandle<R>,
+fn session(
     sandbox: &RunningSandbox,
-) -> Result<Option<Session>, CoreError> {
-    let Some(store) = app.try_state::<AppState>().and_then(|s| s.store.clone()) else {
-        return Ok(None);
-    };
+    store: Arc<Store>,
+    blobs: Option<BlobStore>,
+) -> Result<Session, CoreError> {
     let info = sandbox.info();
     let dialect =
         ProviderId::parse(&info.dialect).map_err(casefile_core::accounts::AccountError::from)?;
@@ -132,9 +145,6 @@ fn session<R: Runtime>(
         },
     )?;
     let settings = crate::sync::demo_settings(dialect, &info.base_url);
-    let blobs = app
-        .try_state::<AppState>()
-        .and_then(|s| demo_blobs(&s.paths.data_dir));
     let cache = Cache::from_parts(settings, store, blobs)?;
-    Ok(Some(Session::with_provider(cache, provider)))
+    Ok(Session::with_provider(cache, provider))
 }

@@ -35,6 +35,12 @@ pub fn builder<R: tauri::Runtime>() -> Builder<R> {
             commands::documents::open_document,
             commands::documents::keep_case_offline,
             commands::transfers::transfer_action,
+            commands::accounts::list_accounts,
+            commands::accounts::add_account,
+            commands::accounts::sign_in_account,
+            commands::accounts::cancel_sign_in,
+            commands::accounts::switch_account,
+            commands::accounts::sign_out_account,
         ])
         .events(collect_events![SyncStatusChanged, CacheChanged])
         .disable_serde_phases()

@@ -42,9 +42,8 @@ pub fn run() {
             std::fs::create_dir_all(&paths.data_dir)?;
             let guard = logging::init(&paths.log_dir);
             tracing::info!(version = env!("CARGO_PKG_VERSION"), "casefile starting");
-            let account = cache::account(&paths);
-            let opened = cache::open(&paths, account);
-            let state = AppState::new(paths, opened.store.clone());
+            let shown = cache::at_start(&paths);
+            let state = AppState::new(paths);
             let status = state.sync_status();
             let _ = state.app.set(app.handle().clone());
             if let Some(tray) = tray::create(app.handle()) {
@@ -55,11 +54,7 @@ pub fn run() {
                 app.manage(guard);
             }
             publish_sync_status(app.handle(), status);
-            if demo::requested() {
-                demo::start(app.handle());
-            } else if let Some(account) = opened.account {
-                sync::start_account(app.handle(), account);
-            }
+            cache::show(app.handle(), shown);
             Ok(())
         })
         .run(tauri::generate_context!());

@@ -41,7 +41,7 @@ fn shown(view: StatusView) -> SyncStatus {
 /// Moves the due documents now (after a drop, a resume or a retry), when
 /// an account is connected; otherwise they wait in the queue for one.
 pub fn move_documents(state: &AppState) {
-    let Some(session) = state.session.get().cloned() else {
+    let Some(session) = state.session() else {
         return;
     };
     tauri::async_runtime::spawn(async move {
@@ -56,24 +56,23 @@ pub fn move_documents(state: &AppState) {
     });
 }
 
-/// Starts `session` and keeps the status bar current.
-pub fn start<R: Runtime>(app: &AppHandle<R>, session: Arc<Session>) {
-    if let Some(state) = app.try_state::<AppState>() {
-        if let Some(blobs) = &session.cache.blobs {
-            let _ = state.blobs.set(blobs.clone());
-        }
-        let _ = state.session.set(session.clone());
-        if let Some(tray) = state.tray.get() {
-            tray.connected(true);
-        }
+/// Starts `session` and keeps the status bar current, until `stop` (another
+/// account was shown). A session for an account no longer shown is dropped.
+pub fn start<R: Runtime>(app: &AppHandle<R>, session: Arc<Session>, stop: CancellationToken) {
+    let Some(state) = app.try_state::<AppState>() else {
+        return;
+    };
+    if !state.attach(&stop, session.clone()) {
+        return;
     }
     let mut updates = session.engine.subscribe();
     let forward = app.clone();
     let store = session.store().clone();
+    let forwarding = stop.clone();
     tauri::async_runtime::spawn(async move {
         let mut last_success = None;
         let mut cases = None;
-        while updates.changed().await.is_ok() {
+        while let Some(Ok(())) = forwarding.run_until_cancelled(updates.changed()).await {
             let status = updates.borrow_and_update().clone();
             let idle = status.phase == Phase::Idle;
             if idle && status.last_success != last_success {
@@ -93,22 +92,21 @@ pub fn start<R: Runtime>(app: &AppHandle<R>, session: Arc<Session>) {
                     .map(|s| s.cases)
                     .or(cases);
             }
+            if forwarding.is_cancelled() {
+                break;
+            }
             publish_sync_status(&forward, shown(status::view(&status, cases.unwrap_or(0))));
         }
     });
-    tauri::async_runtime::spawn(async move { session.run(EVERY, CancellationToken::new()).await });
+    tauri::async_runtime::spawn(async move { session.run(EVERY, stop).await });
 }
 
 /// Syncs an account set up by the CLI. Without its token (the app was not
 /// started with the account's environment variable) the cache is shown as
 /// it is and the status bar says sign-in is needed.
-pub fn start_account<R: Runtime>(app: &AppHandle<R>, cache: Cache) {
-    // Dropped files are kept even when the account cannot connect yet.
-    if let (Some(state), Some(blobs)) = (app.try_state::<AppState>(), &cache.blobs) {
-        let _ = state.blobs.set(blobs.clone());
-    }
+pub fn start_account<R: Runtime>(app: &AppHandle<R>, cache: Cache, stop: CancellationToken) {
     match Session::connect(cache) {
-        Ok(session) => start(app, Arc::new(session)),
+        Ok(session) => start(app, Arc::new(session), stop),
         Err(err) => {
             tracing::info!(code = %err.class(), "the account cannot sync from the app yet");
             let (state, detail) = match err {

@@ -49,12 +49,12 @@ fn on_menu(app: &AppHandle, id: &str) {
     };
     match id {
         "sync_now" => {
-            if let Some(session) = state.session.get() {
+            if let Some(session) = state.session() {
                 session.engine.request();
             }
         }
         "pause" => {
-            if let Some(session) = state.session.get() {
+            if let Some(session) = state.session() {
                 let paused = !session.engine.is_paused();
                 session.engine.set_paused(paused);
                 tracing::info!(paused, "sync paused from the tray");

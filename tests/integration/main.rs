@@ -11,6 +11,7 @@
 //! - `offline`: a file dropped with the server unreachable uploads when the connection returns.
 //! - `documents`: files dropped on a case folder from a real (simulated) OS drag, uploaded to the sandbox.
 
+mod accounts;
 mod bench;
 mod common;
 mod config;

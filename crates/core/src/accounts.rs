@@ -401,6 +401,16 @@ pub fn add(data_dir: &Path, new: NewAccount) -> Result<AccountSettings, AccountE
         secrets_ns: random_namespace(),
     };
     settings.zone()?;
+    // Adding it again would file a new key and orphan the cache under the old one.
+    if list(data_dir)?.iter().any(|a| a.id == settings.id) {
+        return Err(AccountError::Invalid {
+            field: "base_url",
+            message: format!(
+                "an account for this server is set up already ({})",
+                settings.id
+            ),
+        });
+    }
     let key = settings.cache_key()?;
     if let Some(secret) = new.client_secret.filter(|s| !s.trim().is_empty()) {
         settings.set_client_secret(secret.trim())?;

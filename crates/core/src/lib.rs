@@ -7,6 +7,8 @@
 //!   one through the provider registry;
 //! - [`keychain`] and [`signin`]: secrets in the OS keychain, signing in
 //!   and out;
+//! - [`roster`]: the accounts as a front end lists them, and which one
+//!   the app shows (the demo firm when there is none);
 //! - [`session`]: an open account (cache, blobs, engine) and
 //!   sync-then-transfers;
 //! - [`edits`]: the edit rules for events and tasks, checked against the
@@ -25,6 +27,7 @@ pub mod documents;
 pub mod edits;
 pub mod error;
 pub mod keychain;
+pub mod roster;
 pub mod session;
 pub mod signin;
 pub mod status;

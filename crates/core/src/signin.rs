@@ -90,6 +90,11 @@ impl AccountSettings {
             .is_some())
     }
 
+    /// How many local changes wait to sync (what signing out would lose).
+    pub fn waiting(&self, data_dir: &Path) -> Result<usize, AccountError> {
+        Ok(self.open_store(data_dir)?.pending_count()? as usize)
+    }
+
     /// Signs out and removes everything this account kept on the laptop.
     /// Refuses while changes wait to sync, unless `force`.
     pub fn sign_out(&self, data_dir: &Path, force: bool) -> Result<(), AccountError> {

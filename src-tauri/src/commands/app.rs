@@ -86,7 +86,7 @@ pub async fn sync_details(state: State<'_, AppState>) -> Result<SyncDetails, UiE
         conflicts: count(summary.conflicts),
         quarantined: count(summary.quarantined),
         transfers: u32::try_from(transfers).unwrap_or(u32::MAX),
-        can_sync: state.session.get().is_some(),
+        can_sync: state.session().is_some(),
     })
 }
 
@@ -94,7 +94,7 @@ pub async fn sync_details(state: State<'_, AppState>) -> Result<SyncDetails, UiE
 #[tauri::command]
 #[specta::specta]
 pub fn sync_now(state: State<'_, AppState>) -> Result<(), UiError> {
-    let Some(session) = state.session.get() else {
+    let Some(session) = state.session() else {
         return Err(UiError::validation(
             "account",
             "No firm account is connected, so there is nothing to sync with.",

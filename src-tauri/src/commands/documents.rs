@@ -436,7 +436,7 @@ pub async fn open_document(
     };
     let mut path = blocking(copy.clone()).await?;
     if path.is_none() {
-        let Some(session) = state.session.get().cloned() else {
+        let Some(session) = state.session() else {
             return Err(UiError::from_class(
                 casefile_domain::error::ErrorCode::Offline,
                 "This document is not on this laptop, and no account is connected to fetch it.",

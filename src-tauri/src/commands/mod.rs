@@ -4,6 +4,7 @@
 //! and classify failures into [`crate::error::UiError`]. They decide nothing
 //! themselves: the shell routes, the core decides.
 
+pub mod accounts;
 pub mod app;
 pub mod cache;
 pub mod documents;

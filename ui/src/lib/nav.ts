@@ -1,5 +1,5 @@
-// The app's top-level views, in navigation order. Keyboard: Ctrl/Cmd+1..4.
-export type ViewId = 'cases' | 'calendar' | 'tasks' | 'documents';
+// The app's top-level views, in navigation order. Keyboard: Ctrl/Cmd+1..5.
+export type ViewId = 'cases' | 'calendar' | 'tasks' | 'documents' | 'accounts';
 
 export interface NavItem {
   id: ViewId;
@@ -12,6 +12,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { id: 'calendar', label: 'Calendar', shortcut: '2' },
   { id: 'tasks', label: 'Tasks', shortcut: '3' },
   { id: 'documents', label: 'Documents', shortcut: '4' },
+  { id: 'accounts', label: 'Accounts', shortcut: '5' },
 ];
 
 /** The view a Ctrl/Cmd+digit shortcut selects, or null. */

@@ -42,6 +42,28 @@ export const commands = {
 	 */
 	keepCaseOffline: (caseId: string, keep: boolean) => typedError<number, UiError>(__TAURI_INVOKE("keep_case_offline", { caseId, keep })),
 	transferAction: (id: string, action: TransferAction) => typedError<null, UiError>(__TAURI_INVOKE("transfer_action", { id, action })),
+	listAccounts: () => typedError<AccountsOverview, UiError>(__TAURI_INVOKE("list_accounts")),
+	/**
+	 *  Sets an account up (its cache key goes to the keychain first); signing
+	 *  in is the next step, [`sign_in_account`].
+	 */
+	addAccount: (form: NewAccountForm) => typedError<string, UiError>(__TAURI_INVOKE("add_account", { form })),
+	/**
+	 *  Signs `id` in through the system browser, waiting for it to come back
+	 *  (five minutes at most, or until [`cancel_sign_in`]). The account is
+	 *  then shown and synced.
+	 */
+	signInAccount: (id: string) => typedError<null, UiError>(__TAURI_INVOKE("sign_in_account", { id })),
+	/**  Stops waiting for the browser. */
+	cancelSignIn: () => typedError<null, UiError>(__TAURI_INVOKE("cancel_sign_in")),
+	/**  Shows account `id`, or the demo firm for none, and remembers the choice. */
+	switchAccount: (id: string | null) => typedError<null, UiError>(__TAURI_INVOKE("switch_account", { id })),
+	/**
+	 *  Signs `id` out and removes what it kept on this laptop. Refused (a
+	 *  `conflict`) while changes wait to sync, unless `force`. If it was shown,
+	 *  the next account (or the demo firm) is shown first.
+	 */
+	signOutAccount: (id: string, force: boolean) => typedError<null, UiError>(__TAURI_INVOKE("sign_out_account", { id, force })),
 };
 
 /** Events */
@@ -51,6 +73,29 @@ export const events = {
 };
 
 /* Types */
+/**  An account as the Accounts screen lists it. */
+export type AccountRow = {
+	id: string,
+	/**  The provider's name, as people know it. */
+	provider: string,
+	base_url: string,
+	zone: string,
+	/**  Signs in through the browser; otherwise a token from the environment (scripts). */
+	browser_sign_in: boolean,
+	/**  Whether a sign-in is held; none when the keychain cannot be asked. */
+	signed_in: boolean | null,
+	/**  Whether the window shows this account now. */
+	shown: boolean,
+};
+
+/**  Everything the Accounts screen shows. */
+export type AccountsOverview = {
+	accounts: AccountRow[],
+	/**  Whether the window shows the demo firm (invented data). */
+	demo_shown: boolean,
+	providers: ProviderOption[],
+};
+
 /**  Facts about this running app that only the Rust side knows. */
 export type AppInfo = {
 	name: string,
@@ -202,6 +247,20 @@ export type FolderItem = {
 	documents: number,
 };
 
+/**  What the add-account form sends. */
+export type NewAccountForm = {
+	provider: string,
+	base_url: string,
+	client_id: string,
+	/**  Only for firms whose app registration has one. */
+	client_secret: string | null,
+	/**  Empty: the provider's own. */
+	authorize_url: string | null,
+	token_url: string | null,
+	/**  The IANA zone the firm schedules in. */
+	zone: string,
+};
+
 export type OpenTask = {
 	id: string,
 	name: string,
@@ -222,6 +281,15 @@ export type Person = {
 	name: string,
 	/**  A role on the case, an email or a phone number. */
 	detail: string | null,
+};
+
+/**  A provider an account can be added for. */
+export type ProviderOption = {
+	id: string,
+	label: string,
+	/**  Its own sign-in endpoints, the form's defaults. */
+	authorize_url: string | null,
+	token_url: string | null,
 };
 
 /**  A recently changed document, with its case. */

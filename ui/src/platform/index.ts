@@ -4,6 +4,7 @@
 // @tauri-apps/*. Components receive a Platform through context, never import one.
 import { getContext, setContext } from 'svelte';
 import type {
+  AccountsOverview,
   AppInfo,
   CacheSummary,
   CalendarEvent,
@@ -25,9 +26,14 @@ import type {
   TaskListRequest,
   TaskPage,
   UiError,
+  NewAccountForm,
 } from './bindings';
 
 export type {
+  AccountRow,
+  AccountsOverview,
+  NewAccountForm,
+  ProviderOption,
   AppInfo,
   CaseFilterOptions,
   FilterOption,
@@ -98,6 +104,18 @@ export interface Platform {
   /** The documents the server changed most recently, across cases. */
   recentDocuments(): Promise<Outcome<RecentDocument[]>>;
   transferAction(id: string, action: TransferAction): Promise<Outcome<null>>;
+  /** The accounts, which one the window shows (or the demo firm), and the providers one can be added for. */
+  listAccounts(): Promise<Outcome<AccountsOverview>>;
+  /** Sets an account up; resolves to its id. Signing in is the next step. */
+  addAccount(form: NewAccountForm): Promise<Outcome<string>>;
+  /** Signs in through the system browser, waiting for it; the account is then shown. */
+  signInAccount(id: string): Promise<Outcome<null>>;
+  /** Stops waiting for the browser. */
+  cancelSignIn(): Promise<Outcome<null>>;
+  /** Shows an account, or the demo firm for null. */
+  switchAccount(id: string | null): Promise<Outcome<null>>;
+  /** Signs out and removes the account's data; a `conflict` while changes wait, unless forced. */
+  signOutAccount(id: string, force: boolean): Promise<Outcome<null>>;
   /** Subscribes to native file drags over the window; resolves to an unsubscribe function. */
   onFileDrag(listener: (drag: FileDrag) => void): Promise<() => void>;
   /** Subscribes to "the cache changed" (after a sync); resolves to an unsubscribe function. */

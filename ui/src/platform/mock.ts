@@ -2,6 +2,7 @@
 // what the "Rust side" answers and push events, without a window or IPC.
 // Its queries mimic the Rust ones closely enough for the views' logic.
 import type {
+  AccountsOverview,
   AppInfo,
   CalendarEvent,
   CaseDetail,
@@ -37,6 +38,10 @@ export interface MockData {
   filterOptions: CaseFilterOptions;
   /** What the next drop answers (default: everything queued). */
   dropAnswer: DropResult | null;
+  /** The Accounts screen's data. */
+  accounts: AccountsOverview;
+  /** What the next browser sign-in answers (default: signed in). */
+  signInAnswer: UiError | null;
 }
 
 export interface MockPlatform extends Platform {
@@ -60,6 +65,8 @@ export interface MockPlatform extends Platform {
   drops: Parameters<Platform['dropFiles']>[];
   /** The transfer actions received, newest last. */
   transferActions: Parameters<Platform['transferAction']>[];
+  /** The account calls received (`add`, `sign_in`, `switch`, `sign_out`, `cancel`), newest last. */
+  accountCalls: [string, ...unknown[]][];
   /** Sends a native file drag to every listener, as the webview would. */
   emitFileDrag(drag: FileDrag): void;
   data: MockData;
@@ -84,7 +91,7 @@ export function createMockPlatform(overrides: Partial<AppInfo> = {}, data: Parti
   const listeners = new Set<(s: SyncStatus) => void>();
   const cacheListeners = new Set<() => void>();
   const ok = <T>(value: T): Outcome<T> => ({ status: 'ok', data: value });
-  const store: MockData = { cases: [], events: [], tasks: [], details: {}, folders: {}, files: {}, transfers: [], recent: [], filterOptions: { stages: [], practice_areas: [], staff: [], clients: [] }, dropAnswer: null, ...data };
+  const store: MockData = { cases: [], events: [], tasks: [], details: {}, folders: {}, files: {}, transfers: [], recent: [], filterOptions: { stages: [], practice_areas: [], staff: [], clients: [] }, dropAnswer: null, accounts: { accounts: [], demo_shown: true, providers: [{ id: 'firmapi', label: 'Firm API', authorize_url: 'https://auth.example.test/authorize', token_url: 'https://auth.example.test/token' }] }, signInAnswer: null, ...data };
   const caseRequests: Parameters<Platform['listCases']>[0][] = [];
   const drops: Parameters<Platform['dropFiles']>[] = [];
   const transferActions: Parameters<Platform['transferAction']>[] = [];
@@ -97,6 +104,44 @@ export function createMockPlatform(overrides: Partial<AppInfo> = {}, data: Parti
     transferActions,
     opened: [],
     kept: [],
+    accountCalls: [],
+    async listAccounts() {
+      return ok(structuredClone(store.accounts));
+    },
+    async addAccount(form) {
+      this.accountCalls.push(['add', form]);
+      if (!form.base_url.startsWith('http')) return { status: 'error', error: { code: 'validation', field: 'base_url', message: `${form.base_url} is not an http(s) URL` } };
+      const id = `${form.provider}-${form.base_url.replace(/^https?:\/\//, '')}`;
+      store.accounts.accounts.push({ id, provider: 'Firm API', base_url: form.base_url, zone: form.zone, browser_sign_in: true, signed_in: false, shown: false });
+      return ok(id);
+    },
+    async signInAccount(id) {
+      this.accountCalls.push(['sign_in', id]);
+      if (store.signInAnswer) return { status: 'error', error: store.signInAnswer };
+      for (const a of store.accounts.accounts) {
+        a.shown = a.id === id;
+        if (a.id === id) a.signed_in = true;
+      }
+      store.accounts.demo_shown = false;
+      return ok(null);
+    },
+    async cancelSignIn() {
+      this.accountCalls.push(['cancel']);
+      return ok(null);
+    },
+    async switchAccount(id) {
+      this.accountCalls.push(['switch', id]);
+      for (const a of store.accounts.accounts) a.shown = a.id === id;
+      store.accounts.demo_shown = id === null;
+      return ok(null);
+    },
+    async signOutAccount(id, force) {
+      this.accountCalls.push(['sign_out', id, force]);
+      if (!force && status.pending_changes > 0) return { status: 'error', error: { code: 'conflict', message: `${status.pending_changes} changes have not reached the server yet.` } };
+      store.accounts.accounts = store.accounts.accounts.filter((a) => a.id !== id);
+      if (!store.accounts.accounts.some((a) => a.shown)) store.accounts.demo_shown = true;
+      return ok(null);
+    },
     async openDocument(id) {
       this.opened.push(id);
       return ok({ path: `/tmp/open/${id}`, opened: true });

@@ -40,6 +40,12 @@ export const tauriPlatform: Platform = {
   openDocument: async (documentId) => normalise(await commands.openDocument(documentId)),
   keepCaseOffline: async (caseId, keep) => normalise(await commands.keepCaseOffline(caseId, keep)),
   transferAction: async (id, action) => normalise(await commands.transferAction(id, action)),
+  listAccounts: async () => normalise(await commands.listAccounts()),
+  addAccount: async (form) => normalise(await commands.addAccount(form)),
+  signInAccount: async (id) => normalise(await commands.signInAccount(id)),
+  cancelSignIn: async () => normalise(await commands.cancelSignIn()),
+  switchAccount: async (id) => normalise(await commands.switchAccount(id)),
+  signOutAccount: async (id, force) => normalise(await commands.signOutAccount(id, force)),
   async onFileDrag(listener) {
     // Tauri reports physical pixels; the page hit-tests in CSS pixels.
     const scale = () => window.devicePixelRatio || 1;

@@ -1,0 +1,269 @@
+//! Accounts in the real window. A first run opens on the demo firm and says
+//! so; an account is added on the Accounts screen against the sandbox and
+//! signed in through "the system browser" (a stand-in on `$BROWSER` hands
+//! the test the URL, and the test follows it as a browser would, into the
+//! app's loopback redirect); the window then shows that firm's cases, can
+//! switch back to the demo firm, and signs the account out, which removes
+//! its cache and its keychain entries.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, Locator};
+use serde_json::json;
+
+use crate::documents::shot;
+use crate::firm::Firm;
+use crate::window::{
+    click, connect_with, end_session, start_driver_with, wait_for, wait_for_text,
+    wait_for_text_within, window_tests_enabled, TestResult, APP_LOCK,
+};
+
+/// A name no demo case has, so the list shows which firm is shown.
+const MARK: &str = "Aardvark Holdings v. Window Sign-In";
+
+async fn fill(client: &Client, css: &str, text: &str) -> TestResult {
+    let field = wait_for(client, css).await?;
+    field.clear().await?;
+    field.send_keys(text).await?;
+    Ok(())
+}
+
+/// A "browser" that writes the URL it is given where the test reads it.
+fn stand_in_browser(dir: &Path) -> TestResult<(String, std::path::PathBuf)> {
+    let asked = dir.join("browser-asked");
+    let script = dir.join("browser");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n",
+            asked.display()
+        ),
+    )?;
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755))?;
+    Ok((script.display().to_string(), asked))
+}
+
+/// Waits for the app to open the browser, then plays it: follows the
+/// sandbox's consent redirect into the app's loopback listener.
+async fn play_browser(asked: &Path, authorize_url: &str) -> TestResult {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let url = loop {
+        if let Some(line) = std::fs::read_to_string(asked)
+            .ok()
+            .and_then(|t| t.lines().last().map(str::to_owned))
+        {
+            break line;
+        }
+        if Instant::now() > deadline {
+            return Err("the app never opened the browser to sign in".into());
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    if !url.starts_with(authorize_url) || !url.contains("code_challenge_method=S256") {
+        return Err(format!("the browser was sent to {url}, not a PKCE sign-in").into());
+    }
+    let page = casefile_providers::http::client(Duration::from_secs(20))?
+        .get(&url)
+        .send()
+        .await?;
+    if page.url().host_str() != Some("127.0.0.1") || !page.status().is_success() {
+        return Err(format!("the redirect landed on {} ({})", page.url(), page.status()).into());
+    }
+    Ok(())
+}
+
+async fn filter_cases(client: &Client, text: &str) -> TestResult {
+    fill(client, "input[aria-label='Filter cases']", text).await
+}
+
+async fn exercise(client: &Client, firm: &Firm, asked: &Path) -> TestResult {
+    // First run: the demo firm, said plainly, with a way to add a real account.
+    let banner = wait_for_text_within(
+        client,
+        "[data-testid=demo-banner]",
+        "the demo firm banner",
+        Duration::from_secs(30),
+        |t| t.contains("demo firm"),
+    )
+    .await?;
+    assert!(banner.contains("invented"), "{banner}");
+    wait_for(client, "[data-testid=cases-table] tbody tr td.name").await?;
+    shot(client, "first-run-demo").await?;
+    click(client, "[data-testid=add-real-account]").await?;
+    wait_for_text(
+        client,
+        "[data-testid=no-accounts]",
+        "no accounts yet",
+        |t| t.contains("No firm account"),
+    )
+    .await?;
+    shot(client, "accounts-empty").await?;
+
+    // Add the sandbox firm and sign in through the browser.
+    let info = &firm.info;
+    fill(
+        client,
+        "[data-testid=add-account] input[name=base_url]",
+        &info.base_url,
+    )
+    .await?;
+    fill(
+        client,
+        "[data-testid=add-account] input[name=client_id]",
+        &info.client_id,
+    )
+    .await?;
+    fill(
+        client,
+        "[data-testid=add-account] input[name=client_secret]",
+        &info.client_secret,
+    )
+    .await?;
+    fill(
+        client,
+        "[data-testid=add-account] input[name=zone]",
+        "America/Chicago",
+    )
+    .await?;
+    click(client, "[data-testid=add-account] summary").await?;
+    fill(
+        client,
+        "[data-testid=add-account] input[name=authorize_url]",
+        &info.authorize_url,
+    )
+    .await?;
+    fill(
+        client,
+        "[data-testid=add-account] input[name=token_url]",
+        &info.token_url,
+    )
+    .await?;
+    click(client, "[data-testid=add-submit]").await?;
+    wait_for(client, "[data-testid=sign-in-waiting]").await?;
+    shot(client, "accounts-signing-in").await?;
+    play_browser(asked, &info.authorize_url).await?;
+
+    // Signed in: the window shows the firm's own cases, synced from its server.
+    wait_for(client, "[data-view=cases]").await?;
+    filter_cases(client, "Aardvark").await?;
+    wait_for_text_within(
+        client,
+        "[data-testid=cases-table] tbody tr td.name",
+        "the firm's own case",
+        Duration::from_secs(60),
+        |t| t == MARK,
+    )
+    .await?;
+    if client
+        .find(Locator::Css("[data-testid=demo-banner]"))
+        .await
+        .is_ok()
+    {
+        return Err("the demo banner still shows over a real account".into());
+    }
+    wait_for_text_within(
+        client,
+        "[data-testid=sync-status]",
+        "the account's sync",
+        Duration::from_secs(60),
+        |t| t.contains("Up to date"),
+    )
+    .await?;
+
+    // The Accounts screen lists it, signed in and shown.
+    click(client, "[data-nav=accounts]").await?;
+    wait_for_text(
+        client,
+        "[data-testid=account] [data-testid=account-state]",
+        "signed in",
+        |t| t == "Signed in",
+    )
+    .await?;
+    wait_for_text(client, "[data-testid=account]", "shown now", |t| {
+        t.contains("Shown now")
+    })
+    .await?;
+    shot(client, "accounts-full").await?;
+
+    // Back to the demo firm: its banner returns and the firm's case is not listed.
+    click(client, "[data-testid=show-demo]").await?;
+    wait_for(client, "[data-testid=demo-banner]").await?;
+    filter_cases(client, "Aardvark").await?;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    for row in client
+        .find_all(Locator::Css("[data-testid=cases-table] tbody tr td.name"))
+        .await?
+    {
+        if row.text().await? == MARK {
+            return Err("the demo firm lists the account's case".into());
+        }
+    }
+
+    // Sign the account out: it is gone from the screen and from the laptop.
+    click(client, "[data-nav=accounts]").await?;
+    click(client, "[data-testid=account] [data-testid=sign-out]").await?;
+    wait_for(client, "[data-testid=sign-out-dialog]").await?;
+    shot(client, "accounts-sign-out").await?;
+    click(client, "[data-testid=sign-out-confirm]").await?;
+    wait_for(client, "[data-testid=no-accounts]").await?;
+    Ok(())
+}
+
+#[test]
+fn an_account_is_added_signed_in_switched_and_signed_out_in_the_window() {
+    if !window_tests_enabled("an_account_is_added_signed_in_switched_and_signed_out_in_the_window")
+    {
+        return;
+    }
+    let _serial = APP_LOCK.lock().unwrap_or_else(|p| p.into_inner());
+    let scratch = tempfile::Builder::new()
+        .prefix("casefile-accounts-e2e-")
+        .tempdir()
+        .unwrap();
+    let data_dir = scratch.path().join("data");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let outcome: TestResult = runtime.block_on(async {
+        let firm = Firm::sandbox_only(data_dir.clone(), casefile_sandbox::SandboxConfig::default())
+            .await?;
+        let dump = firm.dump().await?;
+        let case_id = dump["records"]["cases"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|c| c["status"] == "open")
+            .and_then(|c| c["id"].as_i64())
+            .ok_or("no open case on the sandbox")?;
+        firm.admin(
+            "PUT",
+            &format!("/admin/records/cases/{case_id}"),
+            Some(json!({ "name": MARK })),
+        )
+        .await?;
+        let (browser, asked) = stand_in_browser(scratch.path())?;
+        let driver = start_driver_with(&data_dir, &[("BROWSER", browser.as_str())])?;
+        let client = connect_with(driver.port, &[]).await?;
+        let result = exercise(&client, &firm, &asked).await;
+        let result = end_session(client, "failure-accounts.png", result).await;
+        drop(driver);
+        result?;
+        // Signed out: no settings, no cache, no blobs left for the account.
+        let left: Vec<String> = std::fs::read_dir(data_dir.join("accounts"))?
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| !n.starts_with("demo") && n != "chosen-account")
+            .collect();
+        if !left.is_empty() {
+            return Err(format!("signing out left {left:?} on the laptop").into());
+        }
+        Ok(())
+    });
+    if let Err(err) = outcome {
+        panic!("accounts window test failed: {err}");
+    }
+}

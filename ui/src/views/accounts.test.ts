@@ -1,0 +1,111 @@
+// The Accounts screen and the first run, against the mock platform: the demo
+// firm said plainly, adding an account then signing in, field errors,
+// switching, and signing out with the warning when changes wait.
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import App from '../App.svelte';
+import { createMockPlatform } from '../platform/mock';
+import type { AccountRow } from '../platform';
+
+const account = (over: Partial<AccountRow> = {}): AccountRow => ({
+  id: 'firmapi-firm.example',
+  provider: 'Firm API',
+  base_url: 'https://firm.example',
+  zone: 'America/Chicago',
+  browser_sign_in: true,
+  signed_in: true,
+  shown: false,
+  ...over,
+});
+
+describe('First run and the Accounts screen', () => {
+  afterEach(() => cleanup());
+
+  it('says the demo firm is shown, and its button opens the Accounts screen', async () => {
+    render(App, { props: { platform: createMockPlatform() } });
+    const banner = await screen.findByTestId('demo-banner');
+    expect(banner.textContent).toContain('demo firm');
+    await fireEvent.click(within(banner).getByTestId('add-real-account'));
+    expect(await screen.findByTestId('add-account')).toBeTruthy();
+    expect(screen.queryByTestId('demo-banner')).toBeNull();
+    expect(screen.getByTestId('no-accounts').textContent).toContain('No firm account');
+  });
+
+  it('adds an account, signs it in through the browser, and shows its cases', async () => {
+    const platform = createMockPlatform();
+    render(App, { props: { platform } });
+    await fireEvent.keyDown(window, { key: '5', ctrlKey: true });
+    const form = await screen.findByTestId('add-account');
+    await fireEvent.input(within(form).getByLabelText('Server address'), { target: { value: 'https://firm.example' } });
+    await fireEvent.input(within(form).getByLabelText('Client ID'), { target: { value: 'casefile-app' } });
+    await fireEvent.submit(form);
+    await waitFor(() => expect(platform.accountCalls.map((c) => c[0])).toEqual(['add', 'sign_in']));
+    expect(platform.accountCalls[0]?.[1]).toMatchObject({ provider: 'firmapi', base_url: 'https://firm.example', client_id: 'casefile-app', client_secret: null });
+    // Signed in: the window goes to the account's case list, and the banner is gone.
+    await waitFor(() => expect(document.querySelector('[data-view="cases"]')).toBeTruthy());
+    await waitFor(() => expect(screen.queryByTestId('demo-banner')).toBeNull());
+  });
+
+  it('marks the field the core refused, and keeps what was typed', async () => {
+    const platform = createMockPlatform();
+    render(App, { props: { platform } });
+    await fireEvent.keyDown(window, { key: '5', ctrlKey: true });
+    const form = await screen.findByTestId('add-account');
+    const url = within(form).getByLabelText('Server address') as HTMLInputElement;
+    await fireEvent.input(url, { target: { value: 'ftp://firm' } });
+    await fireEvent.input(within(form).getByLabelText('Client ID'), { target: { value: 'x' } });
+    await fireEvent.submit(form);
+    await waitFor(() => expect(form.textContent).toContain('is not an http(s) URL'));
+    expect(url.getAttribute('aria-invalid')).toBe('true');
+    expect(url.value).toBe('ftp://firm');
+    expect(platform.accountCalls.map((c) => c[0])).toEqual(['add']);
+  });
+
+  it('says why a sign-in failed, and offers it again', async () => {
+    const platform = createMockPlatform({}, { signInAnswer: { code: 'auth_required', message: 'sign-in failed: the server refused the code' } });
+    platform.data.accounts.accounts = [account({ signed_in: false })];
+    render(App, { props: { platform } });
+    await fireEvent.keyDown(window, { key: '5', ctrlKey: true });
+    await fireEvent.click(await screen.findByTestId('sign-in'));
+    expect((await screen.findByTestId('sign-in-error')).textContent).toContain('refused the code');
+    expect(screen.getByTestId('sign-in')).toBeTruthy();
+  });
+
+  it('switches between the demo firm and an account', async () => {
+    const platform = createMockPlatform();
+    platform.data.accounts.accounts = [account()];
+    render(App, { props: { platform } });
+    await fireEvent.keyDown(window, { key: '5', ctrlKey: true });
+    const row = await screen.findByTestId('account');
+    expect(within(row).getByTestId('account-state').textContent).toBe('Signed in');
+    await fireEvent.click(within(row).getByTestId('show-account'));
+    await waitFor(() => expect(platform.accountCalls.at(-1)).toEqual(['switch', 'firmapi-firm.example']));
+    await waitFor(() => expect(screen.queryByTestId('demo-banner')).toBeNull());
+  });
+
+  it('warns before signing out an account whose changes wait, and signs out only when told to', async () => {
+    const platform = createMockPlatform();
+    platform.data.accounts.accounts = [account({ shown: true })];
+    platform.data.accounts.demo_shown = false;
+    render(App, { props: { platform } });
+    platform.emitSyncStatus({ state: 'idle', detail: 'Up to date', pending_changes: 2, last_success: null });
+    await fireEvent.keyDown(window, { key: '5', ctrlKey: true });
+    await fireEvent.click(await screen.findByTestId('sign-out'));
+    const dialog = await screen.findByTestId('sign-out-dialog');
+    await fireEvent.click(within(dialog).getByTestId('sign-out-confirm'));
+    expect((await within(dialog).findByTestId('sign-out-warning')).textContent).toContain('2 changes');
+    expect(platform.data.accounts.accounts).toHaveLength(1);
+    await fireEvent.click(within(dialog).getByTestId('sign-out-anyway'));
+    await waitFor(() => expect(platform.accountCalls.at(-1)).toEqual(['sign_out', 'firmapi-firm.example', true]));
+    await waitFor(() => expect(screen.queryByTestId('sign-out-dialog')).toBeNull());
+    expect(platform.data.accounts.accounts).toHaveLength(0);
+  });
+
+  it('offers sign-in from the status bar when the account needs it', async () => {
+    const platform = createMockPlatform();
+    render(App, { props: { platform } });
+    platform.emitSyncStatus({ state: 'auth_required', detail: 'Sign in to sync', pending_changes: 0, last_success: null });
+    await fireEvent.click(await screen.findByTestId('status-sign-in'));
+    expect(await screen.findByTestId('add-account')).toBeTruthy();
+  });
+});
