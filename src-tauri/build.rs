@@ -22,6 +22,7 @@ const COMMANDS: &[&str] = &[
     "list_transfers",
     "recent_documents",
     "open_document",
+    "save_document_copy",
     "keep_case_offline",
     "transfer_action",
     "list_accounts",

@@ -473,3 +473,27 @@ pub fn local_copy(
     blobs.export(&sha256, &path)?;
     Ok(Some(path))
 }
+
+/// Saves a copy of a document's bytes as `name` in `dir` (a folder the
+/// user chose), made safe by the names module and never replacing a file
+/// already there (`name (2)` instead). None when no bytes are on this
+/// laptop yet. Returns the path written.
+pub fn save_copy(
+    store: &Store,
+    blobs: &BlobStore,
+    document: &LocalId,
+    dir: &Path,
+    name: &str,
+) -> Result<Option<PathBuf>, CoreError> {
+    let Some((sha256, _, _)) = store.document_blob(&document.to_string())? else {
+        return Ok(None);
+    };
+    if !blobs.contains(&sha256) {
+        return Ok(None);
+    }
+    let written = casefile_transfer::names::save_copy(dir, name, |tmp| {
+        blobs.export(&sha256, tmp).map_err(std::io::Error::other)
+    })
+    .map_err(casefile_transfer::blobs::BlobError::from)?;
+    Ok(Some(written))
+}

@@ -177,3 +177,36 @@ async fn a_name_clash_is_asked_once_and_keep_both_numbers_the_new_file() {
     assert_eq!(n, 1);
     assert_eq!(documents::files(&s.store, &s.case, "").unwrap().len(), 3);
 }
+
+#[tokio::test]
+async fn a_saved_copy_has_the_bytes_a_safe_name_and_never_replaces_a_file() {
+    let s = setup();
+    let brief = s.file("brief.pdf", b"the brief's bytes");
+    queued(s.drop("", std::slice::from_ref(&brief), None).await);
+    let sha = s.store.transfers().unwrap()[0].blob.clone().unwrap();
+    let doc = casefile_domain::ids::LocalId::new();
+    let out = tempfile::tempdir().unwrap();
+
+    // Not downloaded yet: nothing to save.
+    assert_eq!(
+        documents::save_copy(&s.store, &s.blobs, &doc, out.path(), "brief.pdf").unwrap(),
+        None
+    );
+    s.store
+        .set_document_blob(&doc.to_string(), &sha, 17, None)
+        .unwrap();
+    let first = documents::save_copy(&s.store, &s.blobs, &doc, out.path(), "brief.pdf")
+        .unwrap()
+        .unwrap();
+    assert_eq!(std::fs::read(&first).unwrap(), b"the brief's bytes");
+    // The same name again is numbered, not overwritten; a name with a path in it stays in the folder.
+    let second = documents::save_copy(&s.store, &s.blobs, &doc, out.path(), "brief.pdf")
+        .unwrap()
+        .unwrap();
+    assert_eq!(second.file_name().unwrap(), "brief (2).pdf");
+    let odd = documents::save_copy(&s.store, &s.blobs, &doc, out.path(), "../../etc/passwd")
+        .unwrap()
+        .unwrap();
+    assert_eq!(odd.parent().unwrap(), out.path().canonicalize().unwrap());
+    assert_eq!(std::fs::read(&first).unwrap(), b"the brief's bytes");
+}

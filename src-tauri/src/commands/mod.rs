@@ -7,5 +7,6 @@
 pub mod accounts;
 pub mod app;
 pub mod cache;
+pub mod copies;
 pub mod documents;
 pub mod transfers;

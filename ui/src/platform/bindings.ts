@@ -30,12 +30,14 @@ export const commands = {
 	dropFiles: (caseId: string, folder: string, paths: string[], onClash: ClashChoice | null) => typedError<DropResult, UiError>(__TAURI_INVOKE("drop_files", { caseId, folder, paths, onClash })),
 	listTransfers: () => typedError<TransferItem[], UiError>(__TAURI_INVOKE("list_transfers")),
 	recentDocuments: () => typedError<RecentDocument[], UiError>(__TAURI_INVOKE("recent_documents")),
-	/**
-	 *  Opens a document with the system's default application: from the local
-	 *  copy when its bytes are here (a pinned case, offline too), else after
-	 *  downloading it.
-	 */
+	/**  Opens a document with the system's default application. */
 	openDocument: (documentId: string) => typedError<OpenedDocument, UiError>(__TAURI_INVOKE("open_document", { documentId })),
+	/**
+	 *  Asks where to save a copy of a document (the native save dialog, with
+	 *  the document's name made safe), then writes it there, never replacing
+	 *  a file already present.
+	 */
+	saveDocumentCopy: (documentId: string) => typedError<SavedCopy, UiError>(__TAURI_INVOKE("save_document_copy", { documentId })),
 	/**
 	 *  Keeps a case's documents on this laptop (downloading them now when
 	 *  connected), or stops keeping them. Returns how many were queued.
@@ -301,6 +303,12 @@ export type RecentDocument = {
 	case_id: string,
 	case_name: string,
 	updated: string | null,
+};
+
+/**  How saving a copy went. */
+export type SavedCopy = {
+	/**  Where the copy was written; none when the user cancelled the dialog. */
+	path: string | null,
 };
 
 export type SearchResult = {

@@ -18,6 +18,7 @@ import type {
   FolderItem,
   OpenedDocument,
   RecentDocument,
+  SavedCopy,
   SearchResult,
   SyncDetails,
   TransferAction,
@@ -39,6 +40,7 @@ export type {
   FilterOption,
   OpenedDocument,
   RecentDocument,
+  SavedCopy,
   SyncDetails,
   CacheSummary,
   CalendarEvent,
@@ -99,6 +101,8 @@ export interface Platform {
   listTransfers(): Promise<Outcome<TransferItem[]>>;
   /** Opens a document with the system's default application (downloading it first if needed). */
   openDocument(documentId: string): Promise<Outcome<OpenedDocument>>;
+  /** Asks where (the native save dialog) and saves a copy there; `path` is null when cancelled. */
+  saveDocumentCopy(documentId: string): Promise<Outcome<SavedCopy>>;
   /** Keeps a case's documents on this laptop, or stops; resolves to how many were queued. */
   keepCaseOffline(caseId: string, keep: boolean): Promise<Outcome<number>>;
   /** The documents the server changed most recently, across cases. */

@@ -59,6 +59,8 @@ export interface MockPlatform extends Platform {
   syncNowCalls: number;
   /** The documents asked to open, newest last. */
   opened: string[];
+  /** The documents saved as copies, newest last. */
+  saved: string[];
   /** The keep-offline requests, newest last. */
   kept: [string, boolean][];
   /** The drops received, newest last. */
@@ -145,6 +147,11 @@ export function createMockPlatform(overrides: Partial<AppInfo> = {}, data: Parti
     async openDocument(id) {
       this.opened.push(id);
       return ok({ path: `/tmp/open/${id}`, opened: true });
+    },
+    saved: [],
+    async saveDocumentCopy(id) {
+      this.saved.push(id);
+      return ok({ path: `/home/me/Desktop/${id}.pdf` });
     },
     async keepCaseOffline(caseId, keep) {
       this.kept.push([caseId, keep]);

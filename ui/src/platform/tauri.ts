@@ -38,6 +38,7 @@ export const tauriPlatform: Platform = {
   listTransfers: async () => normalise(await commands.listTransfers()),
   recentDocuments: async () => normalise(await commands.recentDocuments()),
   openDocument: async (documentId) => normalise(await commands.openDocument(documentId)),
+  saveDocumentCopy: async (documentId) => normalise(await commands.saveDocumentCopy(documentId)),
   keepCaseOffline: async (caseId, keep) => normalise(await commands.keepCaseOffline(caseId, keep)),
   transferAction: async (id, action) => normalise(await commands.transferAction(id, action)),
   listAccounts: async () => normalise(await commands.listAccounts()),

@@ -127,6 +127,16 @@ describe('A case screen', () => {
     expect(platform.kept).toEqual([['c1', true]]);
   });
 
+  it('saves a copy of a file with Ctrl+S or its button, and says where it went', async () => {
+    const platform = firm();
+    await openDocuments(platform);
+    const row = (await screen.findByTestId('files-table')).querySelector<HTMLElement>('tr[data-file="Engagement letter.pdf"]')!;
+    await fireEvent.keyDown(row, { key: 's', ctrlKey: true });
+    await waitFor(() => expect(screen.getByTestId('drop-notice').textContent).toContain('Saved a copy of Engagement letter.pdf as /home/me/Desktop/'));
+    await fireEvent.click(row.querySelector<HTMLElement>('[data-testid=save-copy]')!);
+    await waitFor(() => expect(platform.saved).toEqual(['d-Engagement letter.pdf', 'd-Engagement letter.pdf']));
+  });
+
   it('draws only the rows in view of a folder of 1,000 documents', async () => {
     const platform = firm();
     platform.data.files['c1/'] = Array.from({ length: 1000 }, (_, i) => file(`Exhibit ${String(i).padStart(4, '0')}.pdf`));
