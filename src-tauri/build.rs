@@ -17,6 +17,8 @@ const COMMANDS: &[&str] = &[
     "case_filter_options",
     "case_detail",
     "case_folders",
+    "refresh_case_folders",
+    "new_folder",
     "folder_files",
     "drop_files",
     "list_transfers",

@@ -17,6 +17,7 @@ mod common;
 mod config;
 mod documents;
 mod firm;
+mod folders;
 mod layout;
 mod names;
 mod offline;

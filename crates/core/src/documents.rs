@@ -29,6 +29,8 @@ pub struct FolderEntry {
     pub depth: u32,
     /// Documents directly in it, uploads included.
     pub documents: u32,
+    /// Made on this laptop and not yet created on the server.
+    pub pending: bool,
 }
 
 /// Where a document stands, for its badge.
@@ -134,9 +136,19 @@ pub fn folders(store: &Store, case: &LocalId) -> Result<Vec<FolderEntry>, CoreEr
             count_in(path, !known.contains(path.as_str()));
         }
     }
+    // The server's own folders (empty ones too) and those made here.
+    let mut pending = HashSet::new();
+    for folder in store.case_folders(&case)? {
+        // As if a file (not counted) were in it: the folder and its parents show.
+        count_in(&format!("{}/_", folder.path), false);
+        if folder.pending {
+            pending.insert(folder.path);
+        }
+    }
     let mut entries: Vec<FolderEntry> = counts
         .into_iter()
         .map(|(path, documents)| FolderEntry {
+            pending: pending.contains(&path),
             name: name_of(&path).to_owned(),
             depth: if path.is_empty() {
                 0

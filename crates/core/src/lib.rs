@@ -16,6 +16,8 @@
 //! - [`status`]: the status view-model every front end shows;
 //! - [`documents`]: a case's folder tree and files with their state, and
 //!   files dropped from the desktop;
+//! - [`folders`]: a case's server folders (walked, cached) and folders
+//!   made on this laptop;
 //! - [`transfers`]: the transfer queue, listed and steered;
 //! - [`error`]: [`CoreError`], with a class for every failure.
 //!
@@ -26,6 +28,7 @@ pub mod accounts;
 pub mod documents;
 pub mod edits;
 pub mod error;
+pub mod folders;
 pub mod keychain;
 pub mod roster;
 pub mod session;

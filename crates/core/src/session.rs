@@ -124,6 +124,9 @@ impl Session {
     pub async fn sync(&self, options: SyncOptions) -> Result<SessionReport, CoreError> {
         let sync = self.engine.sync_now(options).await?;
         let transfers = self.run_transfers().await?;
+        if let Err(e) = self.refresh_pinned_folders().await {
+            tracing::info!(code = %e.class(), "the kept-offline cases' folders were not walked");
+        }
         Ok(SessionReport { sync, transfers })
     }
 
@@ -137,6 +140,10 @@ impl Session {
             return Ok(RunReport::default());
         }
         casefile_transfer::refresh_pins(&self.cache.store)?;
+        // Folders made here first, so an upload into one finds it there.
+        if let Err(e) = self.push_folders().await {
+            tracing::info!(code = %e.class(), "new folders wait for the next run");
+        }
         let report =
             casefile_transfer::run_due(&self.cache.store, self.provider().as_ref(), blobs).await?;
         if report.failed > 0 {
@@ -204,6 +211,9 @@ impl Session {
                         }
                         if let Err(e) = self.run_transfers().await {
                             tracing::warn!(code = %e.class(), "transfers after a sync failed");
+                        }
+                        if let Err(e) = self.refresh_pinned_folders().await {
+                            tracing::info!(code = %e.class(), "the kept-offline cases' folders were not walked");
                         }
                     }
                 }

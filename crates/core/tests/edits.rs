@@ -20,6 +20,7 @@ fn caps(event: ResourceCaps) -> Capabilities {
         paging: Paging::PageNumber { max_page_size: 50 },
         rate_limit_per_s: 0,
         documents: None,
+        folders: false,
         create_lookup: CreateLookup::IdempotencyKey,
         update_returns_record: true,
         deletions: Deletions::Reported,

@@ -94,6 +94,10 @@ pub struct Capabilities {
     pub rate_limit_per_s: u32,
     /// Documents, when the provider has them, and how bytes go up.
     pub documents: Option<UploadStyle>,
+    /// Whether the provider lists a case's folders (empty ones too) and
+    /// makes new ones ([`crate::DocumentTransport::case_folders`]); without
+    /// it, folders exist only as the paths of documents.
+    pub folders: bool,
     pub create_lookup: CreateLookup,
     /// Whether an update's answer carries the new server copy.
     pub update_returns_record: bool,

@@ -106,6 +106,25 @@ pub trait DocumentTransport: Send + Sync {
         async { Err(no_documents()) }
     }
 
+    /// Every folder of a case, as a path under its root (`Pleadings/Motions`;
+    /// the root itself is not listed), parents before children.
+    fn case_folders(
+        &self,
+        _case: &RemoteId,
+    ) -> impl Future<Output = Result<Vec<String>, ProviderError>> + Send {
+        async { Err(no_documents()) }
+    }
+
+    /// Makes the folder `path` in a case, with any missing folder above it.
+    /// Making one that exists changes nothing, so it may be retried.
+    fn create_folder(
+        &self,
+        _case: &RemoteId,
+        _path: &str,
+    ) -> impl Future<Output = Result<(), ProviderError>> + Send {
+        async { Err(no_documents()) }
+    }
+
     /// Opens the current bytes of a document.
     fn open_download(
         &self,

@@ -205,6 +205,12 @@ macro_rules! registry {
             async fn discard_document(&self, document: &RemoteId) -> Result<(), ProviderError> {
                 match self { $(AnyProvider::$variant(p) => DocumentTransport::discard_document(p, document).await,)+ }
             }
+            async fn case_folders(&self, case: &RemoteId) -> Result<Vec<String>, ProviderError> {
+                match self { $(AnyProvider::$variant(p) => DocumentTransport::case_folders(p, case).await,)+ }
+            }
+            async fn create_folder(&self, case: &RemoteId, path: &str) -> Result<(), ProviderError> {
+                match self { $(AnyProvider::$variant(p) => DocumentTransport::create_folder(p, case, path).await,)+ }
+            }
             async fn open_download(&self, document: &RemoteId) -> Result<Incoming, ProviderError> {
                 match self { $(AnyProvider::$variant(p) => DocumentTransport::open_download(p, document).await,)+ }
             }

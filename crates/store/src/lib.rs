@@ -20,6 +20,7 @@ pub mod bookkeeping;
 mod connection;
 pub mod edits;
 pub mod error;
+pub mod folders;
 pub mod in_doubt;
 pub mod incoming;
 pub mod key;

@@ -127,6 +127,7 @@ mod tests {
             paging: Paging::PageNumber { max_page_size: 100 },
             rate_limit_per_s: 0,
             documents: None,
+            folders: false,
             create_lookup: CreateLookup::IdempotencyKey,
             update_returns_record: true,
             deletions: casefile_providers::Deletions::Reported,

@@ -17,7 +17,7 @@ use tauri::State;
 use crate::error::UiError;
 use crate::state::AppState;
 
-fn parse_case(text: &str) -> Result<LocalId, UiError> {
+pub(crate) fn parse_case(text: &str) -> Result<LocalId, UiError> {
     LocalId::parse(text).map_err(|_| UiError::validation("case", "That is not a case id."))
 }
 
@@ -182,37 +182,6 @@ pub async fn case_detail(
             pinned,
             offline_bytes,
         })
-    })
-    .await
-}
-
-/// One folder of a case, depth first; the root has the empty path.
-#[derive(Debug, Clone, Serialize, Type)]
-pub struct FolderItem {
-    pub path: String,
-    pub name: String,
-    pub depth: u32,
-    pub documents: u32,
-}
-
-#[tauri::command]
-#[specta::specta]
-pub async fn case_folders(
-    state: State<'_, AppState>,
-    case_id: String,
-) -> Result<Vec<FolderItem>, UiError> {
-    let case = parse_case(&case_id)?;
-    let store = state.store()?;
-    blocking(move || {
-        Ok(documents::folders(&store, &case)?
-            .into_iter()
-            .map(|f| FolderItem {
-                path: f.path,
-                name: f.name,
-                depth: f.depth,
-                documents: f.documents,
-            })
-            .collect())
     })
     .await
 }

@@ -9,4 +9,5 @@ pub mod app;
 pub mod cache;
 pub mod copies;
 pub mod documents;
+pub mod folders;
 pub mod transfers;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FolderItem } from '../platform';
 import { breadcrumb, treeKey, visibleFolders } from './folderTree';
 
-const f = (path: string, depth: number): FolderItem => ({ path, name: path.split('/').pop() ?? '', depth, documents: 0 });
+const f = (path: string, depth: number): FolderItem => ({ path, name: path.split('/').pop() ?? '', depth, documents: 0, pending: false });
 const tree = [f('', 0), f('Pleadings', 1), f('Pleadings/Motions', 2), f('Pleadings/Motions/Drafts', 3), f('Discovery', 1)].sort((a, b) =>
   a.path.localeCompare(b.path),
 );

@@ -22,6 +22,16 @@ export const commands = {
 	/**  The case screen, with "upcoming" measured in the viewer's `zone`. */
 	caseDetail: (id: string, zone: string) => typedError<CaseDetail, UiError>(__TAURI_INVOKE("case_detail", { id, zone })),
 	caseFolders: (caseId: string) => typedError<FolderItem[], UiError>(__TAURI_INVOKE("case_folders", { caseId })),
+	/**
+	 *  Walks a case's folders on the server now (when an account is
+	 *  connected), so empty folders show and the tree browses offline later.
+	 */
+	refreshCaseFolders: (caseId: string) => typedError<FolderRefresh, UiError>(__TAURI_INVOKE("refresh_case_folders", { caseId })),
+	/**
+	 *  Makes a folder inside `parent` at once; it is created on the server now
+	 *  when connected, else at the next sync. Returns its path.
+	 */
+	newFolder: (caseId: string, parent: string, name: string) => typedError<string, UiError>(__TAURI_INVOKE("new_folder", { caseId, parent, name })),
 	folderFiles: (caseId: string, folder: string) => typedError<FileItem[], UiError>(__TAURI_INVOKE("folder_files", { caseId, folder })),
 	/**
 	 *  Files and folders dropped on a case folder: sealed into the local
@@ -247,6 +257,16 @@ export type FolderItem = {
 	name: string,
 	depth: number,
 	documents: number,
+	/**  Made on this laptop; created on the server at the next sync. */
+	pending: boolean,
+};
+
+/**  What walking a case's tree on the server found. */
+export type FolderRefresh = {
+	/**  When the tree was last walked (RFC 3339); none if never. */
+	refreshed_at: string | null,
+	/**  Why it could not be walked now (offline, signed out); none when it was. */
+	problem: UiError | null,
 };
 
 /**  What the add-account form sends. */

@@ -16,6 +16,7 @@ import type {
   DropResult,
   FileItem,
   FolderItem,
+  FolderRefresh,
   OpenedDocument,
   RecentDocument,
   SavedCopy,
@@ -51,6 +52,7 @@ export type {
   FileBadge,
   FileItem,
   FolderItem,
+  FolderRefresh,
   OpenTask,
   Person,
   TransferAction,
@@ -96,6 +98,10 @@ export interface Platform {
   caseDetail(id: string, zone: string): Promise<Outcome<CaseDetail>>;
   caseFolders(caseId: string): Promise<Outcome<FolderItem[]>>;
   folderFiles(caseId: string, folder: string): Promise<Outcome<FileItem[]>>;
+  /** Walks a case's folders on the server now (when connected); says when they were last walked. */
+  refreshCaseFolders(caseId: string): Promise<Outcome<FolderRefresh>>;
+  /** Makes a folder inside `parent` at once (created on the server at the next sync); resolves to its path. */
+  newFolder(caseId: string, parent: string, name: string): Promise<Outcome<string>>;
   /** Files and folders dropped on a case folder (paths from the OS; the bytes never cross IPC). */
   dropFiles(caseId: string, folder: string, paths: string[], onClash: ClashChoice | null): Promise<Outcome<DropResult>>;
   listTransfers(): Promise<Outcome<TransferItem[]>>;

@@ -164,7 +164,18 @@ export function createMockPlatform(overrides: Partial<AppInfo> = {}, data: Parti
       return detail ? ok(detail) : notFound('case');
     },
     async caseFolders(caseId) {
-      return ok(store.folders[caseId] ?? [{ path: '', name: '', depth: 0, documents: 0 }]);
+      return ok([...(store.folders[caseId] ?? [{ path: '', name: '', depth: 0, documents: 0, pending: false }])]);
+    },
+    async refreshCaseFolders() {
+      return ok({ refreshed_at: '2026-12-01T09:30:00Z', problem: null });
+    },
+    async newFolder(caseId, parent, name) {
+      const tree = store.folders[caseId] ?? (store.folders[caseId] = [{ path: '', name: '', depth: 0, documents: 0, pending: false }]);
+      const path = parent ? `${parent}/${name.trim()}` : name.trim();
+      if (!name.trim()) return { status: 'error', error: { code: 'validation', field: 'name', message: 'Give the folder a name.' } };
+      if (tree.some((f) => f.path.toLowerCase() === path.toLowerCase())) return { status: 'error', error: { code: 'validation', field: 'name', message: `A folder named ${name} is already here.` } };
+      tree.push({ path, name: name.trim(), depth: path.split('/').length, documents: 0, pending: true });
+      return ok(path);
     },
     async folderFiles(caseId, folder) {
       return ok(store.files[`${caseId}/${folder}`] ?? []);

@@ -19,8 +19,8 @@ function firm(): MockPlatform {
   });
   platform.data.details.c1 = detail('c1', 'Smith v. Jones', { document_count: 2 });
   platform.data.folders.c1 = [
-    { path: '', name: '', depth: 0, documents: 1 },
-    { path: 'Pleadings', name: 'Pleadings', depth: 1, documents: 1 },
+    { path: '', name: '', depth: 0, documents: 1, pending: false },
+    { path: 'Pleadings', name: 'Pleadings', depth: 1, documents: 1, pending: false },
   ];
   platform.data.files['c1/'] = [file('Engagement letter.pdf')];
   platform.data.files['c1/Pleadings'] = [file('Complaint.pdf', { path: 'Pleadings/Complaint.pdf', badge: 'uploading', percent: 40 })];
@@ -135,6 +135,25 @@ describe('A case screen', () => {
     await waitFor(() => expect(screen.getByTestId('drop-notice').textContent).toContain('Saved a copy of Engagement letter.pdf as /home/me/Desktop/'));
     await fireEvent.click(row.querySelector<HTMLElement>('[data-testid=save-copy]')!);
     await waitFor(() => expect(platform.saved).toEqual(['d-Engagement letter.pdf', 'd-Engagement letter.pdf']));
+  });
+
+  it('makes a new folder from the keyboard, refuses a taken name, and says when the tree was refreshed', async () => {
+    const platform = firm();
+    await openDocuments(platform);
+    await waitFor(() => expect(screen.getByTestId('folders-refreshed').textContent).toContain('Folders refreshed'));
+    await fireEvent.keyDown(window, { key: 'N', ctrlKey: true, shiftKey: true });
+    const dialog = await screen.findByTestId('new-folder-dialog');
+    const name = within(dialog).getByLabelText('Folder name');
+    await fireEvent.input(name, { target: { value: 'pleadings' } });
+    await fireEvent.click(within(dialog).getByTestId('new-folder-create'));
+    await waitFor(() => expect(dialog.textContent).toContain('already here'));
+    await fireEvent.input(name, { target: { value: 'Research' } });
+    await fireEvent.click(within(dialog).getByTestId('new-folder-create'));
+    await waitFor(() => expect(screen.queryByTestId('new-folder-dialog')).toBeNull());
+    await waitFor(() => expect(screen.getByTestId('folder-tree').querySelector('[data-folder="Research"]')?.getAttribute('aria-selected')).toBe('true'));
+    const made = screen.getByTestId('folder-tree').querySelector<HTMLElement>('[data-folder="Research"]')!;
+    expect(made.querySelector('.fname')?.getAttribute('title')).toContain('made on this laptop');
+    expect(screen.getByTestId('breadcrumb').textContent).toContain('Research');
   });
 
   it('draws only the rows in view of a folder of 1,000 documents', async () => {

@@ -117,6 +117,7 @@ impl MyCase {
             },
             rate_limit_per_s: RATE_LIMIT_PER_S,
             documents: Some(UploadStyle::PresignedPut),
+            folders: true,
             create_lookup: CreateLookup::FieldSearch,
             update_returns_record: false,
             // MyCase lists never mention deleted records.

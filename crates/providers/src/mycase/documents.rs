@@ -98,17 +98,12 @@ impl DocumentTransport for MyCase {
             {
                 return Ok(Some((id_of(&found)?, found)));
             }
-            let next = answer
-                .headers
-                .get("link")
-                .and_then(|v| v.to_str().ok())
-                .and_then(super::link::next_link);
-            match next {
-                Some(n) if n.starts_with(&format!("{}/", self.core.base)) => {
-                    url = n;
+            match super::link::next_page(&answer.headers, &self.core.base) {
+                Some(next) => {
+                    url = next;
                     query.clear();
                 }
-                _ => return Ok(None),
+                None => return Ok(None),
             }
         }
     }
@@ -151,6 +146,14 @@ impl DocumentTransport for MyCase {
         };
         progress(sent.load(Ordering::Relaxed));
         storage_status(response.status())
+    }
+
+    async fn case_folders(&self, case: &RemoteId) -> Result<Vec<String>, ProviderError> {
+        self.walk_folders(case).await
+    }
+
+    async fn create_folder(&self, case: &RemoteId, path: &str) -> Result<(), ProviderError> {
+        self.make_folder(case, path).await
     }
 
     async fn open_download(&self, document: &RemoteId) -> Result<Incoming, ProviderError> {

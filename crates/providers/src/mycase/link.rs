@@ -13,6 +13,16 @@ pub fn next_link(header: &str) -> Option<String> {
     })
 }
 
+/// The next page of a listing, when the server links one on its own host
+/// (a link elsewhere is not followed: it would carry the bearer token away).
+pub fn next_page(headers: &reqwest::header::HeaderMap, base: &str) -> Option<String> {
+    headers
+        .get("link")
+        .and_then(|v| v.to_str().ok())
+        .and_then(next_link)
+        .filter(|n| n.starts_with(&format!("{base}/")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::next_link;

@@ -5,6 +5,7 @@
 pub mod client;
 mod documents;
 pub mod encode;
+mod folders;
 pub mod link;
 pub mod map;
 mod provider;

@@ -298,6 +298,7 @@ impl Fake {
                 },
                 rate_limit_per_s: 0,
                 documents: None,
+                folders: false,
                 create_lookup: CreateLookup::IdempotencyKey,
                 update_returns_record: true,
                 // Lists never mention deleted records.
