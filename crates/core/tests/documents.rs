@@ -176,6 +176,17 @@ async fn a_name_clash_is_asked_once_and_keep_both_numbers_the_new_file() {
     let (n, _) = queued(s.drop("", &[again], Some(Clash::NewVersion)).await);
     assert_eq!(n, 1);
     assert_eq!(documents::files(&s.store, &s.case, "").unwrap().len(), 3);
+    // Nothing was sent yet: the waiting upload takes the new bytes, so the
+    // server gets one brief.pdf, not two.
+    let briefs: Vec<_> = s
+        .store
+        .transfers()
+        .unwrap()
+        .into_iter()
+        .filter(|t| t.path.as_deref() == Some("brief.pdf"))
+        .collect();
+    assert_eq!(briefs.len(), 1, "{briefs:?}");
+    assert_eq!(briefs[0].size, Some(6), "the second version's bytes");
 }
 
 #[tokio::test]

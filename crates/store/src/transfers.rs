@@ -188,6 +188,41 @@ impl Store {
         Ok(out)
     }
 
+    /// Gives an upload not yet begun on the server (queued, paused or
+    /// failed, its create never sent) new bytes, instead of a second upload
+    /// to the same path making a second document. Its id, or none when no
+    /// such upload is waiting (one already under way is left alone).
+    pub fn replace_unsent_upload(
+        &self,
+        case_id: &str,
+        path: &str,
+        blob: &str,
+        size: i64,
+    ) -> Result<Option<String>> {
+        let (case, path, blob) = (case_id.to_owned(), path.to_owned(), blob.to_owned());
+        self.write(move |tx| {
+            let id: Option<String> = tx
+                .query_row(
+                    "SELECT id FROM transfers WHERE direction = 'upload' AND case_id = ?1
+                       AND lower(path) = lower(?2) AND document_id IS NULL AND create_sent = 0
+                       AND state IN ('queued', 'paused', 'failed')
+                     ORDER BY created_at DESC LIMIT 1",
+                    params![case, path],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(id) = &id {
+                tx.execute(
+                    "UPDATE transfers SET blob = ?2, size = ?3, done_bytes = 0, state = 'queued',
+                       attempts = 0, next_attempt_at = NULL, last_error = NULL, updated_at = ?4
+                     WHERE id = ?1",
+                    params![id, blob, size, now()],
+                )?;
+            }
+            Ok(id)
+        })
+    }
+
     /// Every transfer, newest first.
     pub fn transfers(&self) -> Result<Vec<Transfer>> {
         self.read(|c| query(c, "ORDER BY created_at DESC, id DESC", []))

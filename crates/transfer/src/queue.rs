@@ -188,6 +188,15 @@ pub async fn add_upload_as(
     };
     let blob = blobs.import(file, &|_| {}).await?;
     let existing = store.document_at(&case.to_string(), &path)?;
+    if existing.is_none() {
+        // The same path dropped again before its first upload began: one
+        // document with the newer bytes, not two documents.
+        if let Some(id) =
+            store.replace_unsent_upload(&case.to_string(), &path, &blob.sha256, blob.size as i64)?
+        {
+            return Ok(id);
+        }
+    }
     let id = store.add_transfer(NewTransfer {
         upload: true,
         case_id: case.to_string(),
