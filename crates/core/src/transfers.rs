@@ -56,7 +56,12 @@ fn view(t: Transfer) -> TransferView {
     }
 }
 
-/// Every transfer: unfinished ones first, then the rest, newest first.
+/// How many finished transfers the list keeps: the queue's history grows
+/// with every file ever moved, and the list is read every second.
+pub const FINISHED_SHOWN: usize = 200;
+
+/// Every unfinished transfer, then the latest [`FINISHED_SHOWN`] finished
+/// ones, each group newest first.
 pub fn list(store: &Store) -> Result<Vec<TransferView>, CoreError> {
     let mut all = store.transfers()?;
     let finished = |t: &Transfer| matches!(t.state, TransferState::Done | TransferState::Cancelled);
@@ -65,6 +70,8 @@ pub fn list(store: &Store) -> Result<Vec<TransferView>, CoreError> {
             .cmp(&finished(b))
             .then_with(|| b.updated_at.cmp(&a.updated_at))
     });
+    let open = all.iter().filter(|t| !finished(t)).count();
+    all.truncate(open + FINISHED_SHOWN);
     Ok(all.into_iter().map(view).collect())
 }
 
