@@ -390,6 +390,11 @@ pub struct SearchResult {
     pub id: String,
     pub title: String,
     pub subtitle: Option<String>,
+    /// The case it belongs to (events, tasks, documents), if any.
+    pub case_id: Option<String>,
+    /// Where it sits: an event's start (RFC 3339, or a date when all day),
+    /// a task's due date, a document's folder path.
+    pub at: Option<String>,
 }
 
 #[tauri::command]
@@ -407,6 +412,8 @@ pub async fn search(
             id: h.id.to_string(),
             title: h.title,
             subtitle: h.subtitle,
+            case_id: h.case_id,
+            at: h.at,
         })
         .collect())
 }

@@ -337,6 +337,13 @@ export type SearchResult = {
 	id: string,
 	title: string,
 	subtitle: string | null,
+	/**  The case it belongs to (events, tasks, documents), if any. */
+	case_id: string | null,
+	/**
+	 *  Where it sits: an event's start (RFC 3339, or a date when all day),
+	 *  a task's due date, a document's folder path.
+	 */
+	at: string | null,
 };
 
 /**  What the status bar's details show. */

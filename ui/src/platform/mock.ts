@@ -40,6 +40,8 @@ export interface MockData {
   dropAnswer: DropResult | null;
   /** The Accounts screen's data. */
   accounts: AccountsOverview;
+  /** What search answers besides the cases whose names match (documents, events, tasks…). */
+  searchHits: SearchResult[];
   /** What the next browser sign-in answers (default: signed in). */
   signInAnswer: UiError | null;
 }
@@ -93,7 +95,7 @@ export function createMockPlatform(overrides: Partial<AppInfo> = {}, data: Parti
   const listeners = new Set<(s: SyncStatus) => void>();
   const cacheListeners = new Set<() => void>();
   const ok = <T>(value: T): Outcome<T> => ({ status: 'ok', data: value });
-  const store: MockData = { cases: [], events: [], tasks: [], details: {}, folders: {}, files: {}, transfers: [], recent: [], filterOptions: { stages: [], practice_areas: [], staff: [], clients: [] }, dropAnswer: null, accounts: { accounts: [], demo_shown: true, providers: [{ id: 'firmapi', label: 'Firm API', authorize_url: 'https://auth.example.test/authorize', token_url: 'https://auth.example.test/token' }] }, signInAnswer: null, ...data };
+  const store: MockData = { cases: [], events: [], tasks: [], details: {}, folders: {}, files: {}, transfers: [], recent: [], filterOptions: { stages: [], practice_areas: [], staff: [], clients: [] }, dropAnswer: null, accounts: { accounts: [], demo_shown: true, providers: [{ id: 'firmapi', label: 'Firm API', authorize_url: 'https://auth.example.test/authorize', token_url: 'https://auth.example.test/token' }] }, signInAnswer: null, searchHits: [], ...data };
   const caseRequests: Parameters<Platform['listCases']>[0][] = [];
   const drops: Parameters<Platform['dropFiles']>[] = [];
   const transferActions: Parameters<Platform['transferAction']>[] = [];
@@ -247,8 +249,8 @@ export function createMockPlatform(overrides: Partial<AppInfo> = {}, data: Parti
       const t = text.toLowerCase();
       const hits: SearchResult[] = store.cases
         .filter((c) => c.name.toLowerCase().includes(t))
-        .map((c) => ({ kind: 'case', id: c.id, title: c.name, subtitle: c.number }));
-      return ok(hits);
+        .map((c) => ({ kind: 'case', id: c.id, title: c.name, subtitle: c.number, case_id: null, at: null }));
+      return ok([...hits, ...store.searchHits.filter((h) => h.title.toLowerCase().includes(t))]);
     },
     async cacheSummary() {
       return ok({ cases: store.cases.length, events: store.events.length, tasks: store.tasks.length, documents: 0, pending_changes: 0 });

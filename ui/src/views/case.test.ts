@@ -2,7 +2,7 @@
 // with the keyboard, walking its folders, and files dropped from the desktop
 // (the target named while hovering, a name clash asked once, bad files
 // reported by name).
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import App from '../App.svelte';
 import { createMockPlatform, type MockPlatform } from '../platform/mock';
@@ -154,6 +154,37 @@ describe('A case screen', () => {
     const made = screen.getByTestId('folder-tree').querySelector<HTMLElement>('[data-folder="Research"]')!;
     expect(made.querySelector('.fname')?.getAttribute('title')).toContain('made on this laptop');
     expect(screen.getByTestId('breadcrumb').textContent).toContain('Research');
+  });
+
+  it('opens a document, a task and an event found by search themselves', async () => {
+    const platform = firm();
+    platform.data.details.c1 = detail('c1', 'Smith v. Jones', {
+      open_tasks: [{ id: 't9', name: 'File the reply brief', due: '2026-12-09', priority: 'high' }],
+    });
+    platform.data.searchHits = [
+      { kind: 'document', id: 'd-Complaint.pdf', title: 'Complaint.pdf', subtitle: 'Pleadings', case_id: 'c1', at: 'Pleadings' },
+      { kind: 'task', id: 't9', title: 'File the reply brief', subtitle: null, case_id: 'c1', at: '2026-12-09' },
+      { kind: 'event', id: 'e4', title: 'Reply hearing', subtitle: null, case_id: 'c1', at: '2026-12-15T15:00:00Z' },
+    ];
+    render(App, { props: { platform } });
+    const box = screen.getByRole('combobox', { name: 'Search everything' });
+    const pick = async (text: string) => {
+      await fireEvent.input(box, { target: { value: text } });
+      await waitFor(() => expect(screen.getByTestId('search-results').textContent).toContain(text));
+      await fireEvent.keyDown(box, { key: 'Enter' });
+    };
+    await pick('Complaint');
+    await waitFor(() => expect(screen.getByTestId('breadcrumb').textContent).toContain('Pleadings'));
+    await waitFor(() => expect(document.activeElement?.getAttribute('data-file')).toBe('Complaint.pdf'));
+    expect(document.activeElement?.classList.contains('found')).toBe(true);
+    await pick('reply brief');
+    await waitFor(() => expect(screen.getByTestId('case-tasks').querySelector('[data-found]')?.textContent).toContain('File the reply brief'));
+    // jsdom has no ResizeObserver; the calendar only needs it to follow its host's height.
+    vi.stubGlobal('ResizeObserver', class { observe() {} unobserve() {} disconnect() {} });
+    await pick('Reply hearing');
+    await waitFor(() => expect(document.querySelector('[data-view="calendar"] .fc-timeGridDay-view')).toBeTruthy());
+    expect(document.querySelector('.fc-toolbar-title')?.textContent).toContain('December 15, 2026');
+    vi.unstubAllGlobals();
   });
 
   it('draws only the rows in view of a folder of 1,000 documents', async () => {

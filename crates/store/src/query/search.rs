@@ -36,6 +36,11 @@ pub struct SearchHit {
     pub id: LocalId,
     pub title: String,
     pub subtitle: Option<String>,
+    /// The case it belongs to (events, tasks, documents), if any.
+    pub case_id: Option<String>,
+    /// Where it sits: an event's start (RFC 3339, or a date when all day),
+    /// a task's due date, a document's folder path.
+    pub at: Option<String>,
 }
 
 /// Type-ahead over cases, clients, companies, events, tasks and documents.
@@ -45,13 +50,14 @@ pub fn search(conn: &Connection, text: &str, limit: u32) -> Result<Vec<SearchHit
     };
     let limit = limit.clamp(1, 200);
     let sql = format!(
-        "SELECT kind, id, title, subtitle FROM (
-           SELECT 'case' AS kind, c.id, c.name AS title, c.number AS subtitle FROM cases_fts f JOIN cases c ON c.rowid = f.rowid WHERE cases_fts MATCH ?1
-           UNION ALL SELECT 'client', c.id, c.first_name || ' ' || c.last_name, c.email FROM clients_fts f JOIN clients c ON c.rowid = f.rowid WHERE clients_fts MATCH ?1
-           UNION ALL SELECT 'company', c.id, c.name, c.email FROM companies_fts f JOIN companies c ON c.rowid = f.rowid WHERE companies_fts MATCH ?1
-           UNION ALL SELECT 'event', e.id, e.name, e.location FROM events_fts f JOIN events e ON e.rowid = f.rowid WHERE events_fts MATCH ?1
-           UNION ALL SELECT 'task', t.id, t.name, NULL FROM tasks_fts f JOIN tasks t ON t.rowid = f.rowid WHERE tasks_fts MATCH ?1
-           UNION ALL SELECT 'document', d.id, d.name, d.path FROM documents_fts f JOIN documents d ON d.rowid = f.rowid WHERE documents_fts MATCH ?1
+        "SELECT kind, id, title, subtitle, case_id, at FROM (
+           SELECT 'case' AS kind, c.id, c.name AS title, c.number AS subtitle, NULL AS case_id, NULL AS at FROM cases_fts f JOIN cases c ON c.rowid = f.rowid WHERE cases_fts MATCH ?1
+           UNION ALL SELECT 'client', c.id, c.first_name || ' ' || c.last_name, c.email, NULL, NULL FROM clients_fts f JOIN clients c ON c.rowid = f.rowid WHERE clients_fts MATCH ?1
+           UNION ALL SELECT 'company', c.id, c.name, c.email, NULL, NULL FROM companies_fts f JOIN companies c ON c.rowid = f.rowid WHERE companies_fts MATCH ?1
+           UNION ALL SELECT 'event', e.id, e.name, e.location, e.case_id,
+             COALESCE(strftime('%Y-%m-%dT%H:%M:%SZ', e.start_s, 'unixepoch'), e.start_date) FROM events_fts f JOIN events e ON e.rowid = f.rowid WHERE events_fts MATCH ?1
+           UNION ALL SELECT 'task', t.id, t.name, NULL, t.case_id, t.due FROM tasks_fts f JOIN tasks t ON t.rowid = f.rowid WHERE tasks_fts MATCH ?1
+           UNION ALL SELECT 'document', d.id, d.name, d.path, d.case_id, d.path FROM documents_fts f JOIN documents d ON d.rowid = f.rowid WHERE documents_fts MATCH ?1
          ) LIMIT {limit}"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -61,16 +67,20 @@ pub fn search(conn: &Connection, text: &str, limit: u32) -> Result<Vec<SearchHit
             r.get::<_, String>(1)?,
             r.get::<_, Option<String>>(2)?,
             r.get::<_, Option<String>>(3)?,
+            r.get::<_, Option<String>>(4)?,
+            r.get::<_, Option<String>>(5)?,
         ))
     })?;
     let mut hits = Vec::new();
     for row in rows {
-        let (kind, id, title, subtitle) = row?;
+        let (kind, id, title, subtitle, case_id, at) = row?;
         hits.push(SearchHit {
             kind: Kind::parse(&kind).ok_or_else(|| StoreError::Invalid("search kind".into()))?,
             id: LocalId::parse(&id).map_err(|_| StoreError::Invalid("search id".into()))?,
             title: title.unwrap_or_default(),
             subtitle,
+            case_id,
+            at,
         });
     }
     Ok(hits)
