@@ -84,12 +84,13 @@ pub fn show<R: Runtime>(app: &AppHandle<R>, shown: Shown) {
                 Err(err) => {
                     tracing::error!(code = %err.class(), error = %err, "the local cache could not be opened");
                     state.activate(Some(id), None, None);
-                    publish_sync_status(
-                        app,
-                        SyncStatus::error(
-                            "This account's local cache could not be opened; details are in the log.",
-                        ),
-                    );
+                    let detail = if err.class() == casefile_domain::error::ErrorCode::Secrets {
+                        "This account's cache is locked with a key in the OS keychain, and no keychain \
+                         answers; install and unlock gnome-keyring (or another Secret Service), then restart."
+                    } else {
+                        "This account's local cache could not be opened; details are in the log."
+                    };
+                    publish_sync_status(app, SyncStatus::error(detail));
                 }
             }
         }
