@@ -16,7 +16,7 @@ use crate::documents::shot;
 use crate::firm::Firm;
 use crate::window::{
     click, connect_with, end_session, start_driver_with, wait_for, wait_for_text,
-    wait_for_text_within, window_tests_enabled, TestResult, APP_LOCK,
+    wait_for_text_within, window_scratch, window_tests_enabled, TestResult, APP_LOCK,
 };
 
 /// A name no demo case has, so the list shows which firm is shown.
@@ -218,16 +218,7 @@ fn an_account_is_added_signed_in_switched_and_signed_out_in_the_window() {
         return;
     }
     let _serial = APP_LOCK.lock().unwrap_or_else(|p| p.into_inner());
-    let scratch = tempfile::Builder::new()
-        .prefix("casefile-accounts-e2e-")
-        .tempdir()
-        .unwrap();
-    let data_dir = scratch.path().join("data");
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let (scratch, data_dir, runtime) = window_scratch("casefile-accounts-e2e-");
     let outcome: TestResult = runtime.block_on(async {
         let firm = Firm::sandbox_only(data_dir.clone(), casefile_sandbox::SandboxConfig::default())
             .await?;

@@ -17,7 +17,7 @@ use crate::documents::{open_first_case_documents, os_drop};
 use crate::firm::Firm;
 use crate::window::{
     apps_for, click, connect_with, end_session, start_driver_with, wait_for, wait_for_text_within,
-    TestResult, APP_LOCK,
+    window_scratch, TestResult, APP_LOCK,
 };
 
 /// Runs `action` (JS) and resolves with the ms until `done` (a JS
@@ -88,16 +88,7 @@ fn ui_cases_bench() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(50_000);
-    let scratch = tempfile::Builder::new()
-        .prefix("casefile-bench-")
-        .tempdir()
-        .unwrap();
-    let data_dir = scratch.path().join("data");
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let (scratch, data_dir, runtime) = window_scratch("casefile-bench-");
     let outcome: TestResult<String> = runtime.block_on(async {
         let config = casefile_sandbox::SandboxConfig::default()
             .with_rate_limit(0)

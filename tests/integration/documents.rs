@@ -18,7 +18,7 @@ use crate::common::{artifacts_dir, repo_root};
 use crate::firm::Firm;
 use crate::window::{
     click, connect_with, end_session, start_driver_with, wait_for, wait_for_text,
-    wait_for_text_within, window_tests_enabled, TestResult, APP_LOCK,
+    wait_for_text_within, window_scratch, window_tests_enabled, TestResult, APP_LOCK,
 };
 
 pub(crate) async fn shot(client: &Client, name: &str) -> TestResult {
@@ -168,16 +168,7 @@ fn a_file_dropped_from_the_desktop_on_a_case_folder_reaches_the_server() {
         return;
     }
     let _serial = APP_LOCK.lock().unwrap_or_else(|p| p.into_inner());
-    let scratch = tempfile::Builder::new()
-        .prefix("casefile-drop-e2e-")
-        .tempdir()
-        .unwrap();
-    let data_dir = scratch.path().join("data");
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let (scratch, data_dir, runtime) = window_scratch("casefile-drop-e2e-");
     let outcome: TestResult = runtime.block_on(async {
         let firm = Firm::start(data_dir.clone()).await?;
         firm.cli(&["sync"])?;
@@ -346,16 +337,7 @@ fn an_upload_can_be_paused_resumed_and_cancelled_from_the_window() {
         return;
     }
     let _serial = APP_LOCK.lock().unwrap_or_else(|p| p.into_inner());
-    let scratch = tempfile::Builder::new()
-        .prefix("casefile-pause-e2e-")
-        .tempdir()
-        .unwrap();
-    let data_dir = scratch.path().join("data");
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let (scratch, data_dir, runtime) = window_scratch("casefile-pause-e2e-");
     let outcome: TestResult = runtime.block_on(async {
         // Storage takes 64 KiB/s, so a 640 KiB upload takes 10 s: time to act on it.
         let config = casefile_sandbox::SandboxConfig {

@@ -13,7 +13,7 @@ use crate::documents::shot;
 use crate::firm::Firm;
 use crate::window::{
     click, connect_with, end_session, start_driver_with, wait_for, wait_for_text,
-    wait_for_text_within, window_tests_enabled, TestResult, APP_LOCK,
+    wait_for_text_within, window_scratch, window_tests_enabled, TestResult, APP_LOCK,
 };
 
 const SERVER_FOLDER: &str = "Made on the server, empty";
@@ -129,16 +129,7 @@ fn a_case_opened_from_search_shows_the_servers_folders_and_makes_new_ones() {
         return;
     }
     let _serial = APP_LOCK.lock().unwrap_or_else(|p| p.into_inner());
-    let scratch = tempfile::Builder::new()
-        .prefix("casefile-folders-e2e-")
-        .tempdir()
-        .unwrap();
-    let data_dir = scratch.path().join("data");
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let (_scratch, data_dir, runtime) = window_scratch("casefile-folders-e2e-");
     let outcome: TestResult = runtime.block_on(async {
         let firm = Firm::start(data_dir.clone()).await?;
         let dump = firm.dump().await?;

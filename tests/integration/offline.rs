@@ -17,7 +17,7 @@ use tokio::task::{JoinHandle, JoinSet};
 use crate::documents::{open_first_case_documents, os_drop, shot, wait_for_attr};
 use crate::firm::Firm;
 use crate::window::{
-    click, connect_with, end_session, start_driver_with, wait_for, wait_for_text,
+    click, connect_with, end_session, start_driver_with, wait_for, wait_for_text, window_scratch,
     window_tests_enabled, TestResult, APP_LOCK,
 };
 
@@ -45,16 +45,7 @@ fn a_file_dropped_offline_uploads_when_the_connection_returns() {
         return;
     }
     let _serial = APP_LOCK.lock().unwrap_or_else(|p| p.into_inner());
-    let scratch = tempfile::Builder::new()
-        .prefix("casefile-offline-e2e-")
-        .tempdir()
-        .unwrap();
-    let data_dir = scratch.path().join("data");
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let (scratch, data_dir, runtime) = window_scratch("casefile-offline-e2e-");
     let outcome: TestResult = runtime.block_on(async {
         let firm = Firm::sandbox_only(data_dir.clone(), casefile_sandbox::SandboxConfig::default())
             .await?;

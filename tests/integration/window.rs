@@ -124,6 +124,24 @@ fn find_tauri_driver() -> Option<PathBuf> {
     })
 }
 
+/// A window test's scratch folder (the app's data directory is `data/` in
+/// it) and the runtime its async body runs on.
+pub(crate) fn window_scratch(
+    prefix: &str,
+) -> (tempfile::TempDir, PathBuf, tokio::runtime::Runtime) {
+    let scratch = tempfile::Builder::new()
+        .prefix(prefix)
+        .tempdir()
+        .expect("a scratch folder");
+    let data_dir = scratch.path().join("data");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    (scratch, data_dir, runtime)
+}
+
 pub(crate) fn start_driver(data_dir: &std::path::Path) -> TestResult<Driver> {
     start_driver_with(data_dir, &[])
 }

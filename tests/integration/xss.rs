@@ -14,7 +14,7 @@ use crate::documents::shot;
 use crate::firm::Firm;
 use crate::window::{
     click, connect_with, end_session, start_driver_with, wait_for, wait_for_text,
-    wait_for_text_within, window_tests_enabled, TestResult, APP_LOCK,
+    wait_for_text_within, window_scratch, window_tests_enabled, TestResult, APP_LOCK,
 };
 
 const IMG: &str = "<img src=x onerror=window.__pwn=1>";
@@ -172,16 +172,7 @@ fn hostile_server_text_is_shown_as_text_and_never_runs() {
         return;
     }
     let _serial = APP_LOCK.lock().unwrap_or_else(|p| p.into_inner());
-    let scratch = tempfile::Builder::new()
-        .prefix("casefile-xss-e2e-")
-        .tempdir()
-        .unwrap();
-    let data_dir = scratch.path().join("data");
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let (_scratch, data_dir, runtime) = window_scratch("casefile-xss-e2e-");
     let outcome: TestResult<Value> = runtime.block_on(async {
         let firm = Firm::start(data_dir.clone()).await?;
         plant(&firm).await?;
