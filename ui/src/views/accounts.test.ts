@@ -25,6 +25,7 @@ describe('First run and the Accounts screen', () => {
     render(App, { props: { platform: createMockPlatform() } });
     const banner = await screen.findByTestId('demo-banner');
     expect(banner.textContent).toContain('demo firm');
+    await waitFor(() => expect(screen.getByTestId('shown-firm').textContent).toContain('Demo firm'));
     await fireEvent.click(within(banner).getByTestId('add-real-account'));
     expect(await screen.findByTestId('add-account')).toBeTruthy();
     expect(screen.queryByTestId('demo-banner')).toBeNull();
@@ -44,6 +45,7 @@ describe('First run and the Accounts screen', () => {
     // Signed in: the window goes to the account's case list, and the banner is gone.
     await waitFor(() => expect(document.querySelector('[data-view="cases"]')).toBeTruthy());
     await waitFor(() => expect(screen.queryByTestId('demo-banner')).toBeNull());
+    await waitFor(() => expect(screen.getByTestId('shown-firm').textContent).toContain('firm.example'));
   });
 
   it('marks the field the core refused, and keeps what was typed', async () => {
