@@ -141,6 +141,49 @@ fn ui_cases_bench() {
                 )
                 .await?;
             let open = timed(&client, "document.querySelector('[data-testid=cases-table] tbody tr td.name').click()", "document.querySelector('[data-testid=case-overview]')").await?;
+            // Where the time goes: the same commands called straight over IPC, no drawing.
+            let ipc: Value = client
+                .execute_async(
+                    "const finish = arguments[arguments.length - 1];
+                     const invoke = window.__TAURI_INTERNALS__.invoke;
+                     const time = async (cmd, args) => { const t0 = performance.now(); await invoke(cmd, args); return performance.now() - t0; };
+                     (async () => {
+                       const page = await invoke('list_cases', { request: { status: 'open', stage: null, practice_area: null, staff: null, client: null, text: null, sort: 'name', descending: false, offset: 0, limit: 50 } });
+                       const id = page.items[0].id;
+                       finish({
+                         list_cases: await time('list_cases', { request: { status: 'open', stage: null, practice_area: null, staff: null, client: null, text: null, sort: 'name', descending: false, offset: 0, limit: 50 } }),
+                         search: await time('search', { text: 'estate' }),
+                         case_detail: await time('case_detail', { id, zone: 'UTC' }),
+                         case_folders: await time('case_folders', { caseId: id }),
+                         folder_files_1000: await time('folder_files', { caseId: id, folder: 'Exhibits' }),
+                         app_info: await time('app_info', {}),
+                       });
+                     })().catch((e) => finish({ error: String(e) }));",
+                    vec![],
+                )
+                .await?;
+            eprintln!("ui-cases-bench (IPC only, ms): {ipc}");
+            client.execute("document.querySelector('[data-testid=case-back]').click()", vec![]).await?;
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            let dom: Value = client
+                .execute_async(
+                    "const finish = arguments[arguments.length - 1];
+                     const t0 = performance.now();
+                     let inserted = null;
+                     const seen = new MutationObserver(() => {
+                       if (inserted === null && document.querySelector('[data-testid=case-overview]')) inserted = performance.now() - t0;
+                     });
+                     seen.observe(document.body, { childList: true, subtree: true });
+                     document.querySelector('[data-testid=cases-table] tbody tr td.name').click();
+                     const tick = () => {
+                       if (inserted !== null) { requestAnimationFrame(() => { seen.disconnect(); finish({ in_dom: inserted, next_frame: performance.now() - t0 }); }); }
+                       else requestAnimationFrame(tick);
+                     };
+                     requestAnimationFrame(tick);",
+                    vec![],
+                )
+                .await?;
+            eprintln!("ui-cases-bench (case open, ms): {dom}");
             client.execute("document.querySelector('[data-testid=case-back]').click()", vec![]).await?;
             let (dx, dy) = open_first_case_documents(&client).await?;
             wait_for(&client, "[role=treeitem][data-folder=Exhibits]").await?;
