@@ -93,7 +93,7 @@ fn open_uploads(
 ) -> Result<Vec<Transfer>, CoreError> {
     let documents: HashSet<String> = docs.iter().map(|d| d.path.to_lowercase()).collect();
     Ok(store
-        .transfers()?
+        .case_uploads(case)?
         .into_iter()
         .filter(|t| {
             t.direction == Direction::Upload

@@ -1,7 +1,8 @@
 -- A case's folders as its server lists them (empty ones too), walked when
 -- the case is opened online and for pinned cases after each sync, so the
 -- tree browses offline; and folders made on this laptop the server does
--- not have yet (pending = 1), created at the next document run.
+-- not have yet (pending = 1), created at the next document run; and an
+-- index for a case's uploads.
 CREATE TABLE case_folders (
     case_id TEXT NOT NULL,
     path TEXT NOT NULL,
@@ -14,3 +15,6 @@ CREATE TABLE case_folder_walks (
     case_id TEXT PRIMARY KEY,
     walked_at TEXT NOT NULL
 ) WITHOUT ROWID;
+
+-- A case's file list reads its uploads by case.
+CREATE INDEX transfers_case ON transfers (case_id, direction);

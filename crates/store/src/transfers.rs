@@ -228,6 +228,20 @@ impl Store {
         self.read(|c| query(c, "ORDER BY created_at DESC, id DESC", []))
     }
 
+    /// A case's uploads that are not cancelled, newest first: what its file
+    /// list shows, without reading the whole queue's history.
+    pub fn case_uploads(&self, case_id: &str) -> Result<Vec<Transfer>> {
+        let case = case_id.to_owned();
+        self.read(|c| {
+            query(
+                c,
+                "WHERE direction = 'upload' AND case_id = ?1 AND state != 'cancelled' \
+                 ORDER BY created_at DESC, id DESC",
+                [case],
+            )
+        })
+    }
+
     pub fn transfer(&self, id: &str) -> Result<Option<Transfer>> {
         let id = id.to_owned();
         Ok(self
