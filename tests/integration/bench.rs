@@ -148,10 +148,10 @@ fn ui_cases_bench() {
                      const invoke = window.__TAURI_INTERNALS__.invoke;
                      const time = async (cmd, args) => { const t0 = performance.now(); await invoke(cmd, args); return performance.now() - t0; };
                      (async () => {
-                       const page = await invoke('list_cases', { request: { status: 'open', stage: null, practice_area: null, staff: null, client: null, text: null, sort: 'name', descending: false, offset: 0, limit: 50 } });
-                       const id = page.items[0].id;
+                       const request = { status: 'open', stage: null, practice_area: null, staff: null, client: null, text: null, sort: 'name', descending: false, offset: 0, limit: 50 };
+                       const id = (await invoke('list_cases', { request })).items[0].id;
                        finish({
-                         list_cases: await time('list_cases', { request: { status: 'open', stage: null, practice_area: null, staff: null, client: null, text: null, sort: 'name', descending: false, offset: 0, limit: 50 } }),
+                         list_cases: await time('list_cases', { request }),
                          search: await time('search', { text: 'estate' }),
                          case_detail: await time('case_detail', { id, zone: 'UTC' }),
                          case_folders: await time('case_folders', { caseId: id }),

@@ -452,6 +452,22 @@ pub async fn drop_files(
     })
 }
 
+fn load(store: &Store, document: &LocalId) -> Result<casefile_domain::entity::Document, CoreError> {
+    Ok(store
+        .get(document)?
+        .ok_or(casefile_store::StoreError::NotFound {
+            kind: "document",
+            id: document.to_string(),
+        })?)
+}
+
+/// The name a copy of a document is offered under: its own, made safe.
+pub fn copy_name(store: &Store, document: &LocalId) -> Result<String, CoreError> {
+    Ok(casefile_transfer::names::safe_name(
+        &load(store, document)?.name,
+    ))
+}
+
 /// A decrypted copy of a document's bytes under `dir`, for the system's
 /// viewer: the current version when it is here, else the last one kept (so
 /// a pinned case opens offline). None when no bytes are on this laptop.
@@ -467,13 +483,7 @@ pub fn local_copy(
     if !blobs.contains(&sha256) {
         return Ok(None);
     }
-    let doc: casefile_domain::entity::Document =
-        store
-            .get(document)?
-            .ok_or(casefile_store::StoreError::NotFound {
-                kind: "document",
-                id: document.to_string(),
-            })?;
+    let doc = load(store, document)?;
     // One folder per document, so two files of one name never meet.
     let folder = dir.join(document.to_string());
     std::fs::create_dir_all(&folder).map_err(casefile_transfer::blobs::BlobError::from)?;

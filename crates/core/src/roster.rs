@@ -50,6 +50,16 @@ pub enum Shown {
     Account(AccountSettings),
 }
 
+impl Shown {
+    /// The account's id; none for the demo firm (what [`remember`] takes).
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            Shown::Demo => None,
+            Shown::Account(a) => Some(&a.id),
+        }
+    }
+}
+
 impl AccountView {
     fn of(settings: &AccountSettings) -> Self {
         Self {

@@ -67,11 +67,30 @@ pub struct NewAccountForm {
     pub zone: String,
 }
 
-/// Shows `shown` in the window (the app handle is set at start-up).
-fn show(state: &AppState, shown: Shown) {
-    if let Some(app) = state.app.get() {
-        crate::cache::show(app, shown);
-    }
+/// Remembers `shown` for the next start and shows it in the window. Opening
+/// a cache reads the keychain and runs migrations, so it runs off the async
+/// runtime.
+async fn show(state: &AppState, shown: Shown) -> Result<(), UiError> {
+    let data_dir = state.paths.data_dir.clone();
+    let app = state.app.get().cloned();
+    account_task(move || {
+        roster::remember(&data_dir, shown.id())?;
+        if let Some(app) = app {
+            crate::cache::show(&app, shown);
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// Runs blocking account work (files, the keychain) off the async runtime.
+async fn account_task<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, AccountError> + Send + 'static,
+) -> Result<T, UiError> {
+    tauri::async_runtime::spawn_blocking(f)
+        .await
+        .map_err(|_| UiError::internal("The request was interrupted."))?
+        .map_err(account_error)
 }
 
 fn some(text: Option<String>) -> Option<String> {
@@ -90,6 +109,11 @@ fn account_error(err: AccountError) -> UiError {
                 if n == 1 { "it" } else { "them" },
             ),
         },
+        AccountError::Invalid { field, message } => UiError::validation(field, message),
+        AccountError::Zone(zone) => UiError::validation(
+            "zone",
+            format!("{zone:?} is not a time zone, such as America/New_York."),
+        ),
         other => UiError::from(&CoreError::Account(other)),
     }
 }
@@ -157,12 +181,6 @@ pub async fn add_account(
         )
     })?;
     let zone = form.zone.trim().to_owned();
-    if zone.parse::<chrono_tz::Tz>().is_err() {
-        return Err(UiError::validation(
-            "zone",
-            format!("{zone:?} is not a time zone, such as America/New_York."),
-        ));
-    }
     let data_dir = state.paths.data_dir.clone();
     let new = NewAccount {
         provider,
@@ -176,13 +194,7 @@ pub async fn add_account(
         id: None,
         rate_limit_per_s: None,
     };
-    tauri::async_runtime::spawn_blocking(move || accounts::add(&data_dir, new).map(|s| s.id))
-        .await
-        .map_err(|_| UiError::internal("The request was interrupted."))?
-        .map_err(|e| match e {
-            AccountError::Invalid { field, message } => UiError::validation(field, message),
-            other => account_error(other),
-        })
+    account_task(move || accounts::add(&data_dir, new).map(|s| s.id)).await
 }
 
 /// Signs `id` in through the system browser, waiting for it to come back
@@ -206,11 +218,7 @@ pub async fn sign_in_account(state: State<'_, AppState>, id: String) -> Result<(
             field: "sign_in".into(),
         }),
         Some(Err(e)) => Err(account_error(e)),
-        Some(Ok(())) => {
-            roster::remember(&state.paths.data_dir, Some(&id)).map_err(account_error)?;
-            show(&state, Shown::Account(settings));
-            Ok(())
-        }
+        Some(Ok(())) => show(&state, Shown::Account(settings)).await,
     }
 }
 
@@ -233,9 +241,7 @@ pub async fn switch_account(state: State<'_, AppState>, id: Option<String>) -> R
         None => Shown::Demo,
         Some(id) => Shown::Account(roster::find(&data_dir, id).map_err(account_error)?),
     };
-    roster::remember(&data_dir, id.as_deref()).map_err(account_error)?;
-    show(&state, shown);
-    Ok(())
+    show(&state, shown).await
 }
 
 /// Signs `id` out and removes what it kept on this laptop. Refused (a
@@ -250,24 +256,10 @@ pub async fn sign_out_account(
 ) -> Result<(), UiError> {
     let data_dir = state.paths.data_dir.clone();
     let asked = id.clone();
-    let next =
-        tauri::async_runtime::spawn_blocking(move || roster::leaving(&data_dir, &asked, force))
-            .await
-            .map_err(|_| UiError::internal("The request was interrupted."))?
-            .map_err(account_error)?;
+    let next = account_task(move || roster::leaving(&data_dir, &asked, force)).await?;
     if state.account().as_deref() == Some(id.as_str()) {
-        let next_id = match &next {
-            Shown::Demo => None,
-            Shown::Account(a) => Some(a.id.clone()),
-        };
-        roster::remember(&state.paths.data_dir, next_id.as_deref()).map_err(account_error)?;
-        show(&state, next);
+        show(&state, next).await?;
     }
     let data_dir = state.paths.data_dir.clone();
-    tauri::async_runtime::spawn_blocking(move || {
-        roster::find(&data_dir, &id)?.sign_out(&data_dir, true)
-    })
-    .await
-    .map_err(|_| UiError::internal("The request was interrupted."))?
-    .map_err(account_error)
+    account_task(move || roster::find(&data_dir, &id)?.sign_out(&data_dir, true)).await
 }

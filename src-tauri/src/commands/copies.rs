@@ -132,17 +132,7 @@ pub async fn save_document_copy(
 ) -> Result<SavedCopy, UiError> {
     let document = self::document_id(&document_id)?;
     let (store, _) = parts(&state)?;
-    let name = blocking(move || {
-        let doc: casefile_domain::entity::Document =
-            store
-                .get(&document)?
-                .ok_or(casefile_store::StoreError::NotFound {
-                    kind: "document",
-                    id: document.to_string(),
-                })?;
-        Ok(casefile_transfer::names::safe_name(&doc.name))
-    })
-    .await?;
+    let name = blocking(move || documents::copy_name(&store, &document)).await?;
     let app = state
         .app
         .get()
