@@ -56,6 +56,7 @@ pub use incoming::{plan_incoming, IncomingAction, LocalState};
 pub use key::{CacheKey, KeyError};
 pub use push::{Failure, PushAction, PushItem};
 pub use query::cases::{CaseDetail, CaseQuery, CaseRow, CaseSort};
+pub use query::edit_state::EditState;
 pub use query::events::{CalendarRow, CalendarTime, EventQuery};
 pub use query::folders::FolderNode;
 pub use query::search::SearchHit;
@@ -455,6 +456,15 @@ impl Store {
     /// The calendar's view of [`Store::events`]: only what it draws.
     pub fn calendar(&self, q: &EventQuery) -> Result<Vec<CalendarRow>> {
         self.read(|c| query::events::calendar_in_range(c, q))
+    }
+
+    /// Where the local edits of `ids` stand; those with none are left out.
+    pub fn edit_states(
+        &self,
+        kind: Kind,
+        ids: &[LocalId],
+    ) -> Result<std::collections::HashMap<LocalId, EditState>> {
+        self.read(|c| query::edit_state::edit_states(c, kind, ids))
     }
 
     pub fn tasks(&self, q: &TaskQuery) -> Result<Page<Task>> {

@@ -365,7 +365,7 @@ fn events_overlap_by_instant_and_all_day_events_keep_their_dates_across_zones() 
 }
 
 #[test]
-fn tasks_filter_by_due_range_overdue_completion_assignee_and_case() {
+fn tasks_filter_by_due_range_overdue_completion_assignee_case_and_priority() {
     let (_dir, store) = open();
     let ana = staff("Ana", "Lopez");
     store.apply_page(vec![ana.clone()], None).unwrap();
@@ -375,6 +375,7 @@ fn tasks_filter_by_due_range_overdue_completion_assignee_and_case() {
     overdue.staff = vec![ana.meta.id];
     let mut upcoming = task("Upcoming filing", Some("2026-12-01"), false);
     upcoming.case = Some(k.meta.id);
+    upcoming.priority = casefile_domain::entity::Priority::High;
     let done = task("Done task", Some("2026-10-01"), true);
     let undated = task("Someday", None, false);
     store
@@ -425,6 +426,13 @@ fn tasks_filter_by_due_range_overdue_completion_assignee_and_case() {
     assert_eq!(
         names(TaskQuery {
             case: Some(k.meta.id),
+            ..Default::default()
+        }),
+        ["Upcoming filing"]
+    );
+    assert_eq!(
+        names(TaskQuery {
+            priority: Some(casefile_domain::entity::Priority::High),
             ..Default::default()
         }),
         ["Upcoming filing"]

@@ -11,6 +11,7 @@ use rusqlite::{types::Value, Connection};
 use serde::Serialize;
 
 use super::cases::data_rows;
+use super::edit_state::{edit_state_sql, EditState};
 use crate::error::{Result, StoreError};
 
 /// Timed events longer than this are found by a second, unbounded branch.
@@ -39,7 +40,10 @@ pub struct CalendarRow {
     pub id: LocalId,
     pub name: String,
     pub location: Option<String>,
+    pub case: Option<LocalId>,
     pub time: CalendarTime,
+    /// Where the local edits stand.
+    pub sync: EditState,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -69,12 +73,18 @@ pub fn calendar_in_range(conn: &Connection, q: &EventQuery) -> Result<Vec<Calend
             r.get::<_, Option<i64>>(5)?,
             r.get::<_, Option<String>>(6)?,
             r.get::<_, Option<String>>(7)?,
+            r.get::<_, Option<String>>(8)?,
+            EditState {
+                pending: r.get(9)?,
+                problem: r.get(10)?,
+                conflict: r.get(11)?,
+            },
         ))
     })?;
     let bad = |what: &str| StoreError::Invalid(format!("event row: bad {what}"));
     let mut out = Vec::new();
     for row in rows {
-        let (id, name, location, all_day, start_s, end_s, start_date, end_date) = row?;
+        let (id, name, location, all_day, start_s, end_s, start_date, end_date, case, sync) = row?;
         let time = if all_day {
             let date = |d: Option<String>| {
                 d.and_then(|d| d.parse::<NaiveDate>().ok())
@@ -98,7 +108,9 @@ pub fn calendar_in_range(conn: &Connection, q: &EventQuery) -> Result<Vec<Calend
             id: LocalId::parse(&id).map_err(|_| bad("id"))?,
             name: name.unwrap_or_default(),
             location,
+            case: case.and_then(|c| LocalId::parse(&c).ok()),
             time,
+            sync,
         });
     }
     Ok(out)
@@ -140,13 +152,18 @@ fn window_sql(q: &EventQuery, select: Select) -> (String, Vec<Value>) {
     }
     let (timed, all_day) = match select {
         Select::Records => (
-            "data, start_s AS k, id",
-            "data, unixepoch(start_date) AS k, id",
+            "data, start_s AS k, id".to_owned(),
+            "data, unixepoch(start_date) AS k, id".to_owned(),
         ),
-        Select::Calendar => (
-            "id, name, location, 0, start_s, end_s, NULL, NULL",
-            "id, name, location, 1, NULL, NULL, start_date, end_date",
-        ),
+        Select::Calendar => {
+            let state = edit_state_sql("event", "events");
+            (
+                format!("id, name, location, 0, start_s, end_s, NULL, NULL, case_id, {state}"),
+                format!(
+                    "id, name, location, 1, NULL, NULL, start_date, end_date, case_id, {state}"
+                ),
+            )
+        }
     };
     // The calendar sorts what it draws itself; whole records come in start order.
     let (open, close) = match select {

@@ -2,6 +2,7 @@
 //! reader connections, never on the writer.
 
 pub mod cases;
+pub mod edit_state;
 pub mod events;
 pub mod filters;
 pub mod folders;

@@ -1,6 +1,6 @@
 //! The task list: due range, overdue, completed, assignee, case; paged.
 
-use casefile_domain::entity::Task;
+use casefile_domain::entity::{Priority, Task};
 use casefile_domain::ids::LocalId;
 use rusqlite::{types::Value, Connection};
 use serde::{Deserialize, Serialize};
@@ -20,6 +20,7 @@ pub struct TaskQuery {
     pub completed: Option<bool>,
     pub assignee: Option<LocalId>,
     pub case: Option<LocalId>,
+    pub priority: Option<Priority>,
     pub offset: u32,
     pub limit: u32,
 }
@@ -57,6 +58,13 @@ pub fn list_tasks(conn: &Connection, q: &TaskQuery) -> Result<Page<Task>> {
     }
     if let Some(c) = q.case {
         add(" AND case_id = ?", Value::Text(c.to_string()), &mut filter);
+    }
+    if let Some(p) = q.priority {
+        add(
+            " AND priority = ?",
+            Value::Text(p.as_str().into()),
+            &mut filter,
+        );
     }
     let total: u64 = conn.query_row(
         &format!("SELECT count(*) FROM tasks{filter}"),

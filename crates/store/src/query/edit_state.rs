@@ -1,0 +1,75 @@
+//! Where local edits of events and tasks stand (waiting, refused, in
+//! conflict), read beside the rows the window draws so each can carry its
+//! badge without a second round trip per record.
+
+use std::collections::HashMap;
+
+use casefile_domain::entity::Kind;
+use casefile_domain::ids::LocalId;
+use rusqlite::Connection;
+use serde::Serialize;
+
+use crate::error::Result;
+
+/// Where an event's or task's local edits stand, for the badge on it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct EditState {
+    /// A change made here waits in the outbox.
+    pub pending: bool,
+    /// The server refused the last push of it, in the server's words.
+    pub problem: Option<String>,
+    /// A field was changed both here and on the server; a person chooses.
+    pub conflict: bool,
+}
+
+/// The three [`EditState`] columns for the record `{table}.id` of `kind`,
+/// each an indexed lookup (`outbox_record`, `conflicts_open`).
+pub(crate) fn edit_state_sql(kind: &str, table: &str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM outbox o WHERE o.kind = '{kind}' AND o.record_id = {table}.id),
+         (SELECT o.last_error FROM outbox o WHERE o.kind = '{kind}' AND o.record_id = {table}.id
+            AND o.state = 'failed' ORDER BY o.seq DESC LIMIT 1),
+         EXISTS (SELECT 1 FROM conflicts c WHERE c.resolved_at IS NULL AND c.kind = '{kind}'
+            AND c.record_id = {table}.id)"
+    )
+}
+
+/// The edit state of each of `ids` (of `kind`) that has one: records with
+/// nothing waiting, refused or in conflict are left out.
+pub fn edit_states(
+    conn: &Connection,
+    kind: Kind,
+    ids: &[LocalId],
+) -> Result<HashMap<LocalId, EditState>> {
+    let mut out = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let table = kind.plural();
+    let sql = format!(
+        "SELECT id, {} FROM {table} WHERE id IN (SELECT value FROM json_each(?1))",
+        edit_state_sql(kind.as_str(), table)
+    );
+    let list = serde_json::to_string(&ids.iter().map(|i| i.to_string()).collect::<Vec<_>>())
+        .unwrap_or_else(|_| "[]".to_owned());
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([list], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            EditState {
+                pending: r.get(1)?,
+                problem: r.get(2)?,
+                conflict: r.get(3)?,
+            },
+        ))
+    })?;
+    for row in rows {
+        let (id, state) = row?;
+        if state != EditState::default() {
+            if let Ok(id) = LocalId::parse(&id) {
+                out.insert(id, state);
+            }
+        }
+    }
+    Ok(out)
+}
