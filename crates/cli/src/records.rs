@@ -22,6 +22,7 @@ fn event_input(f: EventFields) -> EventInput {
         all_day: f.all_day,
         case: f.case,
         staff: f.staff,
+        ..EventInput::default()
     }
 }
 

@@ -11,7 +11,7 @@
 use casefile_domain::entity::{Case, Event, Kind, Meta, Priority, Staff, Task};
 use casefile_domain::error::ErrorCode;
 use casefile_domain::ids::LocalId;
-use casefile_domain::time::{day_bounds, EventTime, TimeError};
+use casefile_domain::time::{day_bounds, local_to_instant, EventTime, TimeError};
 use casefile_providers::Capabilities;
 use casefile_store::{Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -81,10 +81,14 @@ pub struct EventInput {
     /// RFC 3339, or the LAST day of an all-day event.
     pub end: Option<String>,
     pub all_day: bool,
-    /// A case id.
+    /// Where it happens; blank clears it.
+    pub location: Option<String>,
+    /// A case id; blank takes the event off its case.
     pub case: Option<String>,
     /// Staff ids; none given on a create: the firm's first active staff member.
     pub staff: Vec<String>,
+    /// Shown only to its attendees.
+    pub private: Option<bool>,
 }
 
 /// A task's fields as given; `None` keeps the current value.
@@ -96,8 +100,14 @@ pub struct TaskInput {
     /// low, medium or high.
     pub priority: Option<String>,
     pub description: Option<String>,
+    /// A case id; blank takes the task off its case.
     pub case: Option<String>,
     pub staff: Vec<String>,
+}
+
+/// Text as typed, with a blank meaning "none".
+fn given_text(text: &str) -> Option<String> {
+    Some(text.trim().to_owned()).filter(|t| !t.is_empty())
 }
 
 /// Parses an id the way every front end shows them.
@@ -112,17 +122,27 @@ pub fn date(field: &'static str, text: &str) -> Result<NaiveDate> {
         .map_err(|_| EditError::invalid(field, format!("{text} is not a YYYY-MM-DD date")))
 }
 
-/// An instant from RFC 3339, or the start of a date in `zone`.
+/// An instant from RFC 3339; a wall-clock time (`YYYY-MM-DDTHH:MM[:SS]`,
+/// as a time field gives it) in `zone`, through the one time function (a
+/// time in a DST gap moves forward, a fold takes its first occurrence); or
+/// the start of a date in `zone`.
 pub fn instant(field: &'static str, text: &str, zone: Tz) -> Result<DateTime<Utc>> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(text.trim()) {
+    let text = text.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
         return Ok(t.with_timezone(&Utc));
     }
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+    let wall = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"]
+        .iter()
+        .find_map(|f| chrono::NaiveDateTime::parse_from_str(text, f).ok());
+    if let Some(wall) = wall {
+        return Ok(local_to_instant(wall, zone));
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .map(|d| day_bounds(d, zone).0)
         .map_err(|_| {
             EditError::invalid(
                 field,
-                format!("{text} is neither an RFC 3339 time nor a date"),
+                format!("{text} is neither a date, a time nor an RFC 3339 time"),
             )
         })
 }
@@ -198,8 +218,12 @@ impl<'a> Editor<'a> {
         Ok(vec![first])
     }
 
+    /// The case given; a blank one is no case.
     fn case(&self, given: Option<&str>) -> Result<Option<LocalId>> {
-        given.map(|c| self.existing(Kind::Case, c)).transpose()
+        given
+            .and_then(given_text)
+            .map(|c| self.existing(Kind::Case, &c))
+            .transpose()
     }
 
     /// The event's time from the input, keeping what the input leaves out.
@@ -286,11 +310,11 @@ impl<'a> Editor<'a> {
             meta: Meta::local(self.store.account()),
             name,
             description: f.description.clone().filter(|d| !d.is_empty()),
-            location: None,
+            location: f.location.as_deref().and_then(given_text),
             case: self.case(f.case.as_deref())?,
             staff: self.staff(&f.staff)?,
             time: self.event_time(f, None)?,
-            private: false,
+            private: f.private.unwrap_or(false),
         };
         self.store
             .save(event.clone(), format!("Created event {}", event.name))?;
@@ -304,11 +328,17 @@ impl<'a> Editor<'a> {
         if let Some(d) = &f.description {
             event.description = Some(d.clone()).filter(|d| !d.is_empty());
         }
-        if let Some(c) = f.case.as_deref() {
-            event.case = Some(self.existing(Kind::Case, c)?);
+        if let Some(l) = f.location.as_deref() {
+            event.location = given_text(l);
+        }
+        if f.case.is_some() {
+            event.case = self.case(f.case.as_deref())?;
         }
         if !f.staff.is_empty() {
             event.staff = self.staff(&f.staff)?;
+        }
+        if let Some(p) = f.private {
+            event.private = p;
         }
         if f.start.is_some() || f.end.is_some() || f.all_day {
             event.time = self.event_time(f, Some(&event.time))?;
@@ -368,8 +398,8 @@ impl<'a> Editor<'a> {
         if let Some(d) = &f.description {
             task.description = Some(d.clone()).filter(|d| !d.is_empty());
         }
-        if let Some(c) = f.case.as_deref() {
-            task.case = Some(self.existing(Kind::Case, c)?);
+        if f.case.is_some() {
+            task.case = self.case(f.case.as_deref())?;
         }
         if !f.staff.is_empty() {
             task.staff = self.staff(&f.staff)?;
@@ -380,12 +410,18 @@ impl<'a> Editor<'a> {
     }
 
     pub fn complete_task(&self, id: &str) -> Result<Task> {
+        self.set_task_done(id, true)
+    }
+
+    /// Ticks a task off, or opens it again.
+    pub fn set_task_done(&self, id: &str, done: bool) -> Result<Task> {
         self.allowed(Kind::Task, self.caps.can_update(Kind::Task), "change")?;
         let mut task = self.load_task(id)?;
-        task.completed = true;
-        task.completed_at = Some(Utc::now());
+        task.completed = done;
+        task.completed_at = done.then(Utc::now);
+        let verb = if done { "Completed" } else { "Reopened" };
         self.store
-            .save(task.clone(), format!("Completed task {}", task.name))?;
+            .save(task.clone(), format!("{verb} task {}", task.name))?;
         Ok(task)
     }
 

@@ -266,3 +266,76 @@ fn what_the_provider_does_not_take_is_refused_before_it_is_saved() {
         .unwrap();
     assert_eq!(store.pending_count().unwrap(), 1);
 }
+
+/// The window sends wall-clock times in the zone shown; the core resolves
+/// them through the one time function (DESIGN: a gap moves forward, a fold
+/// takes its first occurrence).
+#[test]
+fn wall_clock_times_resolve_through_the_one_time_function() {
+    use casefile_core::edits::instant;
+    let at = |text: &str| instant("start", text, New_York).unwrap().to_rfc3339();
+    // 02:30 does not exist on 2026-03-08 in New York: it becomes 03:30 EDT.
+    assert_eq!(at("2026-03-08T02:30"), "2026-03-08T07:30:00+00:00");
+    // 01:30 happens twice on 2026-11-01: the first, EDT (-04:00).
+    assert_eq!(at("2026-11-01T01:30"), "2026-11-01T05:30:00+00:00");
+    assert_eq!(at("2026-11-01T01:30:00"), "2026-11-01T05:30:00+00:00");
+    // RFC 3339 keeps its own offset; a date is that day's midnight.
+    assert_eq!(at("2026-03-08T02:30:00Z"), "2026-03-08T02:30:00+00:00");
+    assert_eq!(at("2026-03-08"), "2026-03-08T05:00:00+00:00");
+    assert!(instant("start", "2026-03-08 02:30pm", New_York).is_err());
+}
+
+#[test]
+fn the_dialog_sets_and_clears_location_case_and_privacy() {
+    let (_dir, store) = store();
+    let caps = caps(ResourceCaps::read_write(Kind::Event));
+    let editor = Editor::new(&store, New_York, &caps);
+    let event = editor
+        .create_event(&EventInput {
+            name: Some("Site visit".into()),
+            start: Some("2026-12-03T10:00:00-05:00".into()),
+            location: Some("  Courtroom 4  ".into()),
+            private: Some(true),
+            case: Some(String::new()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(event.location.as_deref(), Some("Courtroom 4"));
+    assert!(event.private);
+    assert_eq!(event.case, None);
+    let changed = editor
+        .update_event(
+            &event.meta.id.to_string(),
+            &EventInput {
+                location: Some(String::new()),
+                private: Some(false),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(changed.location, None);
+    assert!(!changed.private);
+    assert_eq!(
+        changed.name, "Site visit",
+        "what the input leaves out stays"
+    );
+}
+
+#[test]
+fn a_task_can_be_reopened() {
+    let (_dir, store) = store();
+    let caps = caps(ResourceCaps::read_write(Kind::Event));
+    let editor = Editor::new(&store, New_York, &caps);
+    let task = editor
+        .create_task(&TaskInput {
+            name: Some("Call the clerk".into()),
+            due: Some("2026-12-03".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    let id = task.meta.id.to_string();
+    let done = editor.set_task_done(&id, true).unwrap();
+    assert!(done.completed && done.completed_at.is_some());
+    let open = editor.set_task_done(&id, false).unwrap();
+    assert!(!open.completed && open.completed_at.is_none());
+}
