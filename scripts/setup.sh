@@ -70,3 +70,23 @@ ensure_tauri_driver() {
     cargo install tauri-driver --locked --quiet
   fi
 }
+
+# Python's icalendar package, which the ICS export test (crates/cli/tests/ics_export.rs)
+# parses the exported calendar with. It goes into a venv under target/, so the
+# system's Python is left alone (PEP 668); the test finds it there, or through
+# CASEFILE_PYTHON, which this exports.
+ICALENDAR_VENV="$ROOT/target/py-icalendar"
+ensure_icalendar() {
+  export CASEFILE_PYTHON="$ICALENDAR_VENV/bin/python3"
+  "$CASEFILE_PYTHON" -c 'import icalendar' 2>/dev/null && return 0
+  command -v python3 >/dev/null || ensure_apt python3 python3-venv
+  say "Installing Python's icalendar (pip, into target/py-icalendar)"
+  if ! python3 -m venv --clear "$ICALENDAR_VENV" >/dev/null 2>&1; then
+    # Debian's python3 has no venv module (ensurepip) without python3-venv.
+    rm -rf "$ICALENDAR_VENV"
+    ensure_apt python3-venv
+    python3 -m venv --clear "$ICALENDAR_VENV" || die "could not make a Python venv in $ICALENDAR_VENV"
+  fi
+  "$CASEFILE_PYTHON" -m pip install --quiet --disable-pip-version-check icalendar \
+    || die "could not install Python's icalendar (pip install icalendar) into $ICALENDAR_VENV"
+}

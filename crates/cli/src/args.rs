@@ -50,7 +50,7 @@ pub enum Command {
     Cases(CasesCmd),
     /// Calendar events in the cache.
     #[command(subcommand)]
-    Events(EventsCmd),
+    Events(EventsAction),
     /// Create, change or delete one event (synced on the next `sync`).
     #[command(subcommand)]
     Event(EventCmd),
@@ -225,6 +225,33 @@ pub enum EventsCmd {
         /// End of the window (RFC 3339, or a date).
         #[arg(long)]
         to: String,
+    },
+}
+
+/// `events`: the listing ([`EventsCmd`]) and the export.
+#[derive(Subcommand, Debug)]
+pub enum EventsAction {
+    #[command(flatten)]
+    Read(EventsCmd),
+    /// Write the events overlapping a window as an iCalendar (.ics) file.
+    ///
+    /// The file is RFC 5545, which Outlook, Google and Apple Calendar import.
+    /// Each event keeps its UID from one export to the next, so importing a
+    /// later export updates the events an earlier one created.
+    Export {
+        /// Start of the window (RFC 3339, or a date in the firm's zone).
+        #[arg(long)]
+        from: String,
+        /// End of the window, exclusive (RFC 3339, or a date in the firm's zone).
+        #[arg(long)]
+        to: String,
+        /// Only this case's events (its id from `cases list --json`).
+        #[arg(long)]
+        case: Option<String>,
+        /// The .ics file to write (replaced whole, never left half-written),
+        /// or `-` for standard output.
+        #[arg(long, value_name = "FILE")]
+        ics: PathBuf,
     },
 }
 

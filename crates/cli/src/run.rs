@@ -1,18 +1,21 @@
 //! Dispatch: opens what a command needs through the application core and
 //! prints its answer. Deciding is the core's job; this routes and words.
 
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
 use casefile_core::accounts::{self, AccountSettings, NewAccount};
+use casefile_core::edits;
+use casefile_core::ics::{self, ExportError, ExportRange};
 use casefile_core::{Cache, Session, SessionReport};
 use casefile_store::Choice;
 use casefile_sync::SyncOptions;
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
 
-use crate::args::{AccountCmd, Cli, Command, ConflictsCmd, Side};
+use crate::args::{AccountCmd, Cli, Command, ConflictsCmd, EventsAction, Side};
 use crate::error::CliError;
 use crate::text::field;
 use crate::{docs, lists, progress, records};
@@ -69,7 +72,13 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         } => sync(&ctx, watch, interval, reconcile).await,
         Command::Status { json } => status(&ctx, json),
         Command::Cases(cmd) => lists::cases(&ctx, cmd),
-        Command::Events(cmd) => lists::events(&ctx, cmd),
+        Command::Events(EventsAction::Read(cmd)) => lists::events(&ctx, cmd),
+        Command::Events(EventsAction::Export {
+            from,
+            to,
+            case,
+            ics,
+        }) => export_events(&ctx, &from, &to, case.as_deref(), &ics),
         Command::Event(cmd) => records::event(&ctx, cmd),
         Command::Task(cmd) => records::task(&ctx, cmd),
         Command::Conflicts(cmd) => conflicts(&ctx, cmd),
@@ -335,4 +344,76 @@ fn conflicts(ctx: &Ctx, cmd: ConflictsCmd) -> Result<(), CliError> {
             Ok(())
         }
     }
+}
+
+impl From<ExportError> for CliError {
+    fn from(e: ExportError) -> Self {
+        match e {
+            ExportError::Store(e) => e.into(),
+            ExportError::UnknownCase(_) => CliError::NotFound(e.to_string()),
+            ExportError::EmptyRange => CliError::Invalid("--to must be after --from".into()),
+        }
+    }
+}
+
+/// `events export`: the window's events as an iCalendar file, or on
+/// standard output for `-`.
+fn export_events(
+    ctx: &Ctx,
+    from: &str,
+    to: &str,
+    case: Option<&str>,
+    ics: &Path,
+) -> Result<(), CliError> {
+    let cache = ctx.cache()?;
+    let zone = cache.zone;
+    let range = ExportRange {
+        from: edits::instant("from", from, zone)?,
+        to: edits::instant("to", to, zone)?,
+        viewer: zone,
+        case: case.map(edits::local_id).transpose()?,
+    };
+    let events = ics::events_to_export(&cache.store, &range)?;
+    let text = ics::to_ics(&events, chrono::Utc::now());
+    if ics == Path::new("-") {
+        let mut out = std::io::stdout().lock();
+        out.write_all(text.as_bytes())?;
+        out.flush()?;
+    } else {
+        write_whole(ics, text.as_bytes()).map_err(|e| {
+            std::io::Error::new(e.kind(), format!("could not write {}: {e}", ics.display()))
+        })?;
+        eprintln!("{} events written to {}", events.len(), ics.display());
+    }
+    Ok(())
+}
+
+/// Writes `bytes` to `path` through a temporary file beside it, renamed over
+/// `path` once complete and on disk, so a failure never leaves half a file.
+fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"))?;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let temp = dir.join(format!(
+        ".{}.{}.part",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let written = (|| {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&temp, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    written
 }

@@ -29,6 +29,7 @@ pub mod documents;
 pub mod edits;
 pub mod error;
 pub mod folders;
+pub mod ics;
 pub mod keychain;
 pub mod roster;
 pub mod session;
