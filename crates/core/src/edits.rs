@@ -218,6 +218,21 @@ impl<'a> Editor<'a> {
         Ok(vec![first])
     }
 
+    /// The location given, which must be one of the firm's locations (the
+    /// server keeps them as records, not as free text); blank is none.
+    fn location(&self, given: &str) -> Result<Option<String>> {
+        let Some(name) = given_text(given) else {
+            return Ok(None);
+        };
+        match self.store.local_id_by_name(Kind::Location, &name)? {
+            Some(_) => Ok(Some(name)),
+            None => Err(EditError::invalid(
+                "location",
+                format!("{name} is not one of the firm's locations; choose one from the list"),
+            )),
+        }
+    }
+
     /// The case given; a blank one is no case.
     fn case(&self, given: Option<&str>) -> Result<Option<LocalId>> {
         given
@@ -310,7 +325,12 @@ impl<'a> Editor<'a> {
             meta: Meta::local(self.store.account()),
             name,
             description: f.description.clone().filter(|d| !d.is_empty()),
-            location: f.location.as_deref().and_then(given_text),
+            location: f
+                .location
+                .as_deref()
+                .map(|l| self.location(l))
+                .transpose()?
+                .flatten(),
             case: self.case(f.case.as_deref())?,
             staff: self.staff(&f.staff)?,
             time: self.event_time(f, None)?,
@@ -329,7 +349,7 @@ impl<'a> Editor<'a> {
             event.description = Some(d.clone()).filter(|d| !d.is_empty());
         }
         if let Some(l) = f.location.as_deref() {
-            event.location = given_text(l);
+            event.location = self.location(l)?;
         }
         if f.case.is_some() {
             event.case = self.case(f.case.as_deref())?;

@@ -288,8 +288,27 @@ fn wall_clock_times_resolve_through_the_one_time_function() {
 #[test]
 fn the_dialog_sets_and_clears_location_case_and_privacy() {
     let (_dir, store) = store();
+    let room = casefile_domain::entity::Location {
+        meta: Meta {
+            remote_id: Some(RemoteId("77".into())),
+            ..Meta::local(store.account())
+        },
+        name: "Courtroom 4".into(),
+        address: None,
+    };
+    store.apply_page(vec![room], None).unwrap();
     let caps = caps(ResourceCaps::read_write(Kind::Event));
     let editor = Editor::new(&store, New_York, &caps);
+    // A location is one of the firm's: free text would never reach the server.
+    let refused = editor
+        .create_event(&EventInput {
+            name: Some("Site visit".into()),
+            start: Some("2026-12-03T10:00:00-05:00".into()),
+            location: Some("The pub".into()),
+            ..Default::default()
+        })
+        .unwrap_err();
+    assert_eq!(field_of(refused), "location");
     let event = editor
         .create_event(&EventInput {
             name: Some("Site visit".into()),

@@ -68,6 +68,11 @@ pub trait Resolve {
 pub trait RemoteRefs {
     fn remote(&self, kind: Kind, local: &LocalId) -> Option<RemoteId>;
     fn name(&self, kind: Kind, local: &LocalId) -> Option<String>;
+    /// The server id of the record of `kind` named `name` (an event's
+    /// location is kept by name; the server takes a reference).
+    fn by_name(&self, _kind: Kind, _name: &str) -> Option<RemoteId> {
+        None
+    }
 }
 
 /// What every decoding needs besides the record.

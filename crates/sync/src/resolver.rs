@@ -67,4 +67,9 @@ impl RemoteRefs for StoreRefs<'_> {
             _ => None,
         }
     }
+
+    fn by_name(&self, kind: Kind, name: &str) -> Option<RemoteId> {
+        let local = self.0.local_id_by_name(kind, name).ok().flatten()?;
+        self.remote(kind, &local)
+    }
 }

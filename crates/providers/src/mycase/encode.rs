@@ -73,6 +73,16 @@ fn event(e: &Event, refs: &dyn RemoteRefs) -> Result<Value, EncodeError> {
     if let Some(case) = &e.case {
         body.insert("case".into(), reference(refs, Kind::Case, case)?);
     }
+    // MyCase's location is one of the firm's locations, by reference. An
+    // event whose location is not known here keeps the server's (the key
+    // is left out rather than sent empty, so nothing is cleared by mistake).
+    if let Some(remote) = e
+        .location
+        .as_deref()
+        .and_then(|name| refs.by_name(Kind::Location, name))
+    {
+        body.insert("location".into(), id_ref(&remote));
+    }
     Ok(Value::Object(body))
 }
 

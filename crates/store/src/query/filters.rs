@@ -19,6 +19,8 @@ pub struct FilterChoices {
     pub staff: Vec<Choice>,
     /// Clients and companies linked to at least one case, at most `limit`.
     pub clients: Vec<Choice>,
+    /// The firm's locations (where an event can be held).
+    pub locations: Vec<Choice>,
 }
 
 fn choices(conn: &Connection, sql: &str, limit: u32) -> Result<Vec<Choice>> {
@@ -59,6 +61,11 @@ pub fn filter_choices(conn: &Connection, limit: u32) -> Result<FilterChoices> {
                SELECT id, name AS n FROM companies
                  WHERE deleted = 0 AND id IN (SELECT to_id FROM links WHERE rel = 'case_company'))
              ORDER BY n COLLATE NOCASE LIMIT ?1",
+            limit,
+        )?,
+        locations: choices(
+            conn,
+            "SELECT id, name FROM locations WHERE deleted = 0 ORDER BY name COLLATE NOCASE LIMIT ?1",
             limit,
         )?,
     })
