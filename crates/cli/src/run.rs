@@ -380,40 +380,10 @@ fn export_events(
         out.write_all(text.as_bytes())?;
         out.flush()?;
     } else {
-        write_whole(ics, text.as_bytes()).map_err(|e| {
+        ics::write_file(ics, text.as_bytes()).map_err(|e| {
             std::io::Error::new(e.kind(), format!("could not write {}: {e}", ics.display()))
         })?;
         eprintln!("{} events written to {}", events.len(), ics.display());
     }
     Ok(())
-}
-
-/// Writes `bytes` to `path` through a temporary file beside it, renamed over
-/// `path` once complete and on disk, so a failure never leaves half a file.
-fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let name = path
-        .file_name()
-        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"))?;
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let temp = dir.join(format!(
-        ".{}.{}.part",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let written = (|| {
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&temp, path)
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    written
 }

@@ -25,6 +25,7 @@
 mod zone;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 use casefile_domain::entity::{Case, Event};
 use casefile_domain::error::ErrorCode;
@@ -250,4 +251,36 @@ impl Lines {
     fn line(&mut self, line: &str) {
         self.0.push_str(&fold_line(line));
     }
+}
+
+/// Writes `bytes` to `path` through a temporary file beside it, renamed over
+/// `path` once complete and on disk, so a failure never leaves half a file
+/// (the CLI's `--ics FILE` and the window's save dialog, which has already
+/// asked before replacing a file).
+pub fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"))?;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let temp = dir.join(format!(
+        ".{}.{}.part",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let written = (|| {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)?;
+        std::io::Write::write_all(&mut file, bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&temp, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    written
 }
