@@ -100,6 +100,19 @@ impl UiError {
     }
 }
 
+/// The core's lower-case clause as a sentence the UI can show.
+fn sentence(clause: &str) -> String {
+    let mut chars = clause.trim().chars();
+    let mut out: String = match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => return String::new(),
+    };
+    if !out.ends_with('.') {
+        out.push('.');
+    }
+    out
+}
+
 /// The `field` of a validation error that names no single field.
 const REQUEST_FIELD: &str = "request";
 
@@ -143,6 +156,13 @@ impl From<&casefile_core::CoreError> for UiError {
     fn from(err: &casefile_core::CoreError) -> Self {
         match err {
             casefile_core::CoreError::Store(e) => UiError::from(e),
+            casefile_core::CoreError::Edit(casefile_core::edits::EditError::Invalid {
+                field,
+                message,
+            }) => UiError::validation(field, sentence(message)),
+            casefile_core::CoreError::Edit(casefile_core::edits::EditError::Store(e)) => {
+                UiError::from(e)
+            }
             other => {
                 tracing::warn!(code = %other.class(), error = %other, "a request failed");
                 UiError::from_class(other.class(), other.to_string())

@@ -31,7 +31,7 @@ pub(crate) async fn shot(client: &Client, name: &str) -> TestResult {
 }
 
 /// The app window's top-left corner on the X screen.
-fn window_origin() -> TestResult<(i64, i64)> {
+pub(crate) fn window_origin() -> TestResult<(i64, i64)> {
     let out = Command::new("xdotool")
         .args([
             "search",

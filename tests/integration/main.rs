@@ -10,9 +10,11 @@
 //! - `firm`: a sandbox firm with a CLI-added account, for the window tests.
 //! - `offline`: a file dropped with the server unreachable uploads when the connection returns.
 //! - `documents`: files dropped on a case folder from a real (simulated) OS drag, uploaded to the sandbox.
+//! - `calendar`: events made, edited and moved with a real pointer, tasks ticked off, offline edits and the conflict chooser.
 
 mod accounts;
 mod bench;
+mod calendar;
 mod common;
 mod config;
 mod documents;

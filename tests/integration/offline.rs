@@ -23,7 +23,7 @@ use crate::window::{
 
 /// Forwards every connection on `port` to `upstream` until aborted; aborting
 /// drops the open connections too (a cable pulled, not a server shutdown).
-async fn proxy(port: u16, upstream: SocketAddr) -> TestResult<(u16, JoinHandle<()>)> {
+pub(crate) async fn proxy(port: u16, upstream: SocketAddr) -> TestResult<(u16, JoinHandle<()>)> {
     let listener = TcpListener::bind(("127.0.0.1", port)).await?;
     let port = listener.local_addr()?.port();
     let task = tokio::spawn(async move {

@@ -1,4 +1,4 @@
-//! Commands that read the local cache: the case list, calendar events, tasks,
+//! Commands that read the local cache: the case list, the filters,
 //! global search and a summary for the status bar. Arguments are validated
 //! here; queries run on the store's reader connections off the async runtime.
 //! The view types below are the UI's contract; they are mapped from the
@@ -6,11 +6,9 @@
 
 use std::sync::Arc;
 
-use casefile_domain::entity::{Kind, Priority};
+use casefile_domain::entity::Kind;
 use casefile_domain::ids::LocalId;
-use casefile_domain::time::parse_zone;
-use casefile_store::{CalendarTime, CaseQuery, EventQuery, Store, StoreError, TaskQuery};
-use chrono::{DateTime, Utc};
+use casefile_store::{CaseQuery, Store, StoreError};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri::State;
@@ -24,7 +22,7 @@ const MAX_TEXT: usize = 200;
 /// Runs a store read on a blocking thread and classifies its error (a
 /// missing record is `not_found`, refused input `validation`, the rest
 /// `internal`; see [`UiError`]'s `From<&StoreError>`).
-async fn with_store<T: Send + 'static>(
+pub(crate) async fn with_store<T: Send + 'static>(
     state: &AppState,
     f: impl FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
 ) -> Result<T, UiError> {
@@ -35,7 +33,7 @@ async fn with_store<T: Send + 'static>(
         .map_err(|err| UiError::from(&err))
 }
 
-fn check_page(offset: u32, limit: u32) -> Result<(), UiError> {
+pub(crate) fn check_page(offset: u32, limit: u32) -> Result<(), UiError> {
     if limit == 0 || limit > MAX_PAGE {
         return Err(UiError::validation(
             "limit",
@@ -195,157 +193,6 @@ pub async fn list_cases(
     })
 }
 
-/// An event shaped for the calendar: instants for timed events, dates (with
-/// an exclusive end) for all-day ones.
-#[derive(Debug, Clone, Serialize, Type)]
-pub struct CalendarEvent {
-    pub id: String,
-    pub title: String,
-    pub start: String,
-    pub end: String,
-    pub all_day: bool,
-    pub location: Option<String>,
-}
-
-#[tauri::command]
-#[specta::specta]
-pub async fn list_events(
-    state: State<'_, AppState>,
-    from: String,
-    to: String,
-    zone: String,
-) -> Result<Vec<CalendarEvent>, UiError> {
-    let parse = |field: &str, v: &str| {
-        DateTime::parse_from_rfc3339(v)
-            .map(|d| d.with_timezone(&Utc))
-            .map_err(|_| UiError::validation(field, "Expected a date-time with an offset."))
-    };
-    let (from, to) = (parse("from", &from)?, parse("to", &to)?);
-    if to <= from || to - from > chrono::Duration::days(400) {
-        return Err(UiError::validation(
-            "to",
-            "The range must be positive and at most 400 days.",
-        ));
-    }
-    let viewer =
-        parse_zone(&zone).map_err(|_| UiError::validation("zone", "Unknown time zone."))?;
-    let query = EventQuery {
-        from,
-        to,
-        viewer,
-        case: None,
-        staff: None,
-    };
-    let rows = with_store(&state, move |s| s.calendar(&query)).await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| {
-            let (start, end, all_day) = match row.time {
-                CalendarTime::Timed { start, end } => (start.to_rfc3339(), end.to_rfc3339(), false),
-                CalendarTime::AllDay { start, end } => (start.to_string(), end.to_string(), true),
-            };
-            CalendarEvent {
-                id: row.id.to_string(),
-                title: row.name,
-                start,
-                end,
-                all_day,
-                location: row.location,
-            }
-        })
-        .collect())
-}
-
-/// Which tasks the list shows; `overdue` is open tasks due before `today`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Type)]
-#[serde(rename_all = "snake_case")]
-pub enum TaskFilter {
-    Open,
-    Overdue,
-    Completed,
-    All,
-}
-
-#[derive(Debug, Clone, Deserialize, Type)]
-pub struct TaskListRequest {
-    pub filter: TaskFilter,
-    /// Today in the viewer's zone (YYYY-MM-DD), for "overdue".
-    pub today: String,
-    pub offset: u32,
-    pub limit: u32,
-}
-
-#[derive(Debug, Clone, Serialize, Type)]
-pub struct TaskItem {
-    pub id: String,
-    pub name: String,
-    pub priority: String,
-    pub due: Option<String>,
-    pub completed: bool,
-}
-
-#[derive(Debug, Clone, Serialize, Type)]
-pub struct TaskPage {
-    pub items: Vec<TaskItem>,
-    pub total: u32,
-    pub offset: u32,
-    pub limit: u32,
-}
-
-/// The store query for a (checked) task list request.
-fn task_query(request: TaskListRequest) -> TaskQuery {
-    let mut query = TaskQuery {
-        offset: request.offset,
-        limit: request.limit,
-        ..Default::default()
-    };
-    match request.filter {
-        TaskFilter::Open => query.completed = Some(false),
-        TaskFilter::Completed => query.completed = Some(true),
-        TaskFilter::Overdue => query.overdue_before = Some(request.today),
-        TaskFilter::All => {}
-    }
-    query
-}
-
-#[tauri::command]
-#[specta::specta]
-pub async fn list_tasks(
-    state: State<'_, AppState>,
-    request: TaskListRequest,
-) -> Result<TaskPage, UiError> {
-    check_page(request.offset, request.limit)?;
-    if chrono::NaiveDate::parse_from_str(&request.today, "%Y-%m-%d").is_err() {
-        return Err(UiError::validation(
-            "today",
-            "Expected a date (YYYY-MM-DD).",
-        ));
-    }
-    let query = task_query(request);
-    let page = with_store(&state, move |s| s.tasks(&query)).await?;
-    Ok(TaskPage {
-        total: u32::try_from(page.total).unwrap_or(u32::MAX),
-        offset: page.offset,
-        limit: page.limit,
-        items: page
-            .items
-            .into_iter()
-            .map(|t| TaskItem {
-                id: t.meta.id.to_string(),
-                name: t.name,
-                priority: match t.priority {
-                    Priority::Low => "low",
-                    Priority::Medium => "medium",
-                    Priority::High => "high",
-                }
-                .to_owned(),
-                due: t.due.map(|d| d.to_string()),
-                completed: t.completed,
-            })
-            .collect(),
-    })
-}
-
 /// One choice of a case-list filter.
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct FilterOption {
@@ -361,6 +208,8 @@ pub struct CaseFilterOptions {
     pub staff: Vec<FilterOption>,
     /// Clients and companies with a case, by name.
     pub clients: Vec<FilterOption>,
+    /// The firm's locations, for an event's location.
+    pub locations: Vec<FilterOption>,
 }
 
 #[tauri::command]
@@ -380,6 +229,7 @@ pub async fn case_filter_options(state: State<'_, AppState>) -> Result<CaseFilte
         practice_areas: map(choices.practice_areas),
         staff: map(choices.staff),
         clients: map(choices.clients),
+        locations: map(choices.locations),
     })
 }
 
@@ -464,10 +314,6 @@ mod tests {
         })
     }
 
-    fn task_request(filter: &str) -> serde_json::Value {
-        json!({ "filter": filter, "today": "2026-03-02", "offset": 0, "limit": 50 })
-    }
-
     #[test]
     fn an_unknown_case_sort_is_refused_at_deserialisation() {
         let bad = serde_json::from_value::<CaseListRequest>(case_request(json!("open"), "bogus"));
@@ -484,14 +330,6 @@ mod tests {
             let bad =
                 serde_json::from_value::<CaseListRequest>(case_request(status.clone(), "name"));
             assert!(bad.is_err(), "status {status} must not deserialise");
-        }
-    }
-
-    #[test]
-    fn an_unknown_task_filter_is_refused_at_deserialisation() {
-        for filter in ["bogus", "Open", "closed", ""] {
-            let bad = serde_json::from_value::<TaskListRequest>(task_request(filter));
-            assert!(bad.is_err(), "filter {filter:?} must not deserialise");
         }
     }
 
@@ -551,18 +389,5 @@ mod tests {
             matches!(refused, UiError::Validation { ref field, .. } if field == "staff"),
             "{refused:?}"
         );
-    }
-
-    #[test]
-    fn task_filters_map_to_the_store_query() {
-        let query = |filter: &str| {
-            let request: TaskListRequest = serde_json::from_value(task_request(filter)).unwrap();
-            let q = task_query(request);
-            (q.completed, q.overdue_before)
-        };
-        assert_eq!(query("open"), (Some(false), None));
-        assert_eq!(query("completed"), (Some(true), None));
-        assert_eq!(query("overdue"), (None, Some("2026-03-02".to_owned())));
-        assert_eq!(query("all"), (None, None));
     }
 }

@@ -7,7 +7,11 @@
 pub mod accounts;
 pub mod app;
 pub mod cache;
+pub mod calendar;
+pub mod conflicts;
 pub mod copies;
 pub mod documents;
+pub mod export;
 pub mod folders;
+pub mod tasks;
 pub mod transfers;

@@ -1,5 +1,5 @@
-// The app's top-level views, in navigation order. Keyboard: Ctrl/Cmd+1..5.
-export type ViewId = 'cases' | 'calendar' | 'tasks' | 'documents' | 'accounts';
+// The app's top-level views, in navigation order. Keyboard: Ctrl/Cmd+1..6.
+export type ViewId = 'cases' | 'calendar' | 'tasks' | 'documents' | 'accounts' | 'conflicts';
 
 export interface NavItem {
   id: ViewId;
@@ -13,6 +13,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { id: 'tasks', label: 'Tasks', shortcut: '3' },
   { id: 'documents', label: 'Documents', shortcut: '4' },
   { id: 'accounts', label: 'Accounts', shortcut: '5' },
+  { id: 'conflicts', label: 'Conflicts', shortcut: '6' },
 ];
 
 /** The view a Ctrl/Cmd+digit shortcut selects, or null. */

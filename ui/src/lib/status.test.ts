@@ -1,13 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { pendingText, toneOf } from './status';
 
-const status = (pending_changes: number) => ({ state: 'idle' as const, detail: '', pending_changes, last_success: null });
+const status = (pending_changes: number, state: 'idle' | 'offline' = 'offline') => ({ state, detail: '', pending_changes, last_success: null });
 
 describe('status helpers', () => {
   it('pluralises pending changes and hides zero', () => {
     expect(pendingText(status(0))).toBeNull();
     expect(pendingText(status(1))).toBe('1 change waiting to sync');
     expect(pendingText(status(12))).toBe('12 changes waiting to sync');
+  });
+
+  it('leaves the count to the state when idle, whose words already say it', () => {
+    expect(pendingText(status(3, 'idle'))).toBeNull();
   });
 
   it('gives attention-needing states a warning or error tone', () => {

@@ -17,9 +17,12 @@ export function toneOf(state: SyncState): Tone {
   return TONES[state];
 }
 
-/** "3 changes waiting to sync", or null when nothing waits. */
+/**
+ * "3 changes waiting to sync" beside the state, or null when nothing waits
+ * or the state already says so (idle with changes waiting is worded so by Rust).
+ */
 export function pendingText(status: SyncStatus): string | null {
   const n = status.pending_changes;
-  if (n <= 0) return null;
+  if (n <= 0 || status.state === 'idle') return null;
   return `${n} change${n === 1 ? '' : 's'} waiting to sync`;
 }

@@ -15,7 +15,27 @@ export const commands = {
 	syncNow: () => typedError<null, UiError>(__TAURI_INVOKE("sync_now")),
 	listCases: (request: CaseListRequest) => typedError<CasePage, UiError>(__TAURI_INVOKE("list_cases", { request })),
 	listEvents: (from: string, to: string, zone: string) => typedError<CalendarEvent[], UiError>(__TAURI_INVOKE("list_events", { from, to, zone })),
+	eventDetail: (id: string) => typedError<EventDetail, UiError>(__TAURI_INVOKE("event_detail", { id })),
+	/**  Creates an event (`id` none) or saves the dialog's fields over one. */
+	saveEvent: (id: string | null, edit: EventEdit) => typedError<EventDetail, UiError>(__TAURI_INVOKE("save_event", { id, edit })),
+	/**  A drag or a resize in the calendar: only the time changes. */
+	moveEvent: (id: string, to: EventMove) => typedError<EventDetail, UiError>(__TAURI_INVOKE("move_event", { id, to })),
+	deleteEvent: (id: string) => typedError<null, UiError>(__TAURI_INVOKE("delete_event", { id })),
+	/**
+	 *  Asks where to save, then writes the events overlapping [from, to)
+	 *  (RFC 3339), only `case_id`'s when given; `path` is none when cancelled.
+	 */
+	exportEvents: (from: string, to: string, zone: string, caseId: string | null, fileName: string) => typedError<SavedCopy, UiError>(__TAURI_INVOKE("export_events", { from, to, zone, caseId, fileName })),
 	listTasks: (request: TaskListRequest) => typedError<TaskPage, UiError>(__TAURI_INVOKE("list_tasks", { request })),
+	taskDetail: (id: string) => typedError<TaskItem, UiError>(__TAURI_INVOKE("task_detail", { id })),
+	/**  Creates a task (`id` none) or saves the dialog's fields over one. */
+	saveTask: (id: string | null, edit: TaskEdit) => typedError<TaskItem, UiError>(__TAURI_INVOKE("save_task", { id, edit })),
+	/**  The checkbox: ticks a task off, or opens it again. */
+	setTaskDone: (id: string, done: boolean) => typedError<TaskItem, UiError>(__TAURI_INVOKE("set_task_done", { id, done })),
+	deleteTask: (id: string) => typedError<null, UiError>(__TAURI_INVOKE("delete_task", { id })),
+	listConflicts: () => typedError<ConflictItem[], UiError>(__TAURI_INVOKE("list_conflicts")),
+	/**  Keeps one side of one field; the result is pushed at once when online. */
+	resolveConflict: (id: string, keep: Keep) => typedError<null, UiError>(__TAURI_INVOKE("resolve_conflict", { id, keep })),
 	search: (text: string) => typedError<SearchResult[], UiError>(__TAURI_INVOKE("search", { text })),
 	cacheSummary: () => typedError<CacheSummary, UiError>(__TAURI_INVOKE("cache_summary")),
 	caseFilterOptions: () => typedError<CaseFilterOptions, UiError>(__TAURI_INVOKE("case_filter_options")),
@@ -141,6 +161,8 @@ export type CalendarEvent = {
 	end: string,
 	all_day: boolean,
 	location: string | null,
+	case_id: string | null,
+	sync: EditBadge,
 };
 
 /**  Everything the case screen shows. */
@@ -171,6 +193,8 @@ export type CaseFilterOptions = {
 	staff: FilterOption[],
 	/**  Clients and companies with a case, by name. */
 	clients: FilterOption[],
+	/**  The firm's locations, for an event's location. */
+	locations: FilterOption[],
 };
 
 export type CaseListItem = {
@@ -215,6 +239,26 @@ export type CaseStatus = "open" | "closed";
 /**  What to do with dropped files named like files already there. */
 export type ClashChoice = "new_version" | "keep_both";
 
+/**  One field changed on both sides. */
+export type ConflictItem = {
+	id: string,
+	/**  event, task, case… */
+	kind: string,
+	record_id: string,
+	/**  The record's name as cached here. */
+	record_name: string,
+	/**
+	 *  The field's name in the record (`name`, `time`, `description`…), or
+	 *  `deleted_on_server` when the server deleted what was edited here.
+	 */
+	field: string,
+	/**  Each side as text, none when the field was empty. */
+	base: string | null,
+	mine: string | null,
+	theirs: string | null,
+	created_at: string,
+};
+
 export type DropProblem = {
 	name: string,
 	message: string,
@@ -225,6 +269,66 @@ export type DropProblem = {
  *  names that clash, to be asked about before anything is queued.
  */
 export type DropResult = { outcome: "queued"; queued: number; problems: DropProblem[] } | { outcome: "clashes"; names: string[] };
+
+/**
+ *  Where a record's local edits stand, for its badge: waiting to sync,
+ *  refused by the server (in its words), or in conflict.
+ */
+export type EditBadge = {
+	pending: boolean,
+	problem: string | null,
+	conflict: boolean,
+};
+
+/**  An event as the edit dialog shows it. */
+export type EventDetail = {
+	id: string,
+	name: string,
+	description: string,
+	location: string,
+	/**  RFC 3339 for a timed event; a date for an all-day one. */
+	start: string,
+	/**  RFC 3339; for an all-day event the day after its last (exclusive). */
+	end: string,
+	all_day: boolean,
+	/**  The zone a timed event was scheduled in (it may differ from the laptop's). */
+	zone: string | null,
+	case: FilterOption | null,
+	staff: FilterOption[],
+	private: boolean,
+	sync: EditBadge,
+};
+
+/**  The edit dialog's fields, all of them, as typed. */
+export type EventEdit = {
+	name: string,
+	description: string,
+	location: string,
+	/**
+	 *  Timed: a wall-clock time `YYYY-MM-DDTHH:MM` in `zone`, or RFC 3339.
+	 *  All-day: the first day, `YYYY-MM-DD`.
+	 */
+	start: string,
+	/**  Timed: as `start`. All-day: the LAST day (inclusive). */
+	end: string,
+	all_day: boolean,
+	/**  The zone the wall-clock times were typed in (the laptop's, or the firm's). */
+	zone: string,
+	/**  None: no case. */
+	case_id: string | null,
+	staff: string[],
+	private: boolean,
+};
+
+/**  A dragged or resized event's new time. */
+export type EventMove = {
+	/**  RFC 3339, or a date for an all-day event. */
+	start: string,
+	/**  None keeps the length. All-day: the LAST day (inclusive). */
+	end: string | null,
+	all_day: boolean,
+	zone: string,
+};
 
 /**  A file's badge. */
 export type FileBadge = "synced" | "offline" | "queued" | "uploading" | "paused" | 
@@ -268,6 +372,9 @@ export type FolderRefresh = {
 	/**  Why it could not be walked now (offline, signed out); none when it was. */
 	problem: UiError | null,
 };
+
+/**  Which side a person kept for one field. */
+export type Keep = "mine" | "theirs";
 
 /**  What the add-account form sends. */
 export type NewAccountForm = {
@@ -382,21 +489,47 @@ export type SyncStatus = {
 /**  Emitted whenever the sync status changes. */
 export type SyncStatusChanged = SyncStatus;
 
+/**  The task dialog's fields, all of them, as typed. */
+export type TaskEdit = {
+	name: string,
+	description: string,
+	/**  low, medium or high. */
+	priority: string,
+	/**  YYYY-MM-DD. */
+	due: string,
+	/**  None: no case. */
+	case_id: string | null,
+	staff: string[],
+};
+
 /**  Which tasks the list shows; `overdue` is open tasks due before `today`. */
 export type TaskFilter = "open" | "overdue" | "completed" | "all";
 
+/**  A task as the list and the edit dialog show it. */
 export type TaskItem = {
 	id: string,
 	name: string,
+	description: string,
+	/**  low, medium or high. */
 	priority: string,
+	/**  YYYY-MM-DD. */
 	due: string | null,
 	completed: boolean,
+	case: FilterOption | null,
+	staff: FilterOption[],
+	sync: EditBadge,
 };
 
 export type TaskListRequest = {
 	filter: TaskFilter,
 	/**  Today in the viewer's zone (YYYY-MM-DD), for "overdue". */
 	today: string,
+	/**  Only tasks assigned to this staff member. */
+	assignee: string | null,
+	/**  Only tasks of this case. */
+	case_id: string | null,
+	/**  Only tasks of this priority (low, medium or high). */
+	priority: string | null,
 	offset: number,
 	limit: number,
 };

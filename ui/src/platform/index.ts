@@ -11,6 +11,13 @@ import type {
   CaseDetail,
   CaseFilterOptions,
   CaseListRequest,
+  ConflictItem,
+  EventDetail,
+  EventEdit,
+  EventMove,
+  Keep,
+  TaskEdit,
+  TaskItem,
   CasePage,
   ClashChoice,
   DropResult,
@@ -47,7 +54,14 @@ export type {
   CalendarEvent,
   CaseDetail,
   ClashChoice,
+  ConflictItem,
   DropProblem,
+  EditBadge,
+  EventDetail,
+  EventEdit,
+  EventMove,
+  Keep,
+  TaskEdit,
   DropResult,
   FileBadge,
   FileItem,
@@ -91,7 +105,25 @@ export interface Platform {
   caseFilterOptions(): Promise<Outcome<CaseFilterOptions>>;
   /** Events overlapping [from, to) (RFC 3339 with offsets), for the laptop's IANA zone. */
   listEvents(from: string, to: string, zone: string): Promise<Outcome<CalendarEvent[]>>;
+  /** One event for the edit dialog. */
+  eventDetail(id: string): Promise<Outcome<EventDetail>>;
+  /** Creates an event (`id` null) or saves the dialog over one; it shows at once and syncs later. */
+  saveEvent(id: string | null, edit: EventEdit): Promise<Outcome<EventDetail>>;
+  /** A drag or a resize: only the time changes. */
+  moveEvent(id: string, to: EventMove): Promise<Outcome<EventDetail>>;
+  deleteEvent(id: string): Promise<Outcome<null>>;
+  /** Asks where (the native save dialog) and writes the events of [from, to) as an .ics file; `path` is null when cancelled. */
+  exportEvents(from: string, to: string, zone: string, caseId: string | null, fileName: string): Promise<Outcome<SavedCopy>>;
   listTasks(request: TaskListRequest): Promise<Outcome<TaskPage>>;
+  taskDetail(id: string): Promise<Outcome<TaskItem>>;
+  /** Creates a task (`id` null) or saves the dialog over one. */
+  saveTask(id: string | null, edit: TaskEdit): Promise<Outcome<TaskItem>>;
+  /** The checkbox: ticks a task off, or opens it again. */
+  setTaskDone(id: string, done: boolean): Promise<Outcome<TaskItem>>;
+  deleteTask(id: string): Promise<Outcome<null>>;
+  /** Fields changed both here and on the server, waiting for a person's choice. */
+  listConflicts(): Promise<Outcome<ConflictItem[]>>;
+  resolveConflict(id: string, keep: Keep): Promise<Outcome<null>>;
   search(text: string): Promise<Outcome<SearchResult[]>>;
   cacheSummary(): Promise<Outcome<CacheSummary>>;
   /** The case screen; "upcoming" is measured in the viewer's IANA zone. */

@@ -8,6 +8,7 @@ import type {
   CaseDetail,
   CaseFilterOptions,
   CaseListItem,
+  ConflictItem,
   DropResult,
   FileDrag,
   FileItem,
@@ -44,6 +45,8 @@ export interface MockData {
   searchHits: SearchResult[];
   /** What the next browser sign-in answers (default: signed in). */
   signInAnswer: UiError | null;
+  /** The open conflicts. */
+  conflicts: ConflictItem[];
 }
 
 export interface MockPlatform extends Platform {
@@ -73,6 +76,8 @@ export interface MockPlatform extends Platform {
   accountCalls: [string, ...unknown[]][];
   /** Sends a native file drag to every listener, as the webview would. */
   emitFileDrag(drag: FileDrag): void;
+  /** The event, task and conflict edits received (`save_event`, `set_task_done`…), newest last. */
+  edits: [string, ...unknown[]][];
   data: MockData;
 }
 
@@ -95,7 +100,7 @@ export function createMockPlatform(overrides: Partial<AppInfo> = {}, data: Parti
   const listeners = new Set<(s: SyncStatus) => void>();
   const cacheListeners = new Set<() => void>();
   const ok = <T>(value: T): Outcome<T> => ({ status: 'ok', data: value });
-  const store: MockData = { cases: [], events: [], tasks: [], details: {}, folders: {}, files: {}, transfers: [], recent: [], filterOptions: { stages: [], practice_areas: [], staff: [], clients: [] }, dropAnswer: null, accounts: { accounts: [], demo_shown: true, providers: [{ id: 'firmapi', label: 'Firm API', authorize_url: 'https://auth.example.test/authorize', token_url: 'https://auth.example.test/token' }] }, signInAnswer: null, searchHits: [], ...data };
+  const store: MockData = { cases: [], events: [], tasks: [], details: {}, folders: {}, files: {}, transfers: [], recent: [], filterOptions: { stages: [], practice_areas: [], staff: [], clients: [], locations: [] }, dropAnswer: null, accounts: { accounts: [], demo_shown: true, providers: [{ id: 'firmapi', label: 'Firm API', authorize_url: 'https://auth.example.test/authorize', token_url: 'https://auth.example.test/token' }] }, signInAnswer: null, searchHits: [], conflicts: [], ...data };
   const caseRequests: Parameters<Platform['listCases']>[0][] = [];
   const drops: Parameters<Platform['dropFiles']>[] = [];
   const transferActions: Parameters<Platform['transferAction']>[] = [];
@@ -109,6 +114,64 @@ export function createMockPlatform(overrides: Partial<AppInfo> = {}, data: Parti
     opened: [],
     kept: [],
     accountCalls: [],
+    edits: [],
+    async eventDetail(id) {
+      const e = store.events.find((x) => x.id === id);
+      if (!e) return notFound('event');
+      return ok({ id, name: e.title, description: '', location: e.location ?? '', start: e.start, end: e.end, all_day: e.all_day, zone: null, case: null, staff: [], private: false, sync: e.sync });
+    },
+    async saveEvent(id, edit) {
+      this.edits.push(['save_event', id, edit]);
+      const saved = { id: id ?? `e${store.events.length + 1}`, name: edit.name, description: edit.description, location: edit.location, start: edit.start, end: edit.end, all_day: edit.all_day, zone: edit.zone, case: null, staff: [], private: edit.private, sync: { pending: true, problem: null, conflict: false } };
+      return ok(saved);
+    },
+    async moveEvent(id, to) {
+      this.edits.push(['move_event', id, to]);
+      const e = store.events.find((x) => x.id === id);
+      if (!e) return notFound('event');
+      return ok({ id, name: e.title, description: '', location: '', start: to.start, end: to.end ?? e.end, all_day: to.all_day, zone: to.zone, case: null, staff: [], private: false, sync: { pending: true, problem: null, conflict: false } });
+    },
+    async deleteEvent(id) {
+      this.edits.push(['delete_event', id]);
+      store.events = store.events.filter((e) => e.id !== id);
+      return ok(null);
+    },
+    async exportEvents(from, to, zone, caseId, fileName) {
+      this.edits.push(['export_events', from, to, zone, caseId, fileName]);
+      return ok({ path: `/tmp/${fileName}` });
+    },
+    async taskDetail(id) {
+      const t = store.tasks.find((x) => x.id === id);
+      return t ? ok(structuredClone(t)) : notFound('task');
+    },
+    async saveTask(id, edit) {
+      this.edits.push(['save_task', id, edit]);
+      const sync = { pending: true, problem: null, conflict: false };
+      const saved: TaskItem = { id: id ?? `t${store.tasks.length + 1}`, name: edit.name, description: edit.description, priority: edit.priority, due: edit.due || null, completed: false, case: null, staff: [], sync };
+      store.tasks = [...store.tasks.filter((t) => t.id !== saved.id), saved];
+      return ok(saved);
+    },
+    async setTaskDone(id, done) {
+      this.edits.push(['set_task_done', id, done]);
+      const t = store.tasks.find((x) => x.id === id);
+      if (!t) return notFound('task');
+      const saved = { ...t, completed: done, sync: { pending: true, problem: null, conflict: false } };
+      store.tasks = store.tasks.map((x) => (x.id === id ? saved : x));
+      return ok(saved);
+    },
+    async deleteTask(id) {
+      this.edits.push(['delete_task', id]);
+      store.tasks = store.tasks.filter((t) => t.id !== id);
+      return ok(null);
+    },
+    async listConflicts() {
+      return ok(structuredClone(store.conflicts));
+    },
+    async resolveConflict(id, keep) {
+      this.edits.push(['resolve_conflict', id, keep]);
+      store.conflicts = store.conflicts.filter((c) => c.id !== id);
+      return ok(null);
+    },
     async listAccounts() {
       return ok(structuredClone(store.accounts));
     },

@@ -5,7 +5,7 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-li
 import App from '../App.svelte';
 import { createMockPlatform } from '../platform/mock';
 import type { CalendarEvent, CaseListItem, TaskItem } from '../platform';
-import { detail } from './fixtures';
+import { detail, task } from './fixtures';
 
 const caseRow = (i: number, over: Partial<CaseListItem> = {}): CaseListItem => ({
   id: `c${i}`,
@@ -60,6 +60,7 @@ describe('Cases view', () => {
       practice_areas: [],
       staff: [{ id: 'sf1', name: 'Ada Lee' }],
       clients: [{ id: 'cl1', name: 'Maria Martinez' }],
+      locations: [],
     };
     render(App, { props: { platform } });
     const stage = (await screen.findByRole('combobox', { name: 'Any stage' })) as HTMLSelectElement;
@@ -99,9 +100,9 @@ describe('Tasks view', () => {
 
   it('filters to overdue work and marks it', async () => {
     const tasks: TaskItem[] = [
-      { id: 't1', name: 'File the reply brief', priority: 'high', due: '2000-01-01', completed: false },
-      { id: 't2', name: 'Send engagement letter', priority: 'low', due: '2999-01-01', completed: false },
-      { id: 't3', name: 'Archive old files', priority: 'medium', due: '2000-01-01', completed: true },
+      task({ id: 't1', name: 'File the reply brief', priority: 'high', due: '2000-01-01', completed: false }),
+      task({ id: 't2', name: 'Send engagement letter', priority: 'low', due: '2999-01-01', completed: false }),
+      task({ id: 't3', name: 'Archive old files', priority: 'medium', due: '2000-01-01', completed: true }),
     ];
     const platform = createMockPlatform({}, { tasks });
     render(App, { props: { platform } });
@@ -224,8 +225,8 @@ describe('After a sync', () => {
 
   it('keeps the task filter and shows the synced tasks', async () => {
     const tasks: TaskItem[] = [
-      { id: 't1', name: 'File the reply brief', priority: 'high', due: '2000-01-01', completed: false },
-      { id: 't2', name: 'Send engagement letter', priority: 'low', due: '2999-01-01', completed: false },
+      task({ id: 't1', name: 'File the reply brief', priority: 'high', due: '2000-01-01', completed: false }),
+      task({ id: 't2', name: 'Send engagement letter', priority: 'low', due: '2999-01-01', completed: false }),
     ];
     const platform = createMockPlatform({}, { tasks });
     render(App, { props: { platform } });
@@ -233,7 +234,7 @@ describe('After a sync', () => {
     await screen.findByTestId('tasks-list');
     await fireEvent.click(screen.getByRole('button', { name: 'Overdue' }));
     await waitFor(() => expect(within(screen.getByTestId('tasks-list')).getAllByRole('listitem')).toHaveLength(1));
-    platform.data.tasks.push({ id: 't3', name: 'Serve the subpoena', priority: 'medium', due: '2000-02-01', completed: false });
+    platform.data.tasks.push(task({ id: 't3', name: 'Serve the subpoena', priority: 'medium', due: '2000-02-01', completed: false }));
     platform.emitCacheChanged();
     await waitFor(() => expect(within(screen.getByTestId('tasks-list')).getAllByRole('listitem')).toHaveLength(2));
     expect(screen.getByRole('button', { name: 'Overdue' }).getAttribute('aria-pressed')).toBe('true');

@@ -1,0 +1,65 @@
+// The calendar's and the task list's edits, through the views and the
+// platform boundary: what is sent, what is refused before sending, and the
+// "waiting to sync" mark.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import App from '../App.svelte';
+import { createMockPlatform } from '../platform/mock';
+import { task } from './fixtures';
+
+afterEach(() => cleanup());
+
+const staff = { stages: [], practice_areas: [], clients: [], locations: [{ id: 'l1', name: 'Courtroom 4' }], staff: [{ id: 's1', name: 'Ada Lee' }, { id: 's2', name: 'Ben Cho' }] };
+
+describe('tasks', () => {
+  it('ticks a task off at once and marks it as waiting to sync', async () => {
+    const platform = createMockPlatform({}, { tasks: [task({ id: 't1', name: 'File the reply brief', due: '2000-01-01' })], filterOptions: staff });
+    render(App, { props: { platform } });
+    await fireEvent.click(screen.getByRole('button', { name: /Tasks/ }));
+    const list = await screen.findByTestId('tasks-list');
+    expect(within(list).getByText('Overdue')).toBeTruthy();
+    await fireEvent.click(within(list).getByRole('checkbox', { name: 'Complete File the reply brief' }));
+    await waitFor(() => expect(platform.edits).toContainEqual(['set_task_done', 't1', true]));
+    expect(await within(list).findByText('Waiting to sync')).toBeTruthy();
+  });
+
+  it('refuses a nameless task before sending it, then creates it with its assignee', async () => {
+    const platform = createMockPlatform({}, { tasks: [], filterOptions: staff });
+    render(App, { props: { platform } });
+    await fireEvent.click(screen.getByRole('button', { name: /Tasks/ }));
+    await fireEvent.click(await screen.findByTestId('new-task'));
+    const dialog = await screen.findByTestId('task-dialog');
+    await fireEvent.click(within(dialog).getByTestId('task-save'));
+    expect(within(dialog).getByRole('alert').textContent).toContain('name');
+    expect(platform.edits).toEqual([]);
+    await fireEvent.input(within(dialog).getByRole('textbox', { name: 'Name' }), { target: { value: 'Serve the subpoena' } });
+    await fireEvent.click(within(dialog).getByTestId('task-save'));
+    await waitFor(() => expect(platform.edits[0]?.[0]).toBe('save_task'));
+    expect(platform.edits[0]?.[2]).toMatchObject({ name: 'Serve the subpoena', staff: ['s1'], priority: 'medium' });
+    await waitFor(() => expect(screen.queryByTestId('task-dialog')).toBeNull());
+  });
+});
+
+describe('calendar edits', () => {
+  it('shows an end before the start on the end field and sends nothing', async () => {
+    vi.stubGlobal('ResizeObserver', class { observe() {} unobserve() {} disconnect() {} });
+    const platform = createMockPlatform({}, { events: [], filterOptions: staff });
+    render(App, { props: { platform } });
+    await fireEvent.click(screen.getByRole('button', { name: /Calendar/ }));
+    await fireEvent.click(await screen.findByTestId('new-event'));
+    const dialog = await screen.findByTestId('event-dialog');
+    await fireEvent.input(within(dialog).getByRole('textbox', { name: 'Name' }), { target: { value: 'Deposition' } });
+    const start = dialog.querySelector<HTMLInputElement>('input[name="start"]');
+    const end = dialog.querySelector<HTMLInputElement>('input[name="end"]');
+    if (!start || !end) throw new Error('no time fields');
+    await fireEvent.input(end, { target: { value: start.value.slice(0, 11) + '00:00' } });
+    await fireEvent.click(within(dialog).getByTestId('event-save'));
+    expect(within(dialog).getByTestId('end-error').textContent).toContain('before the start');
+    expect(platform.edits).toEqual([]);
+    await fireEvent.input(end, { target: { value: start.value.slice(0, 11) + '23:30' } });
+    await fireEvent.click(within(dialog).getByTestId('event-save'));
+    await waitFor(() => expect(platform.edits[0]?.[0]).toBe('save_event'));
+    expect(platform.edits[0]?.[2]).toMatchObject({ name: 'Deposition', all_day: false, staff: ['s1'], zone: Intl.DateTimeFormat().resolvedOptions().timeZone });
+    vi.unstubAllGlobals();
+  });
+});
