@@ -13,6 +13,7 @@ const COMMANDS: &[&str] = &[
     "list_events",
     "list_tasks",
     "event_detail",
+    "calendar_settings",
     "save_event",
     "move_event",
     "delete_event",

@@ -23,6 +23,7 @@ pub fn builder<R: tauri::Runtime>() -> Builder<R> {
             commands::cache::list_cases,
             commands::calendar::list_events,
             commands::calendar::event_detail,
+            commands::calendar::calendar_settings,
             commands::calendar::save_event,
             commands::calendar::move_event,
             commands::calendar::delete_event,

@@ -28,6 +28,10 @@ const ZONE: &str = "America/New_York";
 /// times have no reliable key input in WebKit's WebDriver).
 async fn set_field(client: &Client, css: &str, value: &str) -> TestResult {
     wait_for(client, css).await?;
+    if css.contains("select") {
+        // The choices are read when the dialog opens: wait for the one wanted.
+        wait_for(client, &format!("{css} option[value=\"{value}\"]")).await?;
+    }
     client
         .execute(
             "const el = document.querySelector(arguments[0]);
@@ -409,6 +413,17 @@ fn an_event_made_by_dragging_is_edited_moved_and_reaches_the_sandbox() {
                 "{gap}"
             );
             assert!(has_offset(&gap["start"], "-04:00"), "03:30 EDT: {gap}");
+
+            // The other views, full.
+            click(&client, ".fc-dayGridMonth-button").await?;
+            wait_for(&client, ".fc-dayGridMonth-view").await?;
+            shot(&client, "calendar-month").await?;
+            click(&client, ".fc-timeGridDay-button").await?;
+            wait_for(&client, ".fc-timeGridDay-view").await?;
+            shot(&client, "calendar-day").await?;
+            click(&client, ".fc-listWeek-button").await?;
+            wait_for(&client, ".fc-listWeek-view").await?;
+            shot(&client, "calendar-agenda").await?;
             Ok::<(), Box<dyn std::error::Error + Send + Sync>>(())
         }
         .await;
@@ -420,6 +435,99 @@ fn an_event_made_by_dragging_is_edited_moved_and_reaches_the_sandbox() {
     });
     if let Err(err) = outcome {
         panic!("calendar edit test failed: {err}");
+    }
+}
+
+/// An all-day event made under one zone keeps its date when the laptop is
+/// in another, a day apart (Honolulu is UTC-10, Kiritimati UTC+14).
+#[test]
+fn an_all_day_event_keeps_its_date_in_any_zone() {
+    if !window_tests_enabled("an_all_day_event_keeps_its_date_in_any_zone") {
+        return;
+    }
+    let _serial = APP_LOCK.lock().unwrap_or_else(|p| p.into_inner());
+    let (_scratch, data_dir, runtime) = window_scratch("casefile-allday-e2e-");
+    let outcome: TestResult = runtime.block_on(async {
+        let firm = Firm::start(data_dir.clone()).await?;
+        firm.cli(&["sync"])?;
+        let [token] = firm.app_env();
+        let name = format!("Court holiday {}", std::process::id());
+        let cell = format!(
+            ".fc-daygrid-day[data-date='2026-03-16'] {}",
+            event_css(&name)
+        );
+        for (zone, create) in [("Pacific/Honolulu", true), ("Pacific/Kiritimati", false)] {
+            let driver = start_driver_with(&data_dir, &[token, ("TZ", zone)])?;
+            let client = connect_with(driver.port, &[]).await?;
+            let result = async {
+                week_of(&client, "2026-03-16").await?;
+                click(&client, ".fc-dayGridMonth-button").await?;
+                if create {
+                    click(&client, "[data-testid=new-event]").await?;
+                    wait_for(&client, "[data-testid=event-dialog] input[name=name]")
+                        .await?
+                        .send_keys(&name)
+                        .await?;
+                    click(&client, "[data-testid=event-dialog] input[name=all_day]").await?;
+                    set_field(
+                        &client,
+                        "[data-testid=event-dialog] input[name=first_day]",
+                        "2026-03-16",
+                    )
+                    .await?;
+                    set_field(
+                        &client,
+                        "[data-testid=event-dialog] input[name=last_day]",
+                        "2026-03-16",
+                    )
+                    .await?;
+                    click(&client, "[data-testid=event-save]").await?;
+                    let sent =
+                        on_server(&firm, "events", &name, "the all-day event", |_| true).await?;
+                    assert_eq!(sent["all_day"], true, "{sent}");
+                    assert!(
+                        sent["start"]
+                            .as_str()
+                            .is_some_and(|s| s.starts_with("2026-03-16")),
+                        "{sent}"
+                    );
+                    assert!(
+                        sent["end"]
+                            .as_str()
+                            .is_some_and(|s| s.starts_with("2026-03-16")),
+                        "one day: {sent}"
+                    );
+                }
+                wait_for(&client, &cell).await?;
+                wait_for_text(
+                    &client,
+                    "[data-testid=calendar-zone]",
+                    "the zone shown",
+                    |t| t == zone.replace('_', " "),
+                )
+                .await?;
+                shot(
+                    &client,
+                    &format!("calendar-all-day-{}", zone.replace('/', "-")),
+                )
+                .await?;
+                Ok::<(), Box<dyn std::error::Error + Send + Sync>>(())
+            }
+            .await;
+            let ended = end_session(
+                client,
+                &format!("failure-allday-{}.png", zone.replace('/', "-")),
+                result,
+            )
+            .await;
+            drop(driver);
+            ended?;
+        }
+        firm.sandbox.shutdown().await;
+        Ok(())
+    });
+    if let Err(err) = outcome {
+        panic!("all-day zone test failed: {err}");
     }
 }
 

@@ -74,3 +74,31 @@ fn task_states_are_read_for_the_ids_asked_and_only_those_with_a_badge() {
     assert!(states[&edited.meta.id].pending);
     assert!(store.edit_states(Kind::Task, &[]).unwrap().is_empty());
 }
+
+#[test]
+fn a_calendar_row_names_its_case_and_first_attendee_for_colours_and_legend() {
+    let (_dir, store) = open();
+    let ana = staff("Ana", "Lopez");
+    let k = case("Martinez v. Hollis", "T-1");
+    store.apply_page(vec![ana.clone()], None).unwrap();
+    store.apply_page(vec![k.clone()], None).unwrap();
+    let mut hearing = timed_event("Hearing", "2026-03-10T14:00:00Z", "2026-03-10T15:00:00Z");
+    hearing.case = Some(k.meta.id);
+    hearing.staff = vec![ana.meta.id];
+    let alone = timed_event("Alone", "2026-03-11T14:00:00Z", "2026-03-11T15:00:00Z");
+    store.apply_page(vec![hearing, alone], None).unwrap();
+    let rows = store.calendar(&month()).unwrap();
+    let row = |name: &str| rows.iter().find(|r| r.name == name).unwrap();
+    assert_eq!(
+        row("Hearing").case_name.as_deref(),
+        Some("Martinez v. Hollis")
+    );
+    assert_eq!(
+        row("Hearing").lead,
+        Some((ana.meta.id, "Ana Lopez".to_owned()))
+    );
+    assert_eq!(
+        (row("Alone").case_name.clone(), row("Alone").lead.clone()),
+        (None, None)
+    );
+}

@@ -34,8 +34,24 @@ pub struct CalendarEvent {
     pub end: String,
     pub all_day: bool,
     pub location: Option<String>,
-    pub case_id: Option<String>,
+    pub case: Option<FilterOption>,
+    /// The first attendee, for colouring by staff member.
+    pub lead: Option<FilterOption>,
     pub sync: EditBadge,
+}
+
+/// Which events the calendar asks for.
+#[derive(Debug, Clone, Deserialize, Type)]
+pub struct EventRange {
+    /// RFC 3339 with an offset.
+    pub from: String,
+    pub to: String,
+    /// The zone shown, whose dates all-day events match.
+    pub zone: String,
+    /// Only this case's events.
+    pub case_id: Option<String>,
+    /// Only events this staff member attends.
+    pub staff_id: Option<String>,
 }
 
 /// Where a record's local edits stand, for its badge: waiting to sync,
@@ -61,10 +77,22 @@ impl From<casefile_store::EditState> for EditBadge {
 #[specta::specta]
 pub async fn list_events(
     state: State<'_, AppState>,
-    from: String,
-    to: String,
-    zone: String,
+    range: EventRange,
 ) -> Result<Vec<CalendarEvent>, UiError> {
+    let EventRange {
+        from,
+        to,
+        zone,
+        case_id,
+        staff_id,
+    } = range;
+    let id = |field: &str, v: Option<String>| {
+        v.map(|v| {
+            casefile_domain::ids::LocalId::parse(&v)
+                .map_err(|_| UiError::validation(field, "That is not a Casefile id."))
+        })
+        .transpose()
+    };
     let parse = |field: &str, v: &str| {
         DateTime::parse_from_rfc3339(v)
             .map(|d| d.with_timezone(&Utc))
@@ -82,8 +110,8 @@ pub async fn list_events(
         from,
         to,
         viewer,
-        case: None,
-        staff: None,
+        case: id("case_id", case_id)?,
+        staff: id("staff_id", staff_id)?,
     };
     let rows = with_store(&state, move |s| s.calendar(&query)).await?;
     Ok(rows
@@ -100,7 +128,14 @@ pub async fn list_events(
                 end,
                 all_day,
                 location: row.location,
-                case_id: row.case.map(|c| c.to_string()),
+                case: row.case.map(|c| FilterOption {
+                    id: c.to_string(),
+                    name: row.case_name.unwrap_or_default(),
+                }),
+                lead: row.lead.map(|(id, name)| FilterOption {
+                    id: id.to_string(),
+                    name,
+                }),
                 sync: row.sync.into(),
             }
         })
@@ -110,6 +145,21 @@ pub async fn list_events(
 /// The UI's zone name, checked.
 pub(crate) fn viewer_zone(zone: &str) -> Result<Tz, UiError> {
     parse_zone(zone).map_err(|_| UiError::validation("zone", "Unknown time zone."))
+}
+
+/// What the calendar needs besides its events.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct CalendarSettings {
+    /// The firm's zone (IANA), for the "firm's time" switch; none without an account.
+    pub firm_zone: Option<String>,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn calendar_settings(state: State<'_, AppState>) -> Result<CalendarSettings, UiError> {
+    Ok(CalendarSettings {
+        firm_zone: state.session().map(|s| s.cache.zone.name().to_owned()),
+    })
 }
 
 /// The session that edits the shown account, or why there is none.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, formFromDetail, moveFromCalendar, newEventForm, toEdit, validate, wallClock } from './eventForm';
+import { addDays, colourFor, PALETTE, formFromDetail, moveFromCalendar, newEventForm, toEdit, validate, wallClock } from './eventForm';
 import type { EventDetail } from '../platform';
 
 const detail = (over: Partial<EventDetail> = {}): EventDetail => ({
@@ -22,9 +22,20 @@ describe('the calendar adapter', () => {
   });
 
   it('turns an all-day selection with an exclusive end into first and last day', () => {
-    const form = newEventForm(new Date(2026, 2, 15), new Date(2026, 2, 17), true, Intl.DateTimeFormat().resolvedOptions().timeZone, ['s1']);
+    const form = newEventForm('2026-03-15', '2026-03-17', true, 'Pacific/Honolulu', ['s1']);
     expect([form.firstDay, form.lastDay, form.allDay]).toEqual(['2026-03-15', '2026-03-16', true]);
     expect(toEdit({ ...form, name: 'Trial' })).toMatchObject({ start: '2026-03-15', end: '2026-03-16', all_day: true });
+  });
+
+  it('takes a timed selection as wall-clock time in the zone shown', () => {
+    const form = newEventForm('2026-03-08T03:30:00-04:00', '2026-03-08T04:30:00-04:00', false, 'America/New_York', []);
+    expect([form.start, form.end, form.allDay]).toEqual(['2026-03-08T03:30', '2026-03-08T04:30', false]);
+  });
+
+  it('colours the same case the same way every time, and no case neutrally', () => {
+    expect(colourFor('case-1')).toBe(colourFor('case-1'));
+    expect(PALETTE).toContain(colourFor('case-2'));
+    expect(colourFor(null)).toBe('#5d6b7e');
   });
 
   it('sends a dragged all-day event as its last day, and a one-day drop as that day', () => {

@@ -24,6 +24,8 @@ export interface EventForm {
   private: boolean;
   /** The zone the wall-clock times are in. */
   zone: string;
+  /** The zone a stored timed event was scheduled in, when known. */
+  scheduledZone?: string | null;
 }
 
 /** Which field is wrong, and why, in words for the user. */
@@ -51,17 +53,33 @@ export function wallClock(instant: string | Date, zone: string): string {
   return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}`;
 }
 
-/** A blank form for a new event over [start, end) (a click or a drag on the calendar). */
-export function newEventForm(start: Date, end: Date, allDay: boolean, zone: string, staff: string[]): EventForm {
-  const firstDay = wallClock(start, zone).slice(0, 10);
-  // A calendar selection's all-day end is exclusive.
-  const lastDay = allDay ? addDays(wallClock(end, zone).slice(0, 10), -1) : firstDay;
+/**
+ * A blank form for a new event over [start, end): a click or a drag on the
+ * calendar gives ISO text in the zone shown (`2026-03-10T10:00:00-04:00`, or
+ * a date for all-day with an exclusive end), whose first characters are the
+ * wall-clock time there.
+ */
+export function newEventForm(start: string, end: string, allDay: boolean, zone: string, staff: string[]): EventForm {
+  const firstDay = start.slice(0, 10);
+  const lastDay = allDay ? addDays(end.slice(0, 10), -1) : firstDay;
+  const wall = (iso: string, fallback: string) => (iso.length >= 16 ? iso.slice(0, 16) : `${iso.slice(0, 10)}T${fallback}`);
   return {
     name: '', description: '', location: '', allDay,
-    start: wallClock(start, zone), end: wallClock(end, zone),
+    start: wall(start, '09:00'), end: allDay ? `${firstDay}T10:00` : wall(end, '10:00'),
     firstDay, lastDay: lastDay < firstDay ? firstDay : lastDay,
     caseId: null, caseName: '', staff, private: false, zone,
   };
+}
+
+/** The palette events are coloured from, by case or by staff member; readable with white text. */
+export const PALETTE = ['#1f4e8c', '#2e7d4f', '#8a3b8f', '#b3541e', '#00707a', '#8c2f39', '#5b5f97', '#6b6b1f'];
+
+/** A stable colour for an id (the same case or person is always the same colour). */
+export function colourFor(id: string | null | undefined): string {
+  if (!id) return '#5d6b7e';
+  let h = 0;
+  for (const ch of id) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return PALETTE[h % PALETTE.length] ?? '#5d6b7e';
 }
 
 /** The form for a stored event, its times shown in `zone`. */
@@ -70,6 +88,7 @@ export function formFromDetail(d: EventDetail, zone: string): EventForm {
     name: d.name, description: d.description, location: d.location, allDay: d.all_day,
     start: '', end: '', firstDay: '', lastDay: '',
     caseId: d.case?.id ?? null, caseName: d.case?.name ?? '', staff: d.staff.map((s) => s.id), private: d.private, zone,
+    scheduledZone: d.zone,
   };
   if (d.all_day) {
     form.firstDay = d.start;

@@ -14,8 +14,9 @@ export const commands = {
 	/**  Syncs now, then moves the documents (the engine's own loop runs it). */
 	syncNow: () => typedError<null, UiError>(__TAURI_INVOKE("sync_now")),
 	listCases: (request: CaseListRequest) => typedError<CasePage, UiError>(__TAURI_INVOKE("list_cases", { request })),
-	listEvents: (from: string, to: string, zone: string) => typedError<CalendarEvent[], UiError>(__TAURI_INVOKE("list_events", { from, to, zone })),
+	listEvents: (range: EventRange) => typedError<CalendarEvent[], UiError>(__TAURI_INVOKE("list_events", { range })),
 	eventDetail: (id: string) => typedError<EventDetail, UiError>(__TAURI_INVOKE("event_detail", { id })),
+	calendarSettings: () => typedError<CalendarSettings, UiError>(__TAURI_INVOKE("calendar_settings")),
 	/**  Creates an event (`id` none) or saves the dialog's fields over one. */
 	saveEvent: (id: string | null, edit: EventEdit) => typedError<EventDetail, UiError>(__TAURI_INVOKE("save_event", { id, edit })),
 	/**  A drag or a resize in the calendar: only the time changes. */
@@ -161,8 +162,16 @@ export type CalendarEvent = {
 	end: string,
 	all_day: boolean,
 	location: string | null,
-	case_id: string | null,
+	case: FilterOption | null,
+	/**  The first attendee, for colouring by staff member. */
+	lead: FilterOption | null,
 	sync: EditBadge,
+};
+
+/**  What the calendar needs besides its events. */
+export type CalendarSettings = {
+	/**  The firm's zone (IANA), for the "firm's time" switch; none without an account. */
+	firm_zone: string | null,
 };
 
 /**  Everything the case screen shows. */
@@ -328,6 +337,19 @@ export type EventMove = {
 	end: string | null,
 	all_day: boolean,
 	zone: string,
+};
+
+/**  Which events the calendar asks for. */
+export type EventRange = {
+	/**  RFC 3339 with an offset. */
+	from: string,
+	to: string,
+	/**  The zone shown, whose dates all-day events match. */
+	zone: string,
+	/**  Only this case's events. */
+	case_id: string | null,
+	/**  Only events this staff member attends. */
+	staff_id: string | null,
 };
 
 /**  A file's badge. */

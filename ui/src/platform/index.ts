@@ -11,8 +11,10 @@ import type {
   CaseDetail,
   CaseFilterOptions,
   CaseListRequest,
+  CalendarSettings,
   ConflictItem,
   EventDetail,
+  EventRange,
   EventEdit,
   EventMove,
   Keep,
@@ -54,8 +56,10 @@ export type {
   CalendarEvent,
   CaseDetail,
   ClashChoice,
+  CalendarSettings,
   ConflictItem,
   DropProblem,
+  EventRange,
   EditBadge,
   EventDetail,
   EventEdit,
@@ -103,8 +107,10 @@ export interface Platform {
   listCases(request: CaseListRequest): Promise<Outcome<CasePage>>;
   /** What the case list can be filtered by: stages, practice areas, staff, clients. */
   caseFilterOptions(): Promise<Outcome<CaseFilterOptions>>;
-  /** Events overlapping [from, to) (RFC 3339 with offsets), for the laptop's IANA zone. */
-  listEvents(from: string, to: string, zone: string): Promise<Outcome<CalendarEvent[]>>;
+  /** Events overlapping [from, to) (RFC 3339 with offsets) for the zone shown, optionally of one case or staff member. */
+  listEvents(range: EventRange): Promise<Outcome<CalendarEvent[]>>;
+  /** The firm's zone, for the calendar's "firm's time" switch. */
+  calendarSettings(): Promise<Outcome<CalendarSettings>>;
   /** One event for the edit dialog. */
   eventDetail(id: string): Promise<Outcome<EventDetail>>;
   /** Creates an event (`id` null) or saves the dialog over one; it shows at once and syncs later. */

@@ -47,6 +47,8 @@ export interface MockData {
   signInAnswer: UiError | null;
   /** The open conflicts. */
   conflicts: ConflictItem[];
+  /** The firm's zone the calendar can switch to. */
+  firmZone: string | null;
 }
 
 export interface MockPlatform extends Platform {
@@ -100,7 +102,7 @@ export function createMockPlatform(overrides: Partial<AppInfo> = {}, data: Parti
   const listeners = new Set<(s: SyncStatus) => void>();
   const cacheListeners = new Set<() => void>();
   const ok = <T>(value: T): Outcome<T> => ({ status: 'ok', data: value });
-  const store: MockData = { cases: [], events: [], tasks: [], details: {}, folders: {}, files: {}, transfers: [], recent: [], filterOptions: { stages: [], practice_areas: [], staff: [], clients: [], locations: [] }, dropAnswer: null, accounts: { accounts: [], demo_shown: true, providers: [{ id: 'firmapi', label: 'Firm API', authorize_url: 'https://auth.example.test/authorize', token_url: 'https://auth.example.test/token' }] }, signInAnswer: null, searchHits: [], conflicts: [], ...data };
+  const store: MockData = { cases: [], events: [], tasks: [], details: {}, folders: {}, files: {}, transfers: [], recent: [], filterOptions: { stages: [], practice_areas: [], staff: [], clients: [], locations: [] }, dropAnswer: null, accounts: { accounts: [], demo_shown: true, providers: [{ id: 'firmapi', label: 'Firm API', authorize_url: 'https://auth.example.test/authorize', token_url: 'https://auth.example.test/token' }] }, signInAnswer: null, searchHits: [], conflicts: [], firmZone: null, ...data };
   const caseRequests: Parameters<Platform['listCases']>[0][] = [];
   const drops: Parameters<Platform['dropFiles']>[] = [];
   const transferActions: Parameters<Platform['transferAction']>[] = [];
@@ -298,8 +300,11 @@ export function createMockPlatform(overrides: Partial<AppInfo> = {}, data: Parti
     async caseFilterOptions() {
       return ok(store.filterOptions);
     },
-    async listEvents(from, to) {
-      return ok(store.events.filter((e) => e.start < to && e.end > from));
+    async listEvents(range) {
+      return ok(store.events.filter((e) => e.start < range.to && e.end > range.from && (!range.case_id || e.case?.id === range.case_id) && (!range.staff_id || e.lead?.id === range.staff_id)));
+    },
+    async calendarSettings() {
+      return ok({ firm_zone: store.firmZone });
     },
     async listTasks(request) {
       const matching = store.tasks.filter((t) =>

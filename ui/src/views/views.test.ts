@@ -248,9 +248,9 @@ describe('After a sync', () => {
     const platform = createMockPlatform({}, { events });
     const list = platform.listEvents.bind(platform);
     let fetches = 0;
-    platform.listEvents = (from, to, zone) => {
+    platform.listEvents = (range) => {
       fetches++;
-      return list(from, to, zone);
+      return list(range);
     };
     const { container } = render(App, { props: { platform } });
     await fireEvent.click(screen.getByRole('button', { name: /Calendar/ }));

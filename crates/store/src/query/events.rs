@@ -41,6 +41,9 @@ pub struct CalendarRow {
     pub name: String,
     pub location: Option<String>,
     pub case: Option<LocalId>,
+    pub case_name: Option<String>,
+    /// The first attendee (id and name), whose colour the calendar can use.
+    pub lead: Option<(LocalId, String)>,
     pub time: CalendarTime,
     /// Where the local edits stand.
     pub sync: EditState,
@@ -73,18 +76,33 @@ pub fn calendar_in_range(conn: &Connection, q: &EventQuery) -> Result<Vec<Calend
             r.get::<_, Option<i64>>(5)?,
             r.get::<_, Option<String>>(6)?,
             r.get::<_, Option<String>>(7)?,
-            r.get::<_, Option<String>>(8)?,
+            (
+                r.get::<_, Option<String>>(8)?,
+                r.get::<_, Option<String>>(9)?,
+            ),
+            (
+                r.get::<_, Option<String>>(10)?,
+                r.get::<_, Option<String>>(11)?,
+            ),
             EditState {
-                pending: r.get(9)?,
-                problem: r.get(10)?,
-                conflict: r.get(11)?,
+                pending: r.get(12)?,
+                problem: r.get(13)?,
+                conflict: r.get(14)?,
             },
         ))
     })?;
     let bad = |what: &str| StoreError::Invalid(format!("event row: bad {what}"));
     let mut out = Vec::new();
     for row in rows {
-        let (id, name, location, all_day, start_s, end_s, start_date, end_date, case, sync) = row?;
+        let (id, name, location, all_day, start_s, end_s, start_date, end_date, case, lead, sync) =
+            row?;
+        let (case, case_name) = case;
+        let lead = match lead {
+            (Some(id), name) => LocalId::parse(&id)
+                .ok()
+                .map(|id| (id, name.unwrap_or_default())),
+            _ => None,
+        };
         let time = if all_day {
             let date = |d: Option<String>| {
                 d.and_then(|d| d.parse::<NaiveDate>().ok())
@@ -109,12 +127,17 @@ pub fn calendar_in_range(conn: &Connection, q: &EventQuery) -> Result<Vec<Calend
             name: name.unwrap_or_default(),
             location,
             case: case.and_then(|c| LocalId::parse(&c).ok()),
+            case_name,
+            lead,
             time,
             sync,
         });
     }
     Ok(out)
 }
+
+/// An event's first attendee, by id.
+const LEAD: &str = "(SELECT l.to_id FROM links l WHERE l.from_id = events.id AND l.rel = 'event_staff' ORDER BY l.to_id LIMIT 1)";
 
 /// What the window query returns.
 #[derive(Clone, Copy)]
@@ -156,12 +179,17 @@ fn window_sql(q: &EventQuery, select: Select) -> (String, Vec<Value>) {
             "data, unixepoch(start_date) AS k, id".to_owned(),
         ),
         Select::Calendar => {
-            let state = edit_state_sql("event", "events");
+            // The case's name and the first attendee: primary-key lookups.
+            let extra = format!(
+                "case_id, (SELECT c.name FROM cases c WHERE c.id = events.case_id),
+                 {LEAD}, (SELECT trim(coalesce(s.first_name, '') || ' ' || coalesce(s.last_name, ''))
+                           FROM staff s WHERE s.id = {LEAD}),
+                 {}",
+                edit_state_sql("event", "events")
+            );
             (
-                format!("id, name, location, 0, start_s, end_s, NULL, NULL, case_id, {state}"),
-                format!(
-                    "id, name, location, 1, NULL, NULL, start_date, end_date, case_id, {state}"
-                ),
+                format!("id, name, location, 0, start_s, end_s, NULL, NULL, {extra}"),
+                format!("id, name, location, 1, NULL, NULL, start_date, end_date, {extra}"),
             )
         }
     };
