@@ -31,6 +31,7 @@ pub mod error;
 pub mod folders;
 pub mod ics;
 pub mod keychain;
+pub mod reminders;
 pub mod roster;
 pub mod session;
 pub mod signin;
