@@ -14,6 +14,7 @@ const COMMANDS: &[&str] = &[
     "list_tasks",
     "event_detail",
     "calendar_settings",
+    "set_reminder_minutes",
     "save_event",
     "move_event",
     "delete_event",

@@ -65,7 +65,10 @@ pub fn show<R: Runtime>(app: &AppHandle<R>, shown: Shown) {
             let blobs = crate::demo::blobs(&state.paths.data_dir);
             let stop = state.activate(None, store.clone(), blobs.clone());
             match store {
-                Some(store) => crate::demo::start(app, store, blobs, stop),
+                Some(store) => {
+                    crate::reminders::start(app, store.clone(), stop.clone());
+                    crate::demo::start(app, store, blobs, stop)
+                }
                 None => publish_sync_status(
                     app,
                     SyncStatus::error("The local cache is not available; details are in the log."),
@@ -79,6 +82,7 @@ pub fn show<R: Runtime>(app: &AppHandle<R>, shown: Shown) {
                     report(&cache.store);
                     let stop =
                         state.activate(Some(id), Some(cache.store.clone()), cache.blobs.clone());
+                    crate::reminders::start(app, cache.store.clone(), stop.clone());
                     crate::sync::start_account(app, cache, stop);
                 }
                 Err(err) => {

@@ -24,6 +24,7 @@ pub fn builder<R: tauri::Runtime>() -> Builder<R> {
             commands::calendar::list_events,
             commands::calendar::event_detail,
             commands::calendar::calendar_settings,
+            commands::calendar::set_reminder_minutes,
             commands::calendar::save_event,
             commands::calendar::move_event,
             commands::calendar::delete_event,

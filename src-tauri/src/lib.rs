@@ -11,6 +11,7 @@ pub mod events;
 pub mod ipc;
 pub mod logging;
 pub mod paths;
+pub mod reminders;
 pub mod state;
 pub mod sync;
 pub mod tray;
@@ -36,6 +37,7 @@ pub fn run() {
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
         .invoke_handler(ipc.invoke_handler())
         .setup(move |app| {
             ipc.mount_events(app);

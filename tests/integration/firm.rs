@@ -95,6 +95,7 @@ impl Firm {
             "GET" => client.get(url),
             "POST" => client.post(url),
             "PUT" => client.put(url),
+            "DELETE" => client.delete(url),
             other => return Err(format!("no admin method {other}").into()),
         };
         let request = request.bearer_auth(&self.info.admin_token);
@@ -105,6 +106,9 @@ impl Firm {
         let response = request.send().await?;
         if !response.status().is_success() {
             return Err(format!("admin {path}: {}", response.status()).into());
+        }
+        if response.status().as_u16() == 204 {
+            return Ok(Value::Null);
         }
         Ok(response.json().await?)
     }

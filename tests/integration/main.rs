@@ -10,6 +10,7 @@
 //! - `firm`: a sandbox firm with a CLI-added account, for the window tests.
 //! - `offline`: a file dropped with the server unreachable uploads when the connection returns.
 //! - `documents`: files dropped on a case folder from a real (simulated) OS drag, uploaded to the sandbox.
+//! - `reminders`: reminders through the app's notification seam: once, not again after a restart.
 //! - `calendar`: events made, edited and moved with a real pointer, tasks ticked off, offline edits and the conflict chooser.
 
 mod accounts;
@@ -23,5 +24,6 @@ mod folders;
 mod layout;
 mod names;
 mod offline;
+mod reminders;
 mod window;
 mod xss;

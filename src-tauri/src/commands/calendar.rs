@@ -152,14 +152,40 @@ pub(crate) fn viewer_zone(zone: &str) -> Result<Tz, UiError> {
 pub struct CalendarSettings {
     /// The firm's zone (IANA), for the "firm's time" switch; none without an account.
     pub firm_zone: Option<String>,
+    /// How many minutes before an event its reminder comes.
+    pub reminder_minutes: u32,
+}
+
+fn reminder_error(e: casefile_core::reminders::ReminderError) -> UiError {
+    UiError::from(&CoreError::from(e))
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn calendar_settings(state: State<'_, AppState>) -> Result<CalendarSettings, UiError> {
+pub async fn calendar_settings(state: State<'_, AppState>) -> Result<CalendarSettings, UiError> {
+    let store = state.store()?;
+    let lead =
+        tauri::async_runtime::spawn_blocking(move || casefile_core::reminders::saved_lead(&store))
+            .await
+            .map_err(|_| UiError::internal("The request was interrupted."))?
+            .map_err(reminder_error)?;
     Ok(CalendarSettings {
         firm_zone: state.session().map(|s| s.cache.zone.name().to_owned()),
+        reminder_minutes: u32::try_from(lead.num_minutes()).unwrap_or(0),
     })
+}
+
+/// Sets how long before events their reminders come (0 to 1440 minutes).
+#[tauri::command]
+#[specta::specta]
+pub async fn set_reminder_minutes(state: State<'_, AppState>, minutes: u32) -> Result<(), UiError> {
+    let store = state.store()?;
+    tauri::async_runtime::spawn_blocking(move || {
+        casefile_core::reminders::save_lead(&store, minutes)
+    })
+    .await
+    .map_err(|_| UiError::internal("The request was interrupted."))?
+    .map_err(reminder_error)
 }
 
 /// The session that edits the shown account, or why there is none.

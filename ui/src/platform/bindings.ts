@@ -17,6 +17,8 @@ export const commands = {
 	listEvents: (range: EventRange) => typedError<CalendarEvent[], UiError>(__TAURI_INVOKE("list_events", { range })),
 	eventDetail: (id: string) => typedError<EventDetail, UiError>(__TAURI_INVOKE("event_detail", { id })),
 	calendarSettings: () => typedError<CalendarSettings, UiError>(__TAURI_INVOKE("calendar_settings")),
+	/**  Sets how long before events their reminders come (0 to 1440 minutes). */
+	setReminderMinutes: (minutes: number) => typedError<null, UiError>(__TAURI_INVOKE("set_reminder_minutes", { minutes })),
 	/**  Creates an event (`id` none) or saves the dialog's fields over one. */
 	saveEvent: (id: string | null, edit: EventEdit) => typedError<EventDetail, UiError>(__TAURI_INVOKE("save_event", { id, edit })),
 	/**  A drag or a resize in the calendar: only the time changes. */
@@ -172,6 +174,8 @@ export type CalendarEvent = {
 export type CalendarSettings = {
 	/**  The firm's zone (IANA), for the "firm's time" switch; none without an account. */
 	firm_zone: string | null,
+	/**  How many minutes before an event its reminder comes. */
+	reminder_minutes: number,
 };
 
 /**  Everything the case screen shows. */

@@ -111,6 +111,8 @@ export interface Platform {
   listEvents(range: EventRange): Promise<Outcome<CalendarEvent[]>>;
   /** The firm's zone, for the calendar's "firm's time" switch. */
   calendarSettings(): Promise<Outcome<CalendarSettings>>;
+  /** How many minutes before an event its reminder comes (0 to 1440). */
+  setReminderMinutes(minutes: number): Promise<Outcome<null>>;
   /** One event for the edit dialog. */
   eventDetail(id: string): Promise<Outcome<EventDetail>>;
   /** Creates an event (`id` null) or saves the dialog over one; it shows at once and syncs later. */

@@ -49,6 +49,8 @@ export interface MockData {
   conflicts: ConflictItem[];
   /** The firm's zone the calendar can switch to. */
   firmZone: string | null;
+  /** The reminder lead time, in minutes. */
+  reminderMinutes: number;
 }
 
 export interface MockPlatform extends Platform {
@@ -102,7 +104,7 @@ export function createMockPlatform(overrides: Partial<AppInfo> = {}, data: Parti
   const listeners = new Set<(s: SyncStatus) => void>();
   const cacheListeners = new Set<() => void>();
   const ok = <T>(value: T): Outcome<T> => ({ status: 'ok', data: value });
-  const store: MockData = { cases: [], events: [], tasks: [], details: {}, folders: {}, files: {}, transfers: [], recent: [], filterOptions: { stages: [], practice_areas: [], staff: [], clients: [], locations: [] }, dropAnswer: null, accounts: { accounts: [], demo_shown: true, providers: [{ id: 'firmapi', label: 'Firm API', authorize_url: 'https://auth.example.test/authorize', token_url: 'https://auth.example.test/token' }] }, signInAnswer: null, searchHits: [], conflicts: [], firmZone: null, ...data };
+  const store: MockData = { cases: [], events: [], tasks: [], details: {}, folders: {}, files: {}, transfers: [], recent: [], filterOptions: { stages: [], practice_areas: [], staff: [], clients: [], locations: [] }, dropAnswer: null, accounts: { accounts: [], demo_shown: true, providers: [{ id: 'firmapi', label: 'Firm API', authorize_url: 'https://auth.example.test/authorize', token_url: 'https://auth.example.test/token' }] }, signInAnswer: null, searchHits: [], conflicts: [], firmZone: null, reminderMinutes: 15, ...data };
   const caseRequests: Parameters<Platform['listCases']>[0][] = [];
   const drops: Parameters<Platform['dropFiles']>[] = [];
   const transferActions: Parameters<Platform['transferAction']>[] = [];
@@ -304,7 +306,12 @@ export function createMockPlatform(overrides: Partial<AppInfo> = {}, data: Parti
       return ok(store.events.filter((e) => e.start < range.to && e.end > range.from && (!range.case_id || e.case?.id === range.case_id) && (!range.staff_id || e.lead?.id === range.staff_id)));
     },
     async calendarSettings() {
-      return ok({ firm_zone: store.firmZone });
+      return ok({ firm_zone: store.firmZone, reminder_minutes: store.reminderMinutes });
+    },
+    async setReminderMinutes(minutes) {
+      this.edits.push(['set_reminder_minutes', minutes]);
+      store.reminderMinutes = minutes;
+      return ok(null);
     },
     async listTasks(request) {
       const matching = store.tasks.filter((t) =>

@@ -29,6 +29,7 @@ export const tauriPlatform: Platform = {
   caseFilterOptions: async () => normalise(await commands.caseFilterOptions()),
   listEvents: async (range) => normalise(await commands.listEvents(range)),
   calendarSettings: async () => normalise(await commands.calendarSettings()),
+  setReminderMinutes: async (minutes) => normalise(await commands.setReminderMinutes(minutes)),
   eventDetail: async (id) => normalise(await commands.eventDetail(id)),
   saveEvent: async (id, edit) => normalise(await commands.saveEvent(id, edit)),
   moveEvent: async (id, to) => normalise(await commands.moveEvent(id, to)),
