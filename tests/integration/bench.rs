@@ -22,7 +22,7 @@ use crate::window::{
 
 /// Runs `action` (JS) and resolves with the ms until `done` (a JS
 /// expression) is true at an animation frame.
-async fn timed(client: &Client, action: &str, done: &str) -> TestResult<f64> {
+pub(crate) async fn timed(client: &Client, action: &str, done: &str) -> TestResult<f64> {
     let script = format!(
         "const finish = arguments[arguments.length - 1];
          const t0 = performance.now();

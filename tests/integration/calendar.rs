@@ -26,7 +26,7 @@ const ZONE: &str = "America/New_York";
 
 /// Sets a form field's value as the browser would after typing (dates and
 /// times have no reliable key input in WebKit's WebDriver).
-async fn set_field(client: &Client, css: &str, value: &str) -> TestResult {
+pub(crate) async fn set_field(client: &Client, css: &str, value: &str) -> TestResult {
     wait_for(client, css).await?;
     if css.contains("select") {
         // The choices are read when the dialog opens: wait for the one wanted.
@@ -46,7 +46,12 @@ async fn set_field(client: &Client, css: &str, value: &str) -> TestResult {
 
 /// A point of the element at `css` on the X screen: (fx, fy) are fractions
 /// of its width and height.
-async fn screen_point(client: &Client, css: &str, fx: f64, fy: f64) -> TestResult<(i64, i64)> {
+pub(crate) async fn screen_point(
+    client: &Client,
+    css: &str,
+    fx: f64,
+    fy: f64,
+) -> TestResult<(i64, i64)> {
     let el = wait_for(client, css).await?;
     let (x, y, w, h) = el.rectangle().await?;
     let (ox, oy) = window_origin()?;
@@ -54,7 +59,7 @@ async fn screen_point(client: &Client, css: &str, fx: f64, fy: f64) -> TestResul
 }
 
 /// Presses the real pointer at `from`, moves it in steps and releases it at `to`.
-fn pointer_drag(from: (i64, i64), to: (i64, i64)) -> TestResult {
+pub(crate) fn pointer_drag(from: (i64, i64), to: (i64, i64)) -> TestResult {
     let xdo = |args: &[String]| -> TestResult {
         let status = Command::new("xdotool").args(args).status()?;
         if !status.success() {
@@ -121,7 +126,7 @@ fn has_offset(v: &Value, offset: &str) -> bool {
 }
 
 /// Opens the calendar's week of `monday` once the first sync is done.
-async fn week_of(client: &Client, monday: &str) -> TestResult {
+pub(crate) async fn week_of(client: &Client, monday: &str) -> TestResult {
     wait_for_text_within(
         client,
         "[data-testid=sync-status]",
@@ -144,7 +149,7 @@ async fn week_of(client: &Client, monday: &str) -> TestResult {
 }
 
 /// Scrolls the week's time grid so the slot line of `time` (HH:MM:SS) is in the middle.
-async fn scroll_to_slot(client: &Client, time: &str) -> TestResult {
+pub(crate) async fn scroll_to_slot(client: &Client, time: &str) -> TestResult {
     let lane = format!(".fc-timegrid-slot-lane[data-time='{time}']");
     wait_for(client, &lane).await?;
     client
@@ -189,7 +194,7 @@ async fn locations(firm: &Firm) -> TestResult<Vec<(String, i64)>> {
 }
 
 /// The calendar element of the event named `name`.
-fn event_css(name: &str) -> String {
+pub(crate) fn event_css(name: &str) -> String {
     format!(".fc-event[title^='{name}']")
 }
 

@@ -6,6 +6,7 @@
 //! - `config`: the webview security baseline in tauri.conf.json and capabilities.
 //! - `window`: the real window, driven over WebDriver (tauri-driver + WebKitWebDriver).
 //! - `bench`: `ui-cases-bench`, the window's timings on a 50,000-case firm (ignored; a README command).
+//! - `calendar_bench`: `ui-calendar-bench`, the calendar's and tasks' timings on 2,000 events and 10,000 tasks (ignored; a README command).
 //! - `xss`: hostile server text in every view is shown as text and never runs.
 //! - `firm`: a sandbox firm with a CLI-added account, for the window tests.
 //! - `offline`: a file dropped with the server unreachable uploads when the connection returns.
@@ -16,6 +17,7 @@
 mod accounts;
 mod bench;
 mod calendar;
+mod calendar_bench;
 mod common;
 mod config;
 mod documents;
