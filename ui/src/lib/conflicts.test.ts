@@ -37,6 +37,7 @@ describe('the conflicts view', () => {
     render(App, { props: { platform } });
     // One record with two fields in conflict.
     expect((await screen.findByTestId('count-conflicts')).textContent).toBe('1');
+    expect((await screen.findByTestId('status-conflicts')).textContent?.trim()).toBe('1 conflict to choose');
     await fireEvent.click(screen.getByRole('button', { name: /Conflicts/ }));
     const record = await screen.findByTestId('conflict-record');
     const apply = within(record).getByTestId('conflict-apply');
