@@ -11,7 +11,7 @@
 //! data), `merge` (the 3-way merge), `push` (the outbox as a push
 //! plan), `resolve` (settling conflicts), `bookkeeping` (outbox, mirror,
 //! checkpoints, conflicts, quarantine), `activity`, `query` (the UI's reads), `recovery` (damaged
-//! files), `key` and `at_rest` (encryption at rest), `migrations`, `writer`,
+//! files), `integrity` (when the whole file is checked for damage), `key` and `at_rest` (encryption at rest), `migrations`, `writer`,
 //! `readers`, `connection`.
 
 pub mod activity;
@@ -23,6 +23,7 @@ pub mod error;
 pub mod folders;
 pub mod in_doubt;
 pub mod incoming;
+pub mod integrity;
 pub mod key;
 pub mod listing;
 pub mod merge;
@@ -39,6 +40,7 @@ pub mod transfers;
 mod writer;
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use casefile_domain::entity::{
     Case, Client, Company, Document, Event, Folder, Kind, Location, Staff, Task,
@@ -77,15 +79,23 @@ pub struct Store {
     writer: Writer,
     readers: Readers,
     recovery: Option<Recovery>,
+    /// Whether the open checked the whole file (see [`integrity`]).
+    full_check: bool,
+    /// Held while the idle-time check runs, so two never overlap.
+    background: Mutex<()>,
 }
 
 /// The readers close before the writer, so the writer's connection is the
 /// file's last: SQLite then checkpoints the WAL into the database and deletes
 /// it. The other way round, the last connection is read-only and the WAL (a
 /// first sync leaves hundreds of MiB) stays, to be replayed at the next start.
+/// A close that left no WAL is clean, and removes the open marker, so the
+/// next open need not check the whole file ([`integrity`]).
 impl Drop for Store {
     fn drop(&mut self) {
         self.readers.close();
+        self.writer.close();
+        integrity::mark_closed(&self.path);
     }
 }
 
@@ -124,19 +134,23 @@ impl Store {
     }
 
     /// A damaged file is moved aside and its pending changes carried over;
-    /// see [`Store::recovery`].
+    /// see [`Store::recovery`]. The whole file is checked only after an
+    /// unclean close or when a check was asked for; otherwise only the key
+    /// and the schema are ([`integrity`]).
     fn open_with(dir: &Path, account: &AccountId, key: Option<CacheKey>) -> Result<Self> {
         std::fs::create_dir_all(dir)?;
         let path = dir.join(file_name(account));
+        // Before anything opens the file: an open may remove a WAL left behind.
+        let full = integrity::full_check_due(&path);
         if let Some(key) = &key {
             at_rest::encrypt_if_plain(&path, key)?;
         }
-        let recovery = if path.exists() && !recovery::is_healthy(&path, key.as_ref()) {
-            let stamp = Utc::now().format("%Y%m%dT%H%M%S%.3fZ").to_string();
-            Some(recovery::move_aside(&path, key.as_ref(), &stamp)?)
-        } else {
-            None
-        };
+        let integrity::AtOpen {
+            recovery,
+            full_check,
+        } = integrity::check_at_open(&path, key.as_ref(), full)?;
+        // From here until a clean close, a crash leaves the marker behind.
+        integrity::mark_open(&path)?;
         let mut conn = connection::open_writer(&path, key.as_ref())?;
         migrations::apply(&mut conn)?;
         if let Some(recovery) = &recovery {
@@ -151,6 +165,8 @@ impl Store {
             path,
             writer,
             recovery,
+            full_check,
+            background: Mutex::new(()),
         })
     }
 
@@ -167,23 +183,26 @@ impl Store {
         self.recovery.as_ref()
     }
 
-    /// Runs `f` in one write transaction on the writer thread.
+    /// Runs `f` in one write transaction on the writer thread. A damage
+    /// error (`SQLITE_CORRUPT`) asks the next open for a full check.
     pub fn write<T, F>(&self, f: F) -> Result<T>
     where
         T: Send + 'static,
         F: FnOnce(&Transaction<'_>) -> Result<T> + Send + 'static,
     {
-        self.writer.call(move |conn| {
+        let result = self.writer.call(move |conn| {
             let tx = conn.transaction()?;
             let out = f(&tx)?;
             tx.commit()?;
             Ok(out)
-        })
+        });
+        integrity::note(&self.path, result)
     }
 
-    /// Runs `f` on a reader connection.
+    /// Runs `f` on a reader connection. A damage error (`SQLITE_CORRUPT`)
+    /// asks the next open for a full check.
     pub fn read<T>(&self, f: impl FnOnce(&rusqlite::Connection) -> Result<T>) -> Result<T> {
-        self.readers.read(f)
+        integrity::note(&self.path, self.readers.read(f))
     }
 
     // ---- writes -------------------------------------------------------

@@ -38,7 +38,8 @@ pub struct Recovery {
 }
 
 /// Whether the file at `path` is a healthy SQLite database (that `key`
-/// opens, when the cache is encrypted).
+/// opens, when the cache is encrypted). Reads every page, so an open runs it
+/// only when [`crate::integrity`] has a reason to doubt the file.
 pub fn is_healthy(path: &Path, key: Option<&CacheKey>) -> bool {
     let Ok(conn) = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE) else {
         return false;

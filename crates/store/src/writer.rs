@@ -51,13 +51,19 @@ impl Writer {
             .map_err(|_| StoreError::Closed)?;
         answer.recv().map_err(|_| StoreError::Closed)?
     }
-}
 
-impl Drop for Writer {
-    fn drop(&mut self) {
+    /// Ends the writer thread once its queued jobs ran, closing its connection
+    /// before this returns. Idempotent; later calls get [`StoreError::Closed`].
+    pub fn close(&mut self) {
         drop(self.jobs.take());
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
+    }
+}
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        self.close();
     }
 }
