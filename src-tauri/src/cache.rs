@@ -67,6 +67,7 @@ pub fn show<R: Runtime>(app: &AppHandle<R>, shown: Shown) {
             match store {
                 Some(store) => {
                     crate::reminders::start(app, store.clone(), stop.clone());
+                    crate::upkeep::start(store.clone(), stop.clone());
                     crate::demo::start(app, store, blobs, stop)
                 }
                 None => publish_sync_status(
@@ -83,6 +84,7 @@ pub fn show<R: Runtime>(app: &AppHandle<R>, shown: Shown) {
                     let stop =
                         state.activate(Some(id), Some(cache.store.clone()), cache.blobs.clone());
                     crate::reminders::start(app, cache.store.clone(), stop.clone());
+                    crate::upkeep::start(cache.store.clone(), stop.clone());
                     crate::sync::start_account(app, cache, stop);
                 }
                 Err(err) => {

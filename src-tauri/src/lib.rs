@@ -15,6 +15,7 @@ pub mod reminders;
 pub mod state;
 pub mod sync;
 pub mod tray;
+pub mod upkeep;
 
 use tauri::Manager;
 
