@@ -38,6 +38,7 @@ const VIEWS: &[(&str, &str)] = &[
     ("calendar", "Calendar"),
     ("tasks", "Tasks"),
     ("documents", "Documents"),
+    ("conflicts", "Conflicts"),
 ];
 
 /// Runs tauri-driver; stops it with SIGTERM on drop (SIGKILL would orphan

@@ -143,7 +143,7 @@ async fn browse(client: &Client) -> TestResult<Value> {
     )
     .await?;
     shot(client, "xss-case-documents").await?;
-    for view in ["calendar", "tasks", "documents"] {
+    for view in ["calendar", "tasks", "documents", "conflicts"] {
         click(client, &format!("[data-nav={view}]")).await?;
         wait_for(client, &format!("[data-view={view}]")).await?;
         tokio::time::sleep(Duration::from_millis(700)).await;

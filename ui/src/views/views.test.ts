@@ -22,19 +22,26 @@ const caseRow = (i: number, over: Partial<CaseListItem> = {}): CaseListItem => (
 describe('Cases view', () => {
   afterEach(() => cleanup());
 
-  it('lists open cases by default and pages through them', async () => {
-    const cases = Array.from({ length: 120 }, (_, i) => caseRow(i));
+  it('lists open cases, draws only the rows in view, and fetches the next block as it scrolls', async () => {
+    const cases = Array.from({ length: 250 }, (_, i) => caseRow(i));
     cases.push(caseRow(500, { name: 'Closed matter', status: 'closed' }));
     const platform = createMockPlatform({}, { cases });
-    render(App, { props: { platform } });
+    const { container } = render(App, { props: { platform } });
     const table = await screen.findByTestId('cases-table');
-    expect(within(table).getAllByRole('row')).toHaveLength(51); // header + 50
-    expect(screen.getByTestId('pager').textContent).toContain('1–50 of 120');
-    expect(platform.caseRequests.at(-1)).toMatchObject({ status: 'open', sort: 'name', offset: 0, limit: 50 });
-    await fireEvent.click(screen.getByRole('button', { name: 'Next page' }));
-    await waitFor(() => expect(screen.getByTestId('pager').textContent).toContain('51–100 of 120'));
+    await waitFor(() => expect(screen.getByTestId('cases-count').textContent).toBe('250 cases'));
+    const drawn = within(table).getAllByRole('row').length - 1;
+    expect(drawn).toBeGreaterThan(10);
+    expect(drawn).toBeLessThan(60); // a window, not 250 rows
+    expect(platform.caseRequests.at(-1)).toMatchObject({ status: 'open', sort: 'name', offset: 0, limit: 100 });
+    const scroller = container.querySelector<HTMLElement>('.scroller');
+    if (!scroller) throw new Error('no scroller');
+    scroller.scrollTop = 150 * 38;
+    await fireEvent.scroll(scroller);
+    await waitFor(() => expect(platform.caseRequests.some((r) => r.offset === 100)).toBe(true));
+    await waitFor(() => expect(table.querySelector('tr[data-index="150"][data-case-id]')).toBeTruthy());
     await fireEvent.click(screen.getByRole('button', { name: 'All' }));
-    await waitFor(() => expect(screen.getByTestId('pager').textContent).toContain('1–50 of 121'));
+    await waitFor(() => expect(screen.getByTestId('cases-count').textContent).toBe('251 cases'));
+    expect(scroller.scrollTop).toBe(0);
   });
 
   it('sorts by a column and flips direction on a second click', async () => {
@@ -192,35 +199,39 @@ describe('After a sync', () => {
     expect(screen.queryByText('Other matter')).toBeNull();
   });
 
-  it('keeps the sort, the page and the rendered table of the case list', async () => {
-    const platform = createMockPlatform({}, { cases: Array.from({ length: 120 }, (_, i) => caseRow(i)) });
+  it('keeps the sort, the scroll position and the rendered table of the case list across a sync', async () => {
+    const platform = createMockPlatform({}, { cases: Array.from({ length: 220 }, (_, i) => caseRow(i)) });
     const { container } = render(App, { props: { platform } });
     const table = await screen.findByTestId('cases-table');
     await fireEvent.click(within(table).getByRole('button', { name: /^Case/ }));
     await waitFor(() => expect(platform.caseRequests.at(-1)).toMatchObject({ sort: 'name', descending: true }));
-    await fireEvent.click(screen.getByRole('button', { name: 'Next page' }));
-    await waitFor(() => expect(screen.getByTestId('pager').textContent).toContain('51–100 of 120'));
+    const scroller = container.querySelector<HTMLElement>('.scroller');
+    if (!scroller) throw new Error('no scroller');
+    scroller.scrollTop = 120 * 38;
+    await fireEvent.scroll(scroller);
+    await waitFor(() => expect(platform.caseRequests.some((r) => r.offset === 100 && r.descending)).toBe(true));
     const section = container.querySelector('[data-view="cases"]');
     const shown = screen.getByTestId('cases-table');
     platform.data.cases.push(caseRow(500));
     platform.emitCacheChanged();
-    await waitFor(() => expect(screen.getByTestId('pager').textContent).toContain('51–100 of 121'));
-    expect(platform.caseRequests.at(-1)).toMatchObject({ sort: 'name', descending: true, offset: 50, status: 'open' });
+    await waitFor(() => expect(screen.getByTestId('cases-count').textContent).toBe('221 cases'));
+    expect(platform.caseRequests.at(-1)).toMatchObject({ sort: 'name', descending: true, status: 'open' });
+    expect(scroller.scrollTop).toBe(120 * 38);
     expect(screen.getByRole('columnheader', { name: /^Case/ }).getAttribute('aria-sort')).toBe('descending');
     // The same elements, not a remount: a real window keeps its scroll position.
     expect(container.querySelector('[data-view="cases"]')).toBe(section);
     expect(screen.getByTestId('cases-table')).toBe(shown);
   });
 
-  it('moves back to the last page when a sync removed the page shown', async () => {
+  it('shows the new total when a sync removed cases', async () => {
     const platform = createMockPlatform({}, { cases: Array.from({ length: 60 }, (_, i) => caseRow(i)) });
     render(App, { props: { platform } });
     await screen.findByTestId('cases-table');
-    await fireEvent.click(screen.getByRole('button', { name: 'Next page' }));
-    await waitFor(() => expect(screen.getByTestId('pager').textContent).toContain('51–60 of 60'));
+    await waitFor(() => expect(screen.getByTestId('cases-count').textContent).toBe('60 cases'));
     platform.data.cases.splice(40);
     platform.emitCacheChanged();
-    await waitFor(() => expect(screen.getByTestId('pager').textContent).toContain('1–40 of 40'));
+    await waitFor(() => expect(screen.getByTestId('cases-count').textContent).toBe('40 cases'));
+    expect(screen.getByTestId('cases-table').querySelectorAll('tbody tr[data-index]').length).toBeLessThanOrEqual(40);
   });
 
   it('keeps the task filter and shows the synced tasks', async () => {
