@@ -63,3 +63,30 @@ describe('calendar edits', () => {
     vi.unstubAllGlobals();
   });
 });
+
+describe('calendar undo', () => {
+  it('puts a deleted event back with Ctrl+Z while the deletion has not synced', async () => {
+    vi.stubGlobal('ResizeObserver', class { observe() {} unobserve() {} disconnect() {} });
+    const start = new Date();
+    start.setHours(10, 0, 0, 0);
+    const end = new Date(start.getTime() + 3_600_000);
+    const sync = { pending: false, problem: null, conflict: false };
+    const platform = createMockPlatform({}, {
+      filterOptions: staff,
+      events: [{ id: 'e1', title: 'Status conference', start: start.toISOString(), end: end.toISOString(), all_day: false, location: null, case: null, lead: null, sync }],
+    });
+    const { container } = render(App, { props: { platform } });
+    await fireEvent.click(screen.getByRole('button', { name: /Calendar/ }));
+    await waitFor(() => expect(container.querySelector('.fc-event[data-event-id="e1"]')).toBeTruthy());
+    await fireEvent.click(container.querySelector('.fc-event[data-event-id="e1"]') as Element);
+    const dialog = await screen.findByTestId('event-dialog');
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Delete…' }));
+    await fireEvent.click(within(dialog).getByTestId('confirm-delete'));
+    await waitFor(() => expect(platform.edits).toContainEqual(['delete_event', 'e1']));
+    await fireEvent.keyDown(window, { key: 'z', ctrlKey: true });
+    await waitFor(() => expect(platform.edits.at(-1)?.[0]).toBe('save_event'));
+    expect(platform.edits.at(-1)?.[1]).toBeNull();
+    expect(platform.edits.at(-1)?.[2]).toMatchObject({ name: 'Status conference', all_day: false });
+    vi.unstubAllGlobals();
+  });
+});
