@@ -12,7 +12,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use crate::bench::timed;
-use crate::calendar::{event_css, pointer_drag, screen_point, scroll_to_slot, week_of};
+use crate::calendar_kit::{event_css, pointer_drag, screen_point, scroll_to_slot, week_of};
 use crate::firm::Firm;
 use crate::window::{
     click, connect_with, end_session, start_driver_with, wait_for, wait_for_text_within,

@@ -12,12 +12,17 @@
 //! - `offline`: a file dropped with the server unreachable uploads when the connection returns.
 //! - `documents`: files dropped on a case folder from a real (simulated) OS drag, uploaded to the sandbox.
 //! - `reminders`: reminders through the app's notification seam: once, not again after a restart.
-//! - `calendar`: events made, edited and moved with a real pointer, tasks ticked off, offline edits and the conflict chooser.
+//! - `calendar`: events made, edited and moved with a real pointer; the DST gap; an all-day event in two zones.
+//! - `calendar_conflicts`: an offline edit marked then synced; the conflict chooser, field by field.
+//! - `tasks`: a task made and ticked off in the window.
+//! - `calendar_kit`: what those share (fields, a real pointer, slots, the sandbox's records by name).
 
 mod accounts;
 mod bench;
 mod calendar;
 mod calendar_bench;
+mod calendar_conflicts;
+mod calendar_kit;
 mod common;
 mod config;
 mod documents;
@@ -27,5 +32,6 @@ mod layout;
 mod names;
 mod offline;
 mod reminders;
+mod tasks;
 mod window;
 mod xss;

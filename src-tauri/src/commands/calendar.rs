@@ -11,8 +11,9 @@ use std::sync::Arc;
 use casefile_core::edits::{self, EventInput};
 use casefile_core::{CoreError, Session};
 use casefile_domain::entity::{Case, Event, Kind, Staff};
+use casefile_domain::ids::LocalId;
 use casefile_domain::time::{parse_zone, EventTime};
-use casefile_store::{CalendarTime, EventQuery, Store};
+use casefile_store::{CalendarTime, EventQuery, Store, StoreError};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
@@ -273,30 +274,41 @@ fn input(edit: EventEdit) -> Result<EventInput, UiError> {
     })
 }
 
-fn staff_name(s: &Staff) -> String {
-    format!("{} {}", s.first_name, s.last_name)
-        .trim()
-        .to_owned()
+/// An event's or a task's case, by name, for the dialog and the lists.
+pub(crate) fn case_option(
+    store: &Store,
+    case: Option<LocalId>,
+) -> Result<Option<FilterOption>, StoreError> {
+    let Some(id) = case else { return Ok(None) };
+    Ok(store.get::<Case>(&id)?.map(|c| FilterOption {
+        id: id.to_string(),
+        name: c.name,
+    }))
+}
+
+/// Staff members by name, those still in the cache.
+pub(crate) fn staff_options(
+    store: &Store,
+    ids: &[LocalId],
+) -> Result<Vec<FilterOption>, StoreError> {
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(s) = store.get::<Staff>(id)? {
+            out.push(FilterOption {
+                id: id.to_string(),
+                name: format!("{} {}", s.first_name, s.last_name)
+                    .trim()
+                    .to_owned(),
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// The dialog's view of an event, with its case's and attendees' names.
 fn detail(store: &Store, event: Event) -> Result<EventDetail, CoreError> {
-    let case = match event.case {
-        Some(id) => store.get::<Case>(&id)?.map(|c| FilterOption {
-            id: id.to_string(),
-            name: c.name,
-        }),
-        None => None,
-    };
-    let mut staff = Vec::new();
-    for id in &event.staff {
-        if let Some(s) = store.get::<Staff>(id)? {
-            staff.push(FilterOption {
-                id: id.to_string(),
-                name: staff_name(&s),
-            });
-        }
-    }
+    let case = case_option(store, event.case)?;
+    let staff = staff_options(store, &event.staff)?;
     let sync = store
         .edit_states(Kind::Event, &[event.meta.id])?
         .remove(&event.meta.id)

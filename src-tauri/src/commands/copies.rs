@@ -121,6 +121,38 @@ pub async fn open_document(
     })
 }
 
+/// Asks in the native save dialog where to write a file, offering `name`
+/// (and, when given, a filter such as `("iCalendar", &["ics"])`); none when
+/// the user cancelled.
+pub(crate) async fn ask_where(
+    state: &AppState,
+    title: &'static str,
+    name: String,
+    filter: Option<(&'static str, &'static [&'static str])>,
+) -> Result<Option<PathBuf>, UiError> {
+    let app = state
+        .app
+        .get()
+        .cloned()
+        .ok_or_else(|| UiError::internal("The window is not ready yet."))?;
+    let picked = tauri::async_runtime::spawn_blocking(move || {
+        use tauri_plugin_dialog::DialogExt;
+        let mut dialog = app.dialog().file().set_title(title).set_file_name(name);
+        if let Some((label, extensions)) = filter {
+            dialog = dialog.add_filter(label, extensions);
+        }
+        dialog.blocking_save_file()
+    })
+    .await
+    .map_err(|_| UiError::internal("The request was interrupted."))?;
+    picked
+        .map(|p| {
+            p.into_path()
+                .map_err(|_| UiError::validation("path", "Choose a folder on this computer."))
+        })
+        .transpose()
+}
+
 /// Asks where to save a copy of a document (the native save dialog, with
 /// the document's name made safe), then writes it there, never replacing
 /// a file already present.
@@ -133,27 +165,9 @@ pub async fn save_document_copy(
     let document = self::document_id(&document_id)?;
     let (store, _) = parts(&state)?;
     let name = blocking(move || documents::copy_name(&store, &document)).await?;
-    let app = state
-        .app
-        .get()
-        .cloned()
-        .ok_or_else(|| UiError::internal("The window is not ready yet."))?;
-    let picked = tauri::async_runtime::spawn_blocking(move || {
-        use tauri_plugin_dialog::DialogExt;
-        app.dialog()
-            .file()
-            .set_title("Save a copy")
-            .set_file_name(name)
-            .blocking_save_file()
-    })
-    .await
-    .map_err(|_| UiError::internal("The request was interrupted."))?;
-    let Some(picked) = picked else {
+    let Some(target) = ask_where(&state, "Save a copy", name, None).await? else {
         return Ok(SavedCopy { path: None });
     };
-    let target = picked
-        .into_path()
-        .map_err(|_| UiError::validation("path", "Choose a folder on this computer."))?;
     let (Some(dir), Some(file)) = (target.parent(), target.file_name()) else {
         return Err(UiError::validation(
             "path",

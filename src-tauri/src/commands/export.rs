@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use tauri::State;
 
 use super::calendar::viewer_zone;
-use super::copies::SavedCopy;
+use super::copies::{ask_where, SavedCopy};
 use crate::error::UiError;
 use crate::state::AppState;
 
@@ -59,29 +59,12 @@ pub async fn export_events(
     .await
     .map_err(|_| UiError::internal("The request was interrupted."))?
     .map_err(export_error)?;
-    let app = state
-        .app
-        .get()
-        .cloned()
-        .ok_or_else(|| UiError::internal("The window is not ready yet."))?;
     let name = casefile_transfer::names::safe_name(&file_name);
-    let picked = tauri::async_runtime::spawn_blocking(move || {
-        use tauri_plugin_dialog::DialogExt;
-        app.dialog()
-            .file()
-            .set_title("Export events")
-            .set_file_name(name)
-            .add_filter("iCalendar", &["ics"])
-            .blocking_save_file()
-    })
-    .await
-    .map_err(|_| UiError::internal("The request was interrupted."))?;
-    let Some(picked) = picked else {
+    let Some(target) =
+        ask_where(&state, "Export events", name, Some(("iCalendar", &["ics"]))).await?
+    else {
         return Ok(SavedCopy { path: None });
     };
-    let target = picked
-        .into_path()
-        .map_err(|_| UiError::validation("path", "Choose a folder on this computer."))?;
     let (count, body) = text;
     let writing = target.clone();
     tauri::async_runtime::spawn_blocking(move || ics::write_file(&writing, body.as_bytes()))

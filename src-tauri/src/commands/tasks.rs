@@ -4,14 +4,14 @@
 //! one store transaction with its outbox entry and syncs later. This routes.
 
 use casefile_core::edits::{self, TaskInput};
-use casefile_domain::entity::{Case, Kind, Priority, Staff, Task};
+use casefile_domain::entity::{Kind, Priority, Task};
 use casefile_store::{Store, StoreError, TaskQuery};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri::State;
 
 use super::cache::{check_page, with_store, FilterOption};
-use super::calendar::{editing_session, EditBadge};
+use super::calendar::{case_option, editing_session, staff_options, EditBadge};
 use super::documents::blocking;
 use crate::error::UiError;
 use crate::state::AppState;
@@ -112,24 +112,8 @@ pub fn priority_word(p: Priority) -> &'static str {
 /// The list's and the dialog's view of a task, with its case's and
 /// assignees' names.
 fn task_item(store: &Store, task: Task, sync: EditBadge) -> Result<TaskItem, StoreError> {
-    let case = match task.case {
-        Some(id) => store.get::<Case>(&id)?.map(|c| FilterOption {
-            id: id.to_string(),
-            name: c.name,
-        }),
-        None => None,
-    };
-    let mut staff = Vec::new();
-    for id in &task.staff {
-        if let Some(s) = store.get::<Staff>(id)? {
-            staff.push(FilterOption {
-                id: id.to_string(),
-                name: format!("{} {}", s.first_name, s.last_name)
-                    .trim()
-                    .to_owned(),
-            });
-        }
-    }
+    let case = case_option(store, task.case)?;
+    let staff = staff_options(store, &task.staff)?;
     Ok(TaskItem {
         id: task.meta.id.to_string(),
         name: task.name,
