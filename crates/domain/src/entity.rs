@@ -90,6 +90,14 @@ impl Kind {
         Self::ALL.into_iter().find(|k| k.as_str() == text)
     }
 
+    /// Whether a record of this kind can refer to another of the same kind
+    /// (a folder to its parent): a sync must write one page before it
+    /// decodes the next, so a reference to a record of the page before
+    /// resolves.
+    pub fn refers_to_itself(self) -> bool {
+        matches!(self, Kind::Folder)
+    }
+
     /// The plural name: the cache's table, checkpoints' resource, and the
     /// path segment of REST APIs such as the first provider's.
     pub fn plural(self) -> &'static str {

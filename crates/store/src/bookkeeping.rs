@@ -176,14 +176,21 @@ pub fn fail_op(tx: &Transaction<'_>, op_id: &OpId, reason: &str) -> Result<()> {
     Ok(())
 }
 
-/// The last server copy of a record (the merge base), as JSON.
+/// The last server copy of a record (the merge base), as JSON: its mirror
+/// row while it has edits pending, else the synced row itself (a clean row
+/// is its own server copy; migration 7).
 pub fn get_mirror(
     conn: &Connection,
     kind: Kind,
     id: &LocalId,
 ) -> Result<Option<serde_json::Value>> {
     let data: Option<String> = conn
-        .prepare_cached("SELECT data FROM mirror WHERE kind = ?1 AND id = ?2")?
+        .prepare_cached(&format!(
+            "SELECT data FROM mirror WHERE kind = ?1 AND id = ?2
+             UNION ALL SELECT data FROM {} WHERE id = ?2 AND change_counter = 0 AND remote_id IS NOT NULL
+             LIMIT 1",
+            table(kind)
+        ))?
         .query_row(params![kind.as_str(), id.to_string()], |r| r.get(0))
         .optional()?;
     Ok(data.map(|d| serde_json::from_str(&d)).transpose()?)

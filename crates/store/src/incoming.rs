@@ -16,7 +16,8 @@
 //!   without one every difference is a conflict), keeping its change counter
 //!   so its edits stay pending, with the true conflicts recorded for the user.
 //!
-//! Whatever the action, the server copy then becomes the row's mirror.
+//! Whatever the action, the server copy is then the row's merge base: the
+//! row itself when it is clean, its mirror row when it keeps edits pending.
 
 use serde_json::Value;
 
@@ -42,7 +43,7 @@ impl LocalState {
 }
 
 /// What to do with one server row. In every case the server copy is then
-/// stored as the row's mirror.
+/// the row's merge base (the row itself when clean, else its mirror row).
 #[derive(Debug, Clone, PartialEq)]
 pub enum IncomingAction {
     /// No local row: insert the server copy as a new row (counter 0, live).

@@ -34,6 +34,7 @@ mod readers;
 pub mod record;
 pub mod recovery;
 pub mod resolve;
+pub mod search_index;
 pub mod server_page;
 mod sqlcipher_start;
 pub mod transfers;

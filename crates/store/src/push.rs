@@ -244,11 +244,14 @@ pub fn ack(
         let server_time = copy
             .pointer("/meta/server_updated_at")
             .and_then(Value::as_str);
-        tx.prepare_cached(
-            "INSERT INTO mirror (kind, id, data, server_updated_at) VALUES (?1, ?2, ?3, ?4)
+        // With edits still pending the server copy is the new merge base;
+        // a clean row becomes the server copy itself (migration 7).
+        tx.prepare_cached(&format!(
+            "INSERT INTO mirror (kind, id, data, server_updated_at)
+             SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM {table} WHERE id = ?2 AND change_counter > 0)
              ON CONFLICT (kind, id) DO UPDATE SET data = excluded.data,
-               server_updated_at = excluded.server_updated_at",
-        )?
+               server_updated_at = excluded.server_updated_at"
+        ))?
         .execute(params![item.kind.as_str(), id, data, server_time])?;
         tx.prepare_cached(&format!(
             "UPDATE {table} SET data = ?2, server_updated_at = ?3, local_updated_at = ?4

@@ -242,7 +242,8 @@ pub fn write_row<E: Entity>(
             is_new: false,
         },
         now,
-    )
+    )?;
+    Ok(())
 }
 
 /// How a row is written: its change counter, tombstone flag, and whether it
@@ -254,24 +255,26 @@ pub struct RowState {
     pub is_new: bool,
 }
 
-/// [`write_row`] with the record already serialised as `data`.
+/// [`write_row`] with the record already serialised as `data`. Returns the
+/// row's rowid (what the search index knows it by).
 pub fn write_row_json<E: Entity>(
     tx: &Transaction<'_>,
     record: &E,
     data: &str,
     state: RowState,
     now: &str,
-) -> Result<()> {
+) -> Result<i64> {
     let meta = record.meta();
     let table = table(E::KIND);
-    tx.prepare_cached(&format!(
+    let rowid: i64 = tx.prepare_cached(&format!(
         "INSERT INTO {table} (id, remote_id, data, change_counter, deleted, server_updated_at, local_updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT (id) DO UPDATE SET remote_id = excluded.remote_id, data = excluded.data,
            change_counter = excluded.change_counter, deleted = excluded.deleted,
-           server_updated_at = excluded.server_updated_at, local_updated_at = excluded.local_updated_at"
+           server_updated_at = excluded.server_updated_at, local_updated_at = excluded.local_updated_at
+         RETURNING rowid"
     ))?
-    .execute(params![
+    .query_row(params![
         meta.id.to_string(),
         meta.remote_id.as_ref().map(|r| r.0.as_str()),
         data,
@@ -279,7 +282,7 @@ pub fn write_row_json<E: Entity>(
         state.deleted,
         meta.server_updated_at.map(|t| t.to_rfc3339()),
         now,
-    ])?;
+    ], |r| r.get(0))?;
     let from = meta.id.to_string();
     if !state.is_new {
         tx.prepare_cached("DELETE FROM links WHERE from_id = ?1")?
@@ -294,7 +297,7 @@ pub fn write_row_json<E: Entity>(
             insert.execute(params![from, link.rel, link.to.to_string(), link.role])?;
         }
     }
-    Ok(())
+    Ok(rowid)
 }
 
 /// Reads one record by local id (tombstoned rows included when `with_deleted`).

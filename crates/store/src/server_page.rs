@@ -1,5 +1,6 @@
 //! Applying a page from the server (DESIGN invariants 2 and 3): every row of
-//! the page, its mirror copy and the resource's checkpoint commit in ONE
+//! the page, the merge base of each row with edits pending (a clean row is
+//! its own base, migration 7) and the resource's checkpoint commit in ONE
 //! transaction, so an interrupted sync resumes at the next page. A row with
 //! pending local edits is never overwritten: it is rebased with a 3-way merge
 //! ([`crate::merge`]) and its true conflicts are recorded. What to do with
@@ -23,6 +24,7 @@ use crate::incoming::{needs_documents, plan_incoming, IncomingAction, LocalState
 use crate::merge::FieldConflict;
 use crate::record::{table, write_row_json, Entity, RowState};
 use crate::resolve::DELETED_ON_SERVER;
+use crate::search_index::PageIndex;
 
 /// What applying a page did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -57,6 +59,8 @@ pub fn apply_page_with_quarantine<E: Entity>(
     now: &str,
 ) -> Result<PageOutcome> {
     quarantine_all(tx, quarantined, now)?;
+    // The page's search terms are written in bulk once its rows are.
+    let mut index = PageIndex::begin(tx, E::KIND)?;
     // The resource name the pull quarantines under.
     let resource = E::KIND.plural();
     // Nearly always nothing is quarantined: one probe then, none per row.
@@ -92,7 +96,10 @@ pub fn apply_page_with_quarantine<E: Entity>(
                     deleted: false,
                     is_new: matches!(action, IncomingAction::Insert),
                 };
-                write_row_json(tx, row, &data, state, now)?;
+                let rowid = write_row_json(tx, row, &data, state, now)?;
+                if let Some(index) = &mut index {
+                    index.wrote(rowid, state.is_new);
+                }
                 outcome.applied += 1;
             }
             IncomingAction::Rebase {
@@ -101,12 +108,23 @@ pub fn apply_page_with_quarantine<E: Entity>(
                 counter,
             } => {
                 let id = row.meta().id;
-                outcome.conflicts += rebase::<E>(tx, &id, merged, &conflicts, counter, now)?;
+                let (rowid, found) = rebase::<E>(tx, &id, merged, &conflicts, counter, now)?;
+                if let Some(index) = &mut index {
+                    index.wrote(rowid, false);
+                }
+                outcome.conflicts += found;
                 outcome.rebased.push(id);
+                // The row keeps edits pending: the server copy is its new base.
+                put_mirror_json(tx, row, &data)?;
             }
-            IncomingAction::KeepDeleted => outcome.rebased.push(row.meta().id),
+            IncomingAction::KeepDeleted => {
+                outcome.rebased.push(row.meta().id);
+                put_mirror_json(tx, row, &data)?;
+            }
         }
-        put_mirror_json(tx, row, &data)?;
+    }
+    if let Some(index) = index {
+        index.finish(tx)?;
     }
     if let Some(checkpoint) = checkpoint {
         put_checkpoint(tx, checkpoint, now)?;
@@ -175,7 +193,8 @@ fn find_local<E: Entity>(tx: &Transaction<'_>, meta: &Meta) -> Result<Option<Fou
 
 /// Carries out a rebase: writes the merged record in place of the row with
 /// pending local edits, keeping its change counter so its edits stay pending,
-/// and records the true conflicts for the user. Returns how many.
+/// and records the true conflicts for the user. Returns the row's rowid and
+/// how many conflicts.
 fn rebase<E: Entity>(
     tx: &Transaction<'_>,
     id: &LocalId,
@@ -183,14 +202,14 @@ fn rebase<E: Entity>(
     conflicts: &[FieldConflict],
     counter: i64,
     now: &str,
-) -> Result<usize> {
+) -> Result<(i64, usize)> {
     let record: E = serde_json::from_value(merged)?;
     let state = RowState {
         counter,
         deleted: false,
         is_new: false,
     };
-    write_row_json(tx, &record, &serde_json::to_string(&record)?, state, now)?;
+    let rowid = write_row_json(tx, &record, &serde_json::to_string(&record)?, state, now)?;
     for c in conflicts {
         // A newer server value replaces an older open conflict on the same field.
         tx.prepare_cached(
@@ -218,7 +237,7 @@ fn rebase<E: Entity>(
             "rebase found true conflicts"
         );
     }
-    Ok(conflicts.len())
+    Ok((rowid, conflicts.len()))
 }
 
 fn put_mirror_json<E: Entity>(tx: &Transaction<'_>, record: &E, data: &str) -> Result<()> {

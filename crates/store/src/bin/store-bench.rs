@@ -12,7 +12,7 @@ use std::time::Instant;
 use casefile_domain::entity::*;
 use casefile_domain::ids::{AccountId, LocalId, RemoteId};
 use casefile_domain::time::{day_bounds, EventTime};
-use casefile_store::{server_page, CacheKey, CaseQuery, EventQuery, Store};
+use casefile_store::{CacheKey, CaseQuery, Checkpoint, Entity, EventQuery, Store};
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 
 const WORDS: &[&str] = &[
@@ -76,6 +76,26 @@ fn arg(args: &[String], name: &str, default: usize) -> usize {
         .and_then(|i| args.get(i + 1))
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
+}
+
+/// The largest page the sync asks for.
+const PAGE: usize = 1000;
+
+/// Writes `rows` as a first walk of their resource: one transaction a page.
+fn write_walk<E: Entity>(store: &Store, mut rows: Vec<E>) {
+    let mut page = 0;
+    while !rows.is_empty() {
+        let rest = rows.split_off(rows.len().min(PAGE));
+        page += 1;
+        let checkpoint = Checkpoint {
+            resource: E::KIND.plural().to_owned(),
+            watermark: None,
+            cursor: (!rest.is_empty()).then(|| format!("page={}", page + 1)),
+        };
+        store
+            .apply_page(std::mem::replace(&mut rows, rest), Some(checkpoint))
+            .expect("a page");
+    }
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -201,18 +221,14 @@ fn main() {
         .collect();
     let total_rows = cases.len() + events.len() + tasks.len() + docs.len();
 
-    // Bulk upsert: every row through the server-page path, in ONE transaction.
+    // Bulk upsert: every row through the sync's path, as a first sync writes
+    // it: pages of PAGE rows, each committed with its resource's checkpoint,
+    // the last page of a resource completing its walk.
     let started = Instant::now();
-    store
-        .write(move |tx| {
-            let now = Utc::now().to_rfc3339();
-            server_page::apply_page(tx, cases, None, &now)?;
-            server_page::apply_page(tx, events, None, &now)?;
-            server_page::apply_page(tx, tasks, None, &now)?;
-            server_page::apply_page(tx, docs, None, &now)?;
-            Ok(())
-        })
-        .expect("bulk upsert");
+    write_walk(&store, cases);
+    write_walk(&store, events);
+    write_walk(&store, tasks);
+    write_walk(&store, docs);
     let upsert_rows_per_s = total_rows as f64 / started.elapsed().as_secs_f64();
 
     let timed = |f: &dyn Fn()| {
