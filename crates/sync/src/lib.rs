@@ -11,6 +11,7 @@
 
 pub mod engine;
 pub mod error;
+mod id_cache;
 pub mod policy;
 pub mod pull;
 pub mod push;

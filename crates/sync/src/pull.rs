@@ -4,8 +4,10 @@
 //! - The first page is filtered by the server-time watermark minus a
 //!   lookback, never by this laptop's clock.
 //! - Each next link is followed at once (links expire): a fetcher task walks
-//!   the links while the previous page is decoded and written, so the network
-//!   and the cache work side by side. The link is the checkpoint's cursor, so
+//!   the links while the previous page is decoded and the one before it is
+//!   written, so the network, the decoding and the cache's writer work side
+//!   by side; the references a pull resolves are remembered for all its
+//!   pages ([`crate::id_cache`]). The link is the checkpoint's cursor, so
 //!   a killed sync resumes at the next page; an expired link restarts the
 //!   walk from the watermark.
 //! - The watermark moves only when a walk completes, so an interrupted walk
@@ -33,6 +35,7 @@ use serde_json::Value;
 use tokio::sync::mpsc;
 
 use crate::error::SyncError;
+use crate::id_cache::IdCache;
 use crate::resolver::StoreResolver;
 
 /// How far before the watermark an incremental pull starts, to catch records
@@ -110,9 +113,10 @@ pub async fn pull<P: Provider + 'static>(
     on_page: OnPage<'_>,
 ) -> Result<PullReport, SyncError> {
     let mut report = PullReport::default();
+    let ids = Arc::new(IdCache::default());
     for &kind in s.provider.pull_order() {
         if kinds.is_empty() || kinds.contains(&kind) {
-            pull_kind(s, kind, on_page, &mut report).await?;
+            pull_kind(s, kind, &ids, on_page, &mut report).await?;
         }
     }
     Ok(report)
@@ -136,6 +140,7 @@ impl Drop for AbortOnDrop {
 async fn pull_kind<P: Provider + 'static>(
     s: &Syncer<P>,
     kind: Kind,
+    ids: &Arc<IdCache>,
     on_page: OnPage<'_>,
     report: &mut PullReport,
 ) -> Result<(), SyncError> {
@@ -168,35 +173,91 @@ async fn pull_kind<P: Provider + 'static>(
         cursor,
         tx,
     )));
+    // Three stages side by side: the fetcher has the next page on the wire
+    // while this loop decodes the last one and the cache's writer commits
+    // the one before. Writes stay one at a time, in page order.
+    let mut writing: Option<Writing> = None;
     while let Some(page) = rx.recv().await {
-        let page: ListPage = page?;
+        let page: ListPage = match page {
+            Ok(page) => page,
+            Err(e) => {
+                // What was fetched before the failure is still committed.
+                finish_write(writing.take(), kind, &mut out, report, on_page).await?;
+                return Err(e.into());
+            }
+        };
         out.requests += 1;
         let done = page.next.is_none();
-        let item_count = page.item_count;
-        let (store, provider, zone) = (s.store.clone(), s.provider.clone(), s.zone);
+        if kind.refers_to_itself() {
+            // Its references to the page before must find that page written.
+            finish_write(writing.take(), kind, &mut out, report, on_page).await?;
+        }
+        let (store, provider, zone, ids) =
+            (s.store.clone(), s.provider.clone(), s.zone, ids.clone());
         let old_watermark = watermark.clone();
-        let (outcome, quarantined, seen) = tokio::task::spawn_blocking(move || {
+        let decoded = tokio::task::spawn_blocking(move || {
             for_kind!(
                 kind,
-                apply_items(&store, &*provider, zone, kind, page, newest, old_watermark,)
+                decode_items(
+                    &store,
+                    &*provider,
+                    &ids,
+                    zone,
+                    kind,
+                    page,
+                    newest,
+                    old_watermark
+                )
             )
         })
-        .await??;
-        newest = seen;
-        out.applied += outcome.applied;
-        out.quarantined += quarantined;
-        report.conflicts += outcome.conflicts;
-        report.rebased.extend(outcome.rebased);
-        on_page(PageProgress {
-            kind,
-            applied: outcome.applied,
+        .await?;
+        newest = decoded.newest;
+        finish_write(writing.take(), kind, &mut out, report, on_page).await?;
+        let item_count = decoded.item_count;
+        let quarantined = decoded.quarantined;
+        let store = s.store.clone();
+        writing = Some(Writing {
             item_count,
+            quarantined,
+            task: tokio::task::spawn_blocking(move || (decoded.write)(&store)),
         });
         if done {
             break;
         }
     }
+    finish_write(writing.take(), kind, &mut out, report, on_page).await?;
     report.resources.push(out);
+    Ok(())
+}
+
+/// A page being committed by the cache's writer.
+struct Writing {
+    item_count: Option<u64>,
+    quarantined: usize,
+    task: tokio::task::JoinHandle<Result<PageOutcome, SyncError>>,
+}
+
+/// Waits for the page being written, if any, and reports it.
+async fn finish_write(
+    writing: Option<Writing>,
+    kind: Kind,
+    out: &mut ResourceReport,
+    report: &mut PullReport,
+    on_page: OnPage<'_>,
+) -> Result<(), SyncError> {
+    let Some(writing) = writing else {
+        return Ok(());
+    };
+    let outcome = writing.task.await??;
+    out.applied += outcome.applied;
+    out.quarantined += writing.quarantined;
+    report.conflicts += outcome.conflicts;
+    report.rebased.extend(outcome.rebased);
+    on_page(PageProgress {
+        kind,
+        applied: outcome.applied,
+        item_count: writing.item_count,
+    });
     Ok(())
 }
 
@@ -226,27 +287,43 @@ async fn walk<P: Provider + 'static>(
     }
 }
 
-/// Decodes a page and writes it with its checkpoint. Returns what the store
-/// did, how many records were quarantined, and the newest server time seen.
-fn apply_items<E: Entity>(
+/// Writes a decoded page in one transaction.
+type WritePage = Box<dyn FnOnce(&Store) -> Result<PageOutcome, SyncError> + Send>;
+
+/// A decoded page, ready to be written with its checkpoint.
+struct Decoded {
+    /// Writes the page's rows, its quarantined items and its checkpoint in
+    /// one transaction.
+    write: WritePage,
+    quarantined: usize,
+    item_count: Option<u64>,
+    /// The newest server time seen so far in the walk.
+    newest: Option<DateTime<Utc>>,
+}
+
+/// Decodes a page into rows, the items to quarantine, and the checkpoint
+/// that goes with them.
+#[allow(clippy::too_many_arguments)]
+fn decode_items<E: Entity>(
     store: &Store,
     provider: &impl Provider,
+    ids: &IdCache,
     zone: Tz,
     kind: Kind,
     page: ListPage,
     mut newest: Option<DateTime<Utc>>,
     watermark: Option<String>,
-) -> Result<(PageOutcome, usize, Option<DateTime<Utc>>), SyncError> {
+) -> Decoded {
     let resource = resource_name(kind);
     let account = store.account().clone();
-    let resolver = StoreResolver::new(store);
+    let resolver = StoreResolver::for_pull(store, ids);
     let ctx = Context {
         account: &account,
         resolve: &resolver,
         zone,
     };
-    let t0 = std::time::Instant::now();
-    let mut rows = Vec::with_capacity(page.items.len());
+    let started = std::time::Instant::now();
+    let mut rows: Vec<E> = Vec::with_capacity(page.items.len());
     let mut set_aside: Vec<QuarantineEntry> = page
         .rejected
         .iter()
@@ -294,15 +371,23 @@ fn apply_items<E: Entity>(
         },
         cursor: page.next,
     };
-    let t1 = std::time::Instant::now();
-    let outcome = store.apply_page_with_quarantine(rows, set_aside, Some(checkpoint))?;
-    tracing::debug!(
-        resource,
-        decode_ms = (t1 - t0).as_millis() as u64,
-        write_ms = t1.elapsed().as_millis() as u64,
-        "page applied"
-    );
-    Ok((outcome, quarantined, newest))
+    let decode_ms = started.elapsed().as_millis() as u64;
+    Decoded {
+        write: Box::new(move |store: &Store| {
+            let started = std::time::Instant::now();
+            let outcome = store.apply_page_with_quarantine(rows, set_aside, Some(checkpoint))?;
+            tracing::debug!(
+                resource,
+                decode_ms,
+                write_ms = started.elapsed().as_millis() as u64,
+                "page applied"
+            );
+            Ok(outcome)
+        }),
+        quarantined,
+        item_count: page.item_count,
+        newest,
+    }
 }
 
 /// Decodes one raw item into a typed record, for the push's answers.

@@ -1,5 +1,6 @@
 //! Translates references between the server's ids and the cache's: remote
-//! to local while decoding a page (answers remembered for the page), and
+//! to local while decoding a page (answers remembered for the page, or for
+//! the whole pull: [`IdCache`]), and
 //! local to remote while encoding a push.
 
 use std::cell::RefCell;
@@ -10,17 +11,34 @@ use casefile_domain::ids::{LocalId, RemoteId};
 use casefile_providers::provider::{RemoteRefs, Resolve};
 use casefile_store::Store;
 
+use crate::id_cache::IdCache;
+
 pub struct StoreResolver<'a> {
     store: &'a Store,
-    ids: RefCell<HashMap<(Kind, String), Option<LocalId>>>,
+    ids: Ids<'a>,
     names: RefCell<HashMap<(Kind, String), Option<LocalId>>>,
+}
+
+/// Where remote ids are remembered: for one decoding, or for a whole pull.
+enum Ids<'a> {
+    Own(RefCell<HashMap<(Kind, String), Option<LocalId>>>),
+    Pull(&'a IdCache),
 }
 
 impl<'a> StoreResolver<'a> {
     pub fn new(store: &'a Store) -> Self {
         Self {
             store,
-            ids: RefCell::default(),
+            ids: Ids::Own(RefCell::default()),
+            names: RefCell::default(),
+        }
+    }
+
+    /// A resolver that shares the pull's remembered ids.
+    pub fn for_pull(store: &'a Store, ids: &'a IdCache) -> Self {
+        Self {
+            store,
+            ids: Ids::Pull(ids),
             names: RefCell::default(),
         }
     }
@@ -28,11 +46,13 @@ impl<'a> StoreResolver<'a> {
 
 impl Resolve for StoreResolver<'_> {
     fn local(&self, kind: Kind, remote: &RemoteId) -> Option<LocalId> {
-        *self
-            .ids
-            .borrow_mut()
-            .entry((kind, remote.0.clone()))
-            .or_insert_with(|| self.store.local_id_for(kind, remote).ok().flatten())
+        match &self.ids {
+            Ids::Own(ids) => *ids
+                .borrow_mut()
+                .entry((kind, remote.0.clone()))
+                .or_insert_with(|| self.store.local_id_for(kind, remote).ok().flatten()),
+            Ids::Pull(ids) => ids.local(self.store, kind, remote),
+        }
     }
 
     fn by_name(&self, kind: Kind, name: &str) -> Option<LocalId> {
