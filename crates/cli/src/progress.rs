@@ -75,8 +75,8 @@ fn sync_line(s: &SyncStatus) -> Option<String> {
     Some(match (s.phase, s.expected) {
         (Phase::Pulling, Some(total)) => {
             format!(
-                "{verb} {what}: {} records so far of this sync ({total} in {what})",
-                s.records
+                "{verb} {what}: {} of {total} ({} records so far of this sync)",
+                s.resource_records, s.records
             )
         }
         (Phase::Pulling, None) => format!("{verb} {what}: {} records so far", s.records),

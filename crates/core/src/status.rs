@@ -53,7 +53,7 @@ pub fn view(s: &SyncStatus, cases: u64) -> StatusView {
     let (state, detail) = if s.phase != Phase::Idle {
         let what = s.resource.as_deref().unwrap_or("changes").replace('_', " ");
         let progress = match s.expected {
-            Some(total) => format!("{} of {total} records", s.records),
+            Some(total) => format!("{} of {total} records", s.resource_records),
             None => format!("{} records so far", s.records),
         };
         (StatusState::Syncing, format!("Syncing {what}… {progress}"))
@@ -206,7 +206,9 @@ mod tests {
         let s = SyncStatus {
             phase: Phase::Pulling,
             resource: Some("practice_areas".into()),
-            records: 400,
+            // The sync's total so far, earlier resources included.
+            records: 5400,
+            resource_records: 400,
             expected: Some(1000),
             ..Default::default()
         };

@@ -175,9 +175,11 @@ impl<P: Provider + 'static> Engine<P> {
                 if st.resource.as_deref() != Some(resource) {
                     st.resource = Some(resource.to_owned());
                     st.expected = None;
+                    st.resource_records = 0;
                 }
                 st.pages += 1;
                 st.records += p.applied as u64;
+                st.resource_records += p.applied as u64;
                 st.expected = p.item_count.or(st.expected);
                 st.throttled_until = s.provider.throttled_until();
             });

@@ -31,6 +31,8 @@ pub struct SyncStatus {
     /// Pages fetched and records applied in the running sync.
     pub pages: u64,
     pub records: u64,
+    /// Records applied of the resource being pulled.
+    pub resource_records: u64,
     /// The records the resource being pulled holds, when the server says
     /// (`Item-Count`).
     pub expected: Option<u64>,
