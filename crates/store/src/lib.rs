@@ -238,6 +238,16 @@ impl Store {
         })
     }
 
+    /// Writes server pages in ONE transaction, in order, each with its
+    /// checkpoint: a killed sync resumes after the last page committed.
+    /// Returns each page's outcome.
+    pub fn apply_pages(&self, pages: Vec<server_page::PendingPage>) -> Result<Vec<PageOutcome>> {
+        self.write(move |tx| {
+            let now = now();
+            pages.into_iter().map(|page| page.apply(tx, &now)).collect()
+        })
+    }
+
     /// Saves a local create or update; returns its outbox op id once committed.
     pub fn save<E: Entity>(&self, record: E, summary: impl Into<String>) -> Result<OpId> {
         let account = self.account.clone();

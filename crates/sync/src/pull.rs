@@ -28,6 +28,7 @@ use casefile_domain::entity::Kind;
 use casefile_domain::ids::LocalId;
 use casefile_providers::provider::{Context, ListPage};
 use casefile_providers::{Pages, Paging, Provider, ProviderError};
+use casefile_store::server_page::PendingPage;
 use casefile_store::{for_kind, Checkpoint, Entity, PageOutcome, QuarantineEntry, Store};
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use chrono_tz::Tz;
@@ -36,6 +37,7 @@ use tokio::sync::mpsc;
 
 use crate::error::SyncError;
 use crate::id_cache::IdCache;
+use crate::page_writer::{PageInfo, PageWriter};
 use crate::resolver::StoreResolver;
 
 /// How far before the watermark an incremental pull starts, to catch records
@@ -175,90 +177,80 @@ async fn pull_kind<P: Provider + 'static>(
     )));
     // Three stages side by side: the fetcher has the next page on the wire
     // while this loop decodes the last one and the cache's writer commits
-    // the one before. Writes stay one at a time, in page order.
-    let mut writing: Option<Writing> = None;
-    while let Some(page) = rx.recv().await {
-        let page: ListPage = match page {
-            Ok(page) => page,
-            Err(e) => {
-                // What was fetched before the failure is still committed.
-                finish_write(writing.take(), kind, &mut out, report, on_page).await?;
-                return Err(e.into());
+    // the ones before, in page order ([`PageWriter`]).
+    let mut writer = PageWriter::new(s.store.clone());
+    let mut fetched_all = false;
+    loop {
+        // A kind whose records refer to each other is decoded only once the
+        // page before is written, so those references resolve.
+        let take =
+            !fetched_all && !writer.is_full() && (!kind.refers_to_itself() || writer.is_idle());
+        if !take && !writer.is_writing() {
+            if writer.is_idle() {
+                break;
             }
-        };
-        out.requests += 1;
-        let done = page.next.is_none();
-        if kind.refers_to_itself() {
-            // Its references to the page before must find that page written.
-            finish_write(writing.take(), kind, &mut out, report, on_page).await?;
+            let written = writer.flush().await?;
+            report_written(written, kind, &mut out, report, on_page);
+            continue;
         }
-        let (store, provider, zone, ids) =
-            (s.store.clone(), s.provider.clone(), s.zone, ids.clone());
-        let old_watermark = watermark.clone();
-        let decoded = tokio::task::spawn_blocking(move || {
-            for_kind!(
-                kind,
-                decode_items(
-                    &store,
-                    &*provider,
-                    &ids,
-                    zone,
-                    kind,
-                    page,
-                    newest,
-                    old_watermark
-                )
-            )
-        })
-        .await?;
-        newest = decoded.newest;
-        finish_write(writing.take(), kind, &mut out, report, on_page).await?;
-        let item_count = decoded.item_count;
-        let quarantined = decoded.quarantined;
-        let store = s.store.clone();
-        writing = Some(Writing {
-            item_count,
-            quarantined,
-            task: tokio::task::spawn_blocking(move || (decoded.write)(&store)),
-        });
-        if done {
-            break;
+        tokio::select! {
+            written = writer.written() => {
+                report_written(written?, kind, &mut out, report, on_page);
+            }
+            page = rx.recv(), if take => {
+                let page: ListPage = match page {
+                    Some(Ok(page)) => page,
+                    None => {
+                        fetched_all = true;
+                        continue;
+                    }
+                    Some(Err(e)) => {
+                        // What was fetched before the failure is still committed.
+                        let written = writer.flush().await?;
+                        report_written(written, kind, &mut out, report, on_page);
+                        return Err(e.into());
+                    }
+                };
+                out.requests += 1;
+                fetched_all = page.next.is_none();
+                let (store, provider, zone, ids) =
+                    (s.store.clone(), s.provider.clone(), s.zone, ids.clone());
+                let old_watermark = watermark.clone();
+                let decoded = tokio::task::spawn_blocking(move || {
+                    for_kind!(
+                        kind,
+                        decode_items(&store, &*provider, &ids, zone, kind, page, newest, old_watermark)
+                    )
+                })
+                .await?;
+                newest = decoded.newest;
+                writer.queue(decoded.page, decoded.info);
+            }
         }
     }
-    finish_write(writing.take(), kind, &mut out, report, on_page).await?;
     report.resources.push(out);
     Ok(())
 }
 
-/// A page being committed by the cache's writer.
-struct Writing {
-    item_count: Option<u64>,
-    quarantined: usize,
-    task: tokio::task::JoinHandle<Result<PageOutcome, SyncError>>,
-}
-
-/// Waits for the page being written, if any, and reports it.
-async fn finish_write(
-    writing: Option<Writing>,
+/// Counts and reports pages the writer has committed.
+fn report_written(
+    written: Vec<(PageInfo, PageOutcome)>,
     kind: Kind,
     out: &mut ResourceReport,
     report: &mut PullReport,
     on_page: OnPage<'_>,
-) -> Result<(), SyncError> {
-    let Some(writing) = writing else {
-        return Ok(());
-    };
-    let outcome = writing.task.await??;
-    out.applied += outcome.applied;
-    out.quarantined += writing.quarantined;
-    report.conflicts += outcome.conflicts;
-    report.rebased.extend(outcome.rebased);
-    on_page(PageProgress {
-        kind,
-        applied: outcome.applied,
-        item_count: writing.item_count,
-    });
-    Ok(())
+) {
+    for (info, outcome) in written {
+        out.applied += outcome.applied;
+        out.quarantined += info.quarantined;
+        report.conflicts += outcome.conflicts;
+        report.rebased.extend(outcome.rebased);
+        on_page(PageProgress {
+            kind,
+            applied: outcome.applied,
+            item_count: info.item_count,
+        });
+    }
 }
 
 /// Walks the pages of one resource, handing each over as soon as it arrives
@@ -287,16 +279,10 @@ async fn walk<P: Provider + 'static>(
     }
 }
 
-/// Writes a decoded page in one transaction.
-type WritePage = Box<dyn FnOnce(&Store) -> Result<PageOutcome, SyncError> + Send>;
-
 /// A decoded page, ready to be written with its checkpoint.
 struct Decoded {
-    /// Writes the page's rows, its quarantined items and its checkpoint in
-    /// one transaction.
-    write: WritePage,
-    quarantined: usize,
-    item_count: Option<u64>,
+    page: PendingPage,
+    info: PageInfo,
     /// The newest server time seen so far in the walk.
     newest: Option<DateTime<Utc>>,
 }
@@ -371,21 +357,19 @@ fn decode_items<E: Entity>(
         },
         cursor: page.next,
     };
-    let decode_ms = started.elapsed().as_millis() as u64;
+    tracing::debug!(
+        resource,
+        rows = rows.len(),
+        decode_ms = started.elapsed().as_millis() as u64,
+        "page decoded"
+    );
     Decoded {
-        write: Box::new(move |store: &Store| {
-            let started = std::time::Instant::now();
-            let outcome = store.apply_page_with_quarantine(rows, set_aside, Some(checkpoint))?;
-            tracing::debug!(
-                resource,
-                decode_ms,
-                write_ms = started.elapsed().as_millis() as u64,
-                "page applied"
-            );
-            Ok(outcome)
-        }),
-        quarantined,
-        item_count: page.item_count,
+        info: PageInfo {
+            rows: rows.len(),
+            quarantined,
+            item_count: page.item_count,
+        },
+        page: PendingPage::new(rows, set_aside, Some(checkpoint)),
         newest,
     }
 }
