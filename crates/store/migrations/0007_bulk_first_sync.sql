@@ -211,3 +211,21 @@ CREATE TRIGGER tasks_base_drop AFTER UPDATE OF change_counter ON tasks
 WHEN old.change_counter > 0 AND new.change_counter = 0 BEGIN
   DELETE FROM mirror WHERE kind = 'task' AND id = old.id;
 END;
+
+-- 3. The calendar reads a month from its covering indexes alone. Each event
+--    row there carries its case and its first attendee, and a case's name
+--    is read by id from an index, so drawing a month parses no JSON and
+--    probes no other table per event (crate::query::events). SQLite counts
+--    an index as covering for a table with generated columns only when the
+--    index holds an expression and every column the query names, the
+--    partial index's own condition included: hence the first attendee as
+--    an expression and `deleted, all_day` at the end.
+DROP INDEX events_timed;
+CREATE INDEX events_timed ON events
+  (start_s, end_s, id, name, location, case_id, json_extract(data, '$.staff[0]'), deleted, all_day)
+  WHERE deleted = 0 AND all_day = 0;
+DROP INDEX events_all_day;
+CREATE INDEX events_all_day ON events
+  (start_date, end_date, id, name, location, case_id, json_extract(data, '$.staff[0]'), deleted, all_day)
+  WHERE deleted = 0 AND all_day = 1;
+CREATE INDEX cases_id_name ON cases (id, json_extract(data, '$.name'));

@@ -73,3 +73,45 @@ pub fn edit_states(
     }
     Ok(out)
 }
+
+/// The edit state of every record of `kind` that has one, read from the
+/// outbox and the open conflicts (as many rows as edits wait, not as many
+/// as the window shows).
+pub(crate) fn edit_states_of_kind(
+    conn: &Connection,
+    kind: Kind,
+) -> Result<HashMap<LocalId, EditState>> {
+    let mut out: HashMap<LocalId, EditState> = HashMap::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT record_id, state, last_error FROM outbox WHERE kind = ?1 ORDER BY seq",
+    )?;
+    let rows = stmt.query_map([kind.as_str()], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<String>>(2)?,
+        ))
+    })?;
+    for row in rows {
+        let (id, state, error) = row?;
+        let Ok(id) = LocalId::parse(&id) else {
+            continue;
+        };
+        let entry = out.entry(id).or_default();
+        entry.pending = true;
+        if state == "failed" {
+            // The newest refusal wins, as in `edit_state_sql`.
+            entry.problem = error;
+        }
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT record_id FROM conflicts WHERE resolved_at IS NULL AND kind = ?1",
+    )?;
+    let rows = stmt.query_map([kind.as_str()], |r| r.get::<_, String>(0))?;
+    for id in rows {
+        if let Ok(id) = LocalId::parse(&id?) {
+            out.entry(id).or_default().conflict = true;
+        }
+    }
+    Ok(out)
+}

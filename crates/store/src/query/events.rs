@@ -2,7 +2,9 @@
 //! match by date, using the window's dates in the viewer's zone, so they stay
 //! on their dates wherever the laptop is (DESIGN invariant 6).
 
-use casefile_domain::entity::Event;
+use std::collections::{BTreeSet, HashMap};
+
+use casefile_domain::entity::{Event, Kind};
 use casefile_domain::ids::LocalId;
 use casefile_domain::time::window_dates;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -11,7 +13,7 @@ use rusqlite::{types::Value, Connection};
 use serde::Serialize;
 
 use super::cases::data_rows;
-use super::edit_state::{edit_state_sql, EditState};
+use super::edit_state::{edit_states_of_kind, EditState};
 use crate::error::{Result, StoreError};
 
 /// Timed events longer than this are found by a second, unbounded branch.
@@ -62,7 +64,10 @@ pub enum CalendarTime {
 }
 
 /// [`events_in_range`] for the calendar: the same rows, only what it draws,
-/// in no particular order (the calendar lays events out itself).
+/// in no particular order (the calendar lays events out itself). The rows
+/// come from the covering indexes alone; the names of their cases and
+/// attendees and the state of their edits are read once for the whole
+/// window, not per event.
 pub fn calendar_in_range(conn: &Connection, q: &EventQuery) -> Result<Vec<CalendarRow>> {
     let (sql, args) = window_sql(q, Select::Calendar);
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -76,33 +81,15 @@ pub fn calendar_in_range(conn: &Connection, q: &EventQuery) -> Result<Vec<Calend
             r.get::<_, Option<i64>>(5)?,
             r.get::<_, Option<String>>(6)?,
             r.get::<_, Option<String>>(7)?,
-            (
-                r.get::<_, Option<String>>(8)?,
-                r.get::<_, Option<String>>(9)?,
-            ),
-            (
-                r.get::<_, Option<String>>(10)?,
-                r.get::<_, Option<String>>(11)?,
-            ),
-            EditState {
-                pending: r.get(12)?,
-                problem: r.get(13)?,
-                conflict: r.get(14)?,
-            },
+            r.get::<_, Option<String>>(8)?,
+            r.get::<_, Option<String>>(9)?,
         ))
     })?;
     let bad = |what: &str| StoreError::Invalid(format!("event row: bad {what}"));
     let mut out = Vec::new();
+    let mut leads: Vec<(usize, String)> = Vec::new();
     for row in rows {
-        let (id, name, location, all_day, start_s, end_s, start_date, end_date, case, lead, sync) =
-            row?;
-        let (case, case_name) = case;
-        let lead = match lead {
-            (Some(id), name) => LocalId::parse(&id)
-                .ok()
-                .map(|id| (id, name.unwrap_or_default())),
-            _ => None,
-        };
+        let (id, name, location, all_day, start_s, end_s, start_date, end_date, case, lead) = row?;
         let time = if all_day {
             let date = |d: Option<String>| {
                 d.and_then(|d| d.parse::<NaiveDate>().ok())
@@ -122,22 +109,75 @@ pub fn calendar_in_range(conn: &Connection, q: &EventQuery) -> Result<Vec<Calend
                 end: instant(end_s)?,
             }
         };
+        if let Some(lead) = lead {
+            leads.push((out.len(), lead));
+        }
         out.push(CalendarRow {
             id: LocalId::parse(&id).map_err(|_| bad("id"))?,
             name: name.unwrap_or_default(),
             location,
             case: case.and_then(|c| LocalId::parse(&c).ok()),
-            case_name,
-            lead,
+            case_name: None,
+            lead: None,
             time,
-            sync,
+            sync: EditState::default(),
         });
+    }
+    let case_names = names_by_id(
+        conn,
+        "SELECT id, json_extract(data, '$.name') FROM cases INDEXED BY cases_id_name
+         WHERE id IN (SELECT value FROM json_each(?1))",
+        out.iter().filter_map(|r| r.case.map(|c| c.to_string())),
+    )?;
+    let staff_names = names_by_id(
+        conn,
+        "SELECT id, trim(coalesce(first_name, '') || ' ' || coalesce(last_name, ''))
+         FROM staff WHERE id IN (SELECT value FROM json_each(?1))",
+        leads.iter().map(|(_, id)| id.clone()),
+    )?;
+    for row in &mut out {
+        row.case_name = row
+            .case
+            .and_then(|c| case_names.get(&c.to_string()).cloned());
+    }
+    for (at, id) in leads {
+        if let Ok(lead) = LocalId::parse(&id) {
+            out[at].lead = Some((lead, staff_names.get(&id).cloned().unwrap_or_default()));
+        }
+    }
+    let states = edit_states_of_kind(conn, Kind::Event)?;
+    if !states.is_empty() {
+        for row in &mut out {
+            if let Some(state) = states.get(&row.id) {
+                row.sync = state.clone();
+            }
+        }
     }
     Ok(out)
 }
 
-/// An event's first attendee, by id.
-const LEAD: &str = "(SELECT l.to_id FROM links l WHERE l.from_id = events.id AND l.rel = 'event_staff' ORDER BY l.to_id LIMIT 1)";
+/// `id -> name` for the distinct `ids`, by `sql` over a JSON list of them.
+fn names_by_id(
+    conn: &Connection,
+    sql: &str,
+    ids: impl Iterator<Item = String>,
+) -> Result<HashMap<String, String>> {
+    let ids: BTreeSet<String> = ids.collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let list = serde_json::to_string(&ids)?;
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map([list], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+    })?;
+    let mut out = HashMap::new();
+    for row in rows {
+        let (id, name) = row?;
+        out.insert(id, name.unwrap_or_default());
+    }
+    Ok(out)
+}
 
 /// What the window query returns.
 #[derive(Clone, Copy)]
@@ -178,20 +218,10 @@ fn window_sql(q: &EventQuery, select: Select) -> (String, Vec<Value>) {
             "data, start_s AS k, id".to_owned(),
             "data, unixepoch(start_date) AS k, id".to_owned(),
         ),
-        Select::Calendar => {
-            // The case's name and the first attendee: primary-key lookups.
-            let extra = format!(
-                "case_id, (SELECT c.name FROM cases c WHERE c.id = events.case_id),
-                 {LEAD}, (SELECT trim(coalesce(s.first_name, '') || ' ' || coalesce(s.last_name, ''))
-                           FROM staff s WHERE s.id = {LEAD}),
-                 {}",
-                edit_state_sql("event", "events")
-            );
-            (
-                format!("id, name, location, 0, start_s, end_s, NULL, NULL, {extra}"),
-                format!("id, name, location, 1, NULL, NULL, start_date, end_date, {extra}"),
-            )
-        }
+        Select::Calendar => (
+            "id, name, location, 0, start_s, end_s, NULL, NULL, case_id, json_extract(data, '$.staff[0]')".to_owned(),
+            "id, name, location, 1, NULL, NULL, start_date, end_date, case_id, json_extract(data, '$.staff[0]')".to_owned(),
+        ),
     };
     // The calendar sorts what it draws itself; whole records come in start order.
     let (open, close) = match select {
