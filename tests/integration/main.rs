@@ -32,6 +32,7 @@ mod layout;
 mod names;
 mod offline;
 mod reminders;
+mod startup_bench;
 mod tasks;
 mod window;
 mod xss;
