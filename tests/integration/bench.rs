@@ -127,7 +127,7 @@ fn ui_cases_bench() {
             let pss = apps_for(&data_dir).first().map(|pid| tree_pss_mb(*pid)).ok_or("the app's process was not found")?;
             click(&client, "[data-nav=tasks]").await?;
             wait_for(&client, "[data-view=tasks]").await?;
-            let first_rows = timed(&client, "document.querySelector('[data-nav=cases]').click()", "document.querySelector('[data-testid=cases-table] tbody tr')").await?;
+            let first_rows = timed(&client, "document.querySelector('[data-nav=cases]').click()", "document.querySelector('[data-testid=cases-table] tbody tr td.name')").await?;
             let search = timed(
                 &client,
                 "const box = document.querySelector('[role=combobox]'); box.value = 'estate'; box.dispatchEvent(new Event('input', { bubbles: true }))",

@@ -43,7 +43,7 @@ fn startup_bench() {
             let page_ms = client
                 .execute_async(
                     "const finish = arguments[arguments.length - 1];
-                     const tick = () => document.querySelector('[data-testid=cases-table] tbody tr')
+                     const tick = () => document.querySelector('[data-testid=cases-table] tbody tr td.name')
                        ? finish(performance.now()) : requestAnimationFrame(tick);
                      requestAnimationFrame(tick);",
                     vec![],
@@ -52,6 +52,20 @@ fn startup_bench() {
                 .as_f64()
                 .ok_or("no timing from the page")?;
             let launch_ms = launched.elapsed().as_secs_f64() * 1000.0;
+            // Where the page's part went: its loading, and its scripts.
+            let timing = client
+                .execute(
+                    "const n = performance.getEntriesByType('navigation')[0] || {};
+                     return {
+                       dom_content_loaded: n.domContentLoadedEventEnd, load: n.loadEventEnd,
+                       resources: performance.getEntriesByType('resource')
+                         .map((r) => [r.name.split('/').pop(), Math.round(r.startTime), Math.round(r.duration)]),
+                       marks: performance.getEntriesByType('mark').map((m) => [m.name, Math.round(m.startTime)]),
+                     };",
+                    vec![],
+                )
+                .await?;
+            eprintln!("startup-bench (page timing, ms): {timing}");
             // Let the launch's own sync finish before the session ends.
             tokio::time::sleep(Duration::from_secs(1)).await;
             Ok::<String, Box<dyn std::error::Error + Send + Sync>>(format!(
