@@ -74,6 +74,10 @@ pub struct FaultConfig {
 /// Everything needed to start a sandbox. `Default` gives the documented defaults.
 #[derive(Clone, Debug)]
 pub struct SandboxConfig {
+    /// The API dialect the firm is served in.
+    pub dialect: Dialect,
+    /// LegalServer's limit, requests per minute (0 turns it off).
+    pub per_minute: u32,
     /// Port on 127.0.0.1; 0 lets the OS pick one.
     pub port: u16,
     /// Seed of the demo data.
@@ -106,9 +110,38 @@ pub struct SandboxConfig {
     pub storage_put_bytes_per_s: Option<u64>,
 }
 
+/// The API dialect a sandbox speaks, named as the client's provider
+/// registry names providers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Dialect {
+    /// `/v1/`, Link paging, OAuth (the first provider).
+    #[default]
+    MyCase,
+    /// LegalServer's Core API v1: `/api/v1/`, page numbers, a personal
+    /// access token (reads only, so far).
+    LegalServer,
+}
+
+impl Dialect {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Dialect::MyCase => "mycase",
+            Dialect::LegalServer => "legalserver",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        [Dialect::MyCase, Dialect::LegalServer]
+            .into_iter()
+            .find(|d| d.as_str() == name)
+    }
+}
+
 impl Default for SandboxConfig {
     fn default() -> Self {
         Self {
+            dialect: Dialect::MyCase,
+            per_minute: 200,
             port: 0,
             demo_seed: 1,
             demo: DemoData::SmallFirm,
@@ -143,6 +176,15 @@ impl SandboxConfig {
     pub fn with_demo(mut self, demo: DemoData, seed: u64) -> Self {
         self.demo = demo;
         self.demo_seed = seed;
+        self
+    }
+    pub fn with_dialect(mut self, dialect: Dialect) -> Self {
+        self.dialect = dialect;
+        self
+    }
+    /// LegalServer's per-minute limit (0 turns it off).
+    pub fn with_per_minute(mut self, per_minute: u32) -> Self {
+        self.per_minute = per_minute;
         self
     }
     pub fn with_rate_limit(mut self, per_second: u32) -> Self {

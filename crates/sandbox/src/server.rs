@@ -20,7 +20,7 @@ use tokio::task::JoinHandle;
 use tower::ServiceExt;
 
 use crate::auth::AuthState;
-use crate::config::{SandboxConfig, Storage};
+use crate::config::{Dialect, SandboxConfig, Storage};
 use crate::error::{ApiError, SandboxError};
 use crate::faults::Faults;
 use crate::guard::ConnKill;
@@ -34,7 +34,7 @@ use crate::store::Store;
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 pub struct ReadyInfo {
     /// The API dialect served, named as the client's provider registry
-    /// names providers (today always "mycase").
+    /// names providers ("mycase", "legalserver").
     pub dialect: String,
     pub base_url: String,
     pub authorize_url: String,
@@ -79,11 +79,15 @@ impl Drop for RunningSandbox {
     }
 }
 
-fn router(app: Arc<AppState>) -> Router {
-    let api = crate::api::router().route_layer(axum::middleware::from_fn_with_state(
-        app.clone(),
-        crate::guard::guard,
-    ));
+fn router(app: Arc<AppState>, dialect: Dialect) -> Router {
+    let api = match dialect {
+        Dialect::MyCase => crate::api::router().route_layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            crate::guard::guard,
+        )),
+        // Its handlers check the token and count the minute's requests.
+        Dialect::LegalServer => crate::legalserver::router(),
+    };
     let admin = crate::admin::router().route_layer(axum::middleware::from_fn_with_state(
         app.clone(),
         crate::admin::admin_guard,
@@ -133,6 +137,7 @@ pub async fn start(cfg: SandboxConfig) -> Result<RunningSandbox, SandboxError> {
         auth: Mutex::new(AuthState::new(&cfg)),
         signer: Signer::random(),
         limiter: Mutex::new(RateLimiter::new(cfg.rate_limit)),
+        per_minute: Mutex::new(crate::legalserver::PerMinute::new(cfg.per_minute)),
         faults: Mutex::new(Faults::new(cfg.faults.clone())),
         admin_token: random_token(32),
         page_token_ttl: cfg.page_token_ttl,
@@ -154,7 +159,7 @@ pub async fn start(cfg: SandboxConfig) -> Result<RunningSandbox, SandboxError> {
         let mut auth = lock(&app.auth);
         let issued = auth.issue(Utc::now());
         ReadyInfo {
-            dialect: "mycase".into(),
+            dialect: cfg.dialect.as_str().into(),
             authorize_url: format!("{base_url}/login_sessions/new"),
             token_url: format!("{base_url}/tokens"),
             base_url: base_url.clone(),
@@ -166,7 +171,7 @@ pub async fn start(cfg: SandboxConfig) -> Result<RunningSandbox, SandboxError> {
         }
     };
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
-    let task = tokio::spawn(accept_loop(listener, router(app), shutdown_rx));
+    let task = tokio::spawn(accept_loop(listener, router(app, cfg.dialect), shutdown_rx));
     tracing::info!(%addr, "sandbox listening");
     Ok(RunningSandbox {
         info,

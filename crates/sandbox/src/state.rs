@@ -19,6 +19,8 @@ pub struct AppState {
     pub auth: Mutex<AuthState>,
     pub signer: Signer,
     pub limiter: Mutex<RateLimiter>,
+    /// LegalServer's per-minute window (its dialect only).
+    pub per_minute: Mutex<crate::legalserver::PerMinute>,
     pub faults: Mutex<Faults>,
     pub admin_token: String,
     pub page_token_ttl: Duration,

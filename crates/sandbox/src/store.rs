@@ -404,6 +404,42 @@ impl Tx<'_> {
         })
     }
 
+    /// How many records of a kind there are.
+    pub fn count(&self, kind: Kind) -> Result<u64, SandboxError> {
+        let total: i64 = self.conn.query_row(
+            "SELECT COUNT(*) FROM records WHERE kind = ?1",
+            params![kind.as_str()],
+            |r| r.get(0),
+        )?;
+        Ok(total.max(0) as u64)
+    }
+
+    /// Records of a kind by id, `limit` of them after skipping `offset`, and
+    /// how many there are (page-number paging, as LegalServer's searches).
+    pub fn page_at(
+        &self,
+        kind: Kind,
+        offset: u64,
+        limit: u64,
+    ) -> Result<(Vec<Value>, u64), SandboxError> {
+        let total: i64 = self.conn.query_row(
+            "SELECT COUNT(*) FROM records WHERE kind = ?1",
+            params![kind.as_str()],
+            |r| r.get(0),
+        )?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT body FROM records WHERE kind = ?1 ORDER BY id LIMIT ?2 OFFSET ?3",
+        )?;
+        let rows = stmt.query_map(params![kind.as_str(), limit as i64, offset as i64], |r| {
+            r.get::<_, String>(0)
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            out.push(serde_json::from_str(&row?)?);
+        }
+        Ok((out, total.max(0) as u64))
+    }
+
     /// Every record of a kind, by id (admin dump).
     pub fn all(&self, kind: Kind) -> Result<Vec<Value>, SandboxError> {
         let mut stmt = self

@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use casefile_sandbox::{start, DemoData, FaultConfig, SandboxConfig, Storage};
+use casefile_sandbox::{start, DemoData, Dialect, FaultConfig, SandboxConfig, Storage};
 use clap::Parser;
 
 /// A local MyCase-compatible practice API with demo data and seeded fault injection.
@@ -39,6 +39,13 @@ struct Args {
     /// Requests per second per client before 429 (0 turns the limit off).
     #[arg(long, default_value_t = 25)]
     rate_limit: u32,
+    /// The API dialect: mycase, or legalserver (LegalServer's Core API v1,
+    /// reads so far).
+    #[arg(long, value_enum, default_value_t = DialectArg::Mycase)]
+    dialect: DialectArg,
+    /// LegalServer's requests per minute before 429 (0 turns it off).
+    #[arg(long, default_value_t = 200)]
+    per_minute: u32,
     /// SQLite file for records (default: in memory). Its records are replaced at start.
     #[arg(long)]
     db: Option<PathBuf>,
@@ -122,6 +129,8 @@ impl Args {
             .with_port(self.port)
             .with_demo(demo, self.seed)
             .with_rate_limit(self.rate_limit)
+            .with_dialect(self.dialect.into())
+            .with_per_minute(self.per_minute)
             .with_redirect_uri(self.redirect_uri.clone())
             .with_token_ttls(
                 Duration::from_secs(self.access_token_ttl),
@@ -154,6 +163,22 @@ impl Args {
             cfg = cfg.with_storage_put_rate(kib.saturating_mul(1024));
         }
         cfg
+    }
+}
+
+/// `--dialect`, as the provider registry names providers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum DialectArg {
+    Mycase,
+    Legalserver,
+}
+
+impl From<DialectArg> for Dialect {
+    fn from(d: DialectArg) -> Self {
+        match d {
+            DialectArg::Mycase => Dialect::MyCase,
+            DialectArg::Legalserver => Dialect::LegalServer,
+        }
     }
 }
 

@@ -1,0 +1,49 @@
+//! The same demo firm served in LegalServer's Core API v1 dialect
+//! (`--dialect legalserver`): records by UUID under `/api/v1/`, searches
+//! paged by `page_number` and `page_size` in LegalServer's envelope, a
+//! personal access token as Bearer, and the `x-rate-limit-*` headers on
+//! every answer. This first cut serves the searches and reads the sync
+//! needs (matters, contacts, organizations, users, events, tasks); writes,
+//! Premium's 402, documents and notes are still to come.
+
+mod ids;
+mod limit;
+mod search;
+mod shapes;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::routing::get;
+use axum::Router;
+
+use crate::state::AppState;
+
+pub use ids::{record_of, uuid_of};
+pub use limit::PerMinute;
+pub use search::Resource;
+
+/// Routes of `/api/v1/`.
+pub fn router() -> Router<Arc<AppState>> {
+    let mut r = Router::new();
+    for resource in Resource::ALL {
+        let base = format!("/api/v1/{}", resource.path());
+        let searched =
+            move |State(app): State<Arc<AppState>>,
+                  headers: HeaderMap,
+                  Query(params): Query<BTreeMap<String, String>>| async move {
+                search::search(&app, resource, &headers, &params)
+            };
+        let read = move |State(app): State<Arc<AppState>>,
+                         headers: HeaderMap,
+                         Path(uuid): Path<String>| async move {
+            search::get_one(&app, resource, &headers, &uuid)
+        };
+        r = r
+            .route(&base, get(searched))
+            .route(&format!("{base}/{{uuid}}"), get(read));
+    }
+    r
+}
