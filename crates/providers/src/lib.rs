@@ -11,6 +11,7 @@ pub mod documents;
 pub mod error;
 pub mod http;
 pub mod items;
+pub mod legalserver;
 pub mod mycase;
 pub mod oauth;
 pub mod pacer;
