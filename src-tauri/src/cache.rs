@@ -78,7 +78,7 @@ pub fn show<R: Runtime>(app: &AppHandle<R>, shown: Shown) {
         }
         Shown::Account(settings) => {
             let id = settings.id.clone();
-            match Cache::open(&state.paths.data_dir, settings) {
+            match Cache::open(&state.paths.data_dir, *settings) {
                 Ok(cache) => {
                     report(&cache.store);
                     let stop =

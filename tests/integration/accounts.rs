@@ -258,3 +258,139 @@ fn an_account_is_added_signed_in_switched_and_signed_out_in_the_window() {
         panic!("accounts window test failed: {err}");
     }
 }
+
+/// A case name the LegalServer firm alone has.
+const TOKEN_MARK: &str = "Quillon Estate v. Token Sign-In";
+
+/// A LegalServer firm (the sandbox in its dialect): the form asks for a
+/// personal access token instead of a browser sign-in, the account syncs
+/// at once, and the screen says how it is signed in.
+async fn add_by_token(client: &Client, firm: &Firm) -> TestResult {
+    wait_for(client, "[data-testid=demo-banner]").await?;
+    click(client, "[data-testid=add-real-account]").await?;
+    wait_for(client, "[data-testid=add-account]").await?;
+    client
+        .find(Locator::Css(
+            "[data-testid=add-account] select[name=provider]",
+        ))
+        .await?
+        .select_by_value("legalserver")
+        .await?;
+    wait_for(client, "[data-testid=add-by-token]").await?;
+    if client
+        .find(Locator::Css(
+            "[data-testid=add-account] input[name=client_id]",
+        ))
+        .await
+        .is_ok()
+    {
+        return Err("the token form still asks for a client ID".into());
+    }
+    fill(
+        client,
+        "[data-testid=add-account] input[name=base_url]",
+        &firm.info.base_url,
+    )
+    .await?;
+    // Without the token the field says what is missing.
+    click(client, "[data-testid=add-submit]").await?;
+    wait_for_text(
+        client,
+        "[data-testid=add-account] label:has(input[name=token]) .field-error",
+        "the token's error",
+        |t| t.contains("personal access token"),
+    )
+    .await?;
+    fill(
+        client,
+        "[data-testid=add-account] input[name=token]",
+        &firm.info.access_token,
+    )
+    .await?;
+    fill(
+        client,
+        "[data-testid=add-account] input[name=zone]",
+        "America/Chicago",
+    )
+    .await?;
+    shot(client, "accounts-add-by-token").await?;
+    click(client, "[data-testid=add-submit]").await?;
+
+    wait_for(client, "[data-view=cases]").await?;
+    filter_cases(client, "Quillon").await?;
+    wait_for_text_within(
+        client,
+        "[data-testid=cases-table] tbody tr td.name",
+        "the LegalServer firm's matter",
+        Duration::from_secs(60),
+        |t| t == TOKEN_MARK,
+    )
+    .await?;
+    wait_for_text_within(
+        client,
+        "[data-testid=sync-status]",
+        "the account's sync",
+        Duration::from_secs(60),
+        |t| t.contains("Up to date"),
+    )
+    .await?;
+    click(client, "[data-nav=accounts]").await?;
+    wait_for_text(
+        client,
+        "[data-testid=account] [data-testid=account-state]",
+        "signed in with a token",
+        |t| t == "Signed in with a token",
+    )
+    .await?;
+    if client
+        .find(Locator::Css("[data-testid=account] [data-testid=sign-in]"))
+        .await
+        .is_ok()
+    {
+        return Err("a token account offers a browser sign-in".into());
+    }
+    shot(client, "accounts-token-full").await?;
+    click(client, "[data-testid=account] [data-testid=sign-out]").await?;
+    wait_for(client, "[data-testid=sign-out-dialog]").await?;
+    click(client, "[data-testid=sign-out-confirm]").await?;
+    // The account was shown: the window goes back to the demo firm.
+    wait_for(client, "[data-testid=demo-banner]").await?;
+    click(client, "[data-nav=accounts]").await?;
+    wait_for(client, "[data-testid=no-accounts]").await?;
+    Ok(())
+}
+
+#[test]
+fn a_legalserver_account_is_added_with_a_token_and_syncs_in_the_window() {
+    if !window_tests_enabled("a_legalserver_account_is_added_with_a_token_and_syncs_in_the_window")
+    {
+        return;
+    }
+    let _serial = APP_LOCK.lock().unwrap_or_else(|p| p.into_inner());
+    let (_scratch, data_dir, runtime) = window_scratch("casefile-token-account-");
+    let outcome: TestResult = runtime.block_on(async {
+        let config = casefile_sandbox::SandboxConfig::default()
+            .with_dialect(casefile_sandbox::Dialect::LegalServer)
+            .with_per_minute(0);
+        let firm = Firm::sandbox_only(data_dir.clone(), config).await?;
+        let dump = firm.dump().await?;
+        let case_id = dump["records"]["cases"][0]["id"]
+            .as_i64()
+            .ok_or("no case on the sandbox")?;
+        firm.admin(
+            "PUT",
+            &format!("/admin/records/cases/{case_id}"),
+            Some(json!({ "name": TOKEN_MARK })),
+        )
+        .await?;
+        let driver = start_driver_with(&data_dir, &[])?;
+        let client = connect_with(driver.port, &[]).await?;
+        let result = add_by_token(&client, &firm).await;
+        let result = end_session(client, "failure-token-account.png", result).await;
+        drop(driver);
+        result
+    });
+    if let Err(err) = outcome {
+        panic!("token account window test failed: {err}");
+    }
+}

@@ -47,7 +47,7 @@ pub struct ProviderChoice {
 pub enum Shown {
     /// The embedded demo firm.
     Demo,
-    Account(AccountSettings),
+    Account(Box<AccountSettings>),
 }
 
 impl Shown {
@@ -67,7 +67,7 @@ impl AccountView {
             provider: settings.provider.label().to_owned(),
             base_url: settings.base_url.clone(),
             zone: settings.zone.clone(),
-            browser_sign_in: settings.token_env.is_none(),
+            browser_sign_in: settings.token_env.is_none() && settings.oauth.is_some(),
             signed_in: settings.signed_in().ok(),
         }
     }
@@ -126,7 +126,7 @@ pub fn chosen(data_dir: &Path) -> Result<Shown, AccountError> {
     let pick = remembered
         .and_then(|id| all.iter().find(|a| a.id == id).cloned())
         .or_else(|| all.into_iter().next());
-    Ok(pick.map_or(Shown::Demo, Shown::Account))
+    Ok(pick.map_or(Shown::Demo, |a| Shown::Account(Box::new(a))))
 }
 
 /// Before signing `id` out: refuses while its changes wait to sync (unless
@@ -142,7 +142,7 @@ pub fn leaving(data_dir: &Path, id: &str, force: bool) -> Result<Shown, AccountE
     Ok(accounts::list(data_dir)?
         .into_iter()
         .find(|a| a.id != id)
-        .map_or(Shown::Demo, Shown::Account))
+        .map_or(Shown::Demo, |a| Shown::Account(Box::new(a))))
 }
 
 /// One account by id.
@@ -178,9 +178,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         settings("b").save(dir.path()).unwrap();
         settings("a").save(dir.path()).unwrap();
-        assert_eq!(chosen(dir.path()).unwrap(), Shown::Account(settings("a")));
+        assert_eq!(
+            chosen(dir.path()).unwrap(),
+            Shown::Account(Box::new(settings("a")))
+        );
         remember(dir.path(), Some("b")).unwrap();
-        assert_eq!(chosen(dir.path()).unwrap(), Shown::Account(settings("b")));
+        assert_eq!(
+            chosen(dir.path()).unwrap(),
+            Shown::Account(Box::new(settings("b")))
+        );
         remember(dir.path(), None).unwrap();
         assert_eq!(chosen(dir.path()).unwrap(), Shown::Demo);
     }
@@ -190,7 +196,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         settings("a").save(dir.path()).unwrap();
         remember(dir.path(), Some("gone")).unwrap();
-        assert_eq!(chosen(dir.path()).unwrap(), Shown::Account(settings("a")));
+        assert_eq!(
+            chosen(dir.path()).unwrap(),
+            Shown::Account(Box::new(settings("a")))
+        );
     }
 
     #[test]

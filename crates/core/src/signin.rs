@@ -72,6 +72,21 @@ impl AccountSettings {
         set("access_token", &tokens.access_token)
     }
 
+    /// Files a personal access token in the keychain, for a provider that
+    /// signs in with one (account set-up, or a new token later).
+    pub fn store_access_token(&self, token: &str) -> Result<(), AccountError> {
+        let token = token.trim();
+        if token.is_empty() {
+            return Err(AccountError::Invalid {
+                field: "token",
+                message: "Paste the personal access token.".into(),
+            });
+        }
+        Keychain::open()?
+            .set(&Auth::key(&self.secrets_ns, "access_token"), token)
+            .map_err(|e| AccountError::Secrets(e.0))
+    }
+
     /// Files the OAuth client secret in the keychain (account set-up).
     pub fn set_client_secret(&self, secret: &str) -> Result<(), AccountError> {
         Keychain::open()?

@@ -220,4 +220,5 @@ macro_rules! registry {
 
 registry! {
     MyCase => "mycase", "MyCase", crate::mycase::MyCase;
+    LegalServer => "legalserver", "LegalServer", crate::legalserver::LegalServer;
 }

@@ -7,7 +7,7 @@ use casefile_core::accounts::{self, AccountError, NewAccount};
 use casefile_core::roster::{self, Shown};
 use casefile_core::signin::SIGN_IN_TIMEOUT;
 use casefile_core::CoreError;
-use casefile_providers::ProviderId;
+use casefile_providers::{ProviderId, SignIn};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri::State;
@@ -53,11 +53,16 @@ pub struct AccountsOverview {
 }
 
 /// What the add-account form sends.
-#[derive(Debug, Clone, Deserialize, Type)]
+// Not `Debug`: it may hold a token.
+#[derive(Clone, Deserialize, Type)]
 pub struct NewAccountForm {
     pub provider: String,
     pub base_url: String,
+    /// For providers that sign in through the browser.
     pub client_id: String,
+    /// For providers that sign in with a personal access token (kept in
+    /// the keychain, never in the settings).
+    pub token: Option<String>,
     /// Only for firms whose app registration has one.
     pub client_secret: Option<String>,
     /// Empty: the provider's own.
@@ -174,14 +179,43 @@ pub async fn add_account(
             "Enter the firm's server address.",
         ));
     }
+    let zone = form.zone.trim().to_owned();
+    let data_dir = state.paths.data_dir.clone();
+    if provider.sign_in() == SignIn::Token {
+        let token = some(form.token).ok_or_else(|| {
+            UiError::validation(
+                "token",
+                format!(
+                    "Paste a personal access token from your {} profile.",
+                    provider.label()
+                ),
+            )
+        })?;
+        let new = NewAccount {
+            provider,
+            base_url,
+            token_env: None,
+            client_id: None,
+            client_secret: None,
+            authorize_url: None,
+            token_url: None,
+            zone,
+            id: None,
+            rate_limit_per_s: None,
+        };
+        return account_task(move || {
+            let settings = accounts::add(&data_dir, new)?;
+            settings.store_access_token(&token)?;
+            Ok(settings.id)
+        })
+        .await;
+    }
     let client_id = some(Some(form.client_id)).ok_or_else(|| {
         UiError::validation(
             "client_id",
             "Enter the app's client ID from the firm's settings.",
         )
     })?;
-    let zone = form.zone.trim().to_owned();
-    let data_dir = state.paths.data_dir.clone();
     let new = NewAccount {
         provider,
         base_url,
@@ -218,7 +252,7 @@ pub async fn sign_in_account(state: State<'_, AppState>, id: String) -> Result<(
             field: "sign_in".into(),
         }),
         Some(Err(e)) => Err(account_error(e)),
-        Some(Ok(())) => show(&state, Shown::Account(settings)).await,
+        Some(Ok(())) => show(&state, Shown::Account(Box::new(settings))).await,
     }
 }
 
@@ -239,7 +273,9 @@ pub async fn switch_account(state: State<'_, AppState>, id: Option<String>) -> R
     let data_dir = state.paths.data_dir.clone();
     let shown = match &id {
         None => Shown::Demo,
-        Some(id) => Shown::Account(roster::find(&data_dir, id).map_err(account_error)?),
+        Some(id) => Shown::Account(Box::new(
+            roster::find(&data_dir, id).map_err(account_error)?,
+        )),
     };
     show(&state, shown).await
 }

@@ -296,11 +296,17 @@ export type FolderRefresh = {
 /**  Which side a person kept for one field. */
 export type Keep = "mine" | "theirs";
 
-/**  What the add-account form sends. */
+/**  What the add-account form sends. Not `Debug`: it may hold a token. */
 export type NewAccountForm = {
 	provider: string,
 	base_url: string,
+	/**  For providers that sign in through the browser. */
 	client_id: string,
+	/**
+	 *  For providers that sign in with a personal access token (kept in
+	 *  the keychain, never in the settings).
+	 */
+	token: string | null,
 	/**  Only for firms whose app registration has one. */
 	client_secret: string | null,
 	/**  Empty: the provider's own. */

@@ -48,6 +48,27 @@ describe('First run and the Accounts screen', () => {
     await waitFor(() => expect(screen.getByTestId('shown-firm').textContent).toContain('firm.example'));
   });
 
+  it('adds an account of a provider that takes a token: no browser, the token asked for, then shown', async () => {
+    const platform = createMockPlatform();
+    platform.data.accounts.providers.push({ id: 'tokenapi', label: 'Token API', authorize_url: null, token_url: null });
+    render(App, { props: { platform } });
+    await fireEvent.keyDown(window, { key: '5', ctrlKey: true });
+    const form = await screen.findByTestId('add-account');
+    await fireEvent.change(within(form).getByLabelText('Provider'), { target: { value: 'tokenapi' } });
+    expect(await within(form).findByTestId('add-by-token')).toBeTruthy();
+    expect(within(form).queryByLabelText('Client ID')).toBeNull();
+    await fireEvent.input(within(form).getByLabelText('Server address'), { target: { value: 'https://site.example' } });
+    await fireEvent.submit(form);
+    // No token yet: the field says so, and nothing is added.
+    await waitFor(() => expect(form.textContent).toContain('Paste a personal access token'));
+    expect(within(form).getByLabelText(/^Personal access token/).getAttribute('aria-invalid')).toBe('true');
+    await fireEvent.input(within(form).getByLabelText(/^Personal access token/), { target: { value: 'pat-123' } });
+    await fireEvent.submit(form);
+    await waitFor(() => expect(platform.accountCalls.map((c) => c[0])).toEqual(['add', 'add', 'switch']));
+    expect(platform.accountCalls[1]?.[1]).toMatchObject({ provider: 'tokenapi', token: 'pat-123', client_id: '' });
+    await waitFor(() => expect(screen.getByTestId('shown-firm').textContent).toContain('site.example'));
+  });
+
   it('marks the field the core refused, and keeps what was typed', async () => {
     const platform = createMockPlatform();
     render(App, { props: { platform } });

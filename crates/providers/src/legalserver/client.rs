@@ -28,9 +28,7 @@ pub struct LegalServer {
 impl Connect for LegalServer {
     fn connect(c: Connection) -> Result<Self, ProviderError> {
         // Paced under 200 a minute (3 a second) until the headers say more.
-        let rate = c
-            .rate_limit_per_s
-            .unwrap_or(RATE_LIMIT_PER_MINUTE.div_ceil(60));
+        let rate = c.rate_limit_per_s.unwrap_or(RATE_LIMIT_PER_MINUTE / 60);
         Ok(Self {
             core: HttpCore::new(
                 &c.base_url,

@@ -5,9 +5,10 @@
 //! headers. v1 has no "changed since" filter, so every pull walks each
 //! resource whole, and deletions are found by id sets.
 //!
-//! Not in the registry yet: writes (PATCH, creates keyed by `external_id`,
-//! Premium's 402), documents and notes come first, and the accounts screen
-//! must take a token before an account of it can be added.
+//! Still to come: writes (PATCH, creates keyed by `external_id`, Premium's
+//! 402 as a capability the account learns), documents and notes. Until
+//! then its capabilities declare every kind read-only, and the core
+//! refuses edits with that reason.
 
 mod client;
 mod map;
