@@ -67,6 +67,16 @@ async fn raw_fetch(client: &AnyProvider) -> f64 {
     started.elapsed().as_secs_f64()
 }
 
+/// The sandbox process, killed (by its own handle) when dropped.
+struct Sandbox(std::process::Child);
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 #[tokio::main]
 async fn main() {
     let scale: f64 = std::env::var("SYNC_BENCH_SCALE")
@@ -84,7 +94,7 @@ async fn main() {
                 .unwrap()
                 .join("casefile-sandbox")
         });
-    let mut child = Command::new(&sandbox_bin)
+    let child = Command::new(&sandbox_bin)
         .args([
             "--cases",
             &n(10_000.0),
@@ -109,7 +119,9 @@ async fn main() {
             )
         });
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
+    // Stopped however this process ends, a failed assertion included.
+    let mut child = Sandbox(child);
+    BufReader::new(child.0.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
     let info: serde_json::Value = serde_json::from_str(&line).expect("sandbox ready line");
@@ -217,8 +229,7 @@ async fn main() {
         report.pull.requests(),
         Provider::pull_order(&*provider).len()
     );
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(child);
     println!(
         "sync-bench: sync_s={sync_s:.2} raw_fetch_s={raw:.2} ratio={:.2} cpu_s={cpu:.2} peak_rss_mb={rss:.1} first_rows_s={first_rows_s:.2} incremental_requests={incremental_requests} incremental_ms={incremental_ms:.0} push_one_ms={push_one_ms:.0}",
         sync_s / raw

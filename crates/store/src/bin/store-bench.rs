@@ -88,21 +88,20 @@ const BATCH: usize = 8;
 
 /// Writes `rows` as a first walk of their resource: pages of PAGE rows,
 /// BATCH pages a transaction, each page with its checkpoint.
-fn write_walk<E: Entity>(store: &Store, mut rows: Vec<E>) {
+fn write_walk<E: Entity>(store: &Store, rows: Vec<E>) {
     let (started, n) = (Instant::now(), rows.len());
-    let mut page = 0;
+    let pages = n.div_ceil(PAGE);
+    let mut rows = rows.into_iter();
     let mut batch = Vec::new();
-    while !rows.is_empty() {
-        let rest = rows.split_off(rows.len().min(PAGE));
-        page += 1;
+    for page in 1..=pages {
+        let rows_now: Vec<E> = rows.by_ref().take(PAGE).collect();
         let checkpoint = Checkpoint {
             resource: E::KIND.plural().to_owned(),
             watermark: None,
-            cursor: (!rest.is_empty()).then(|| format!("page={}", page + 1)),
+            cursor: (page < pages).then(|| format!("page={}", page + 1)),
         };
-        let rows_now = std::mem::replace(&mut rows, rest);
         batch.push(PendingPage::new(rows_now, Vec::new(), Some(checkpoint)));
-        if batch.len() == BATCH || rows.is_empty() {
+        if batch.len() == BATCH || page == pages {
             store
                 .apply_pages(std::mem::take(&mut batch))
                 .expect("a batch of pages");
