@@ -18,7 +18,7 @@ use tokio::task::JoinHandle;
 use crate::error::SyncError;
 
 /// Rows at most in one transaction.
-pub const BATCH_ROWS: usize = 8_000;
+pub const BATCH_ROWS: usize = 5_000;
 
 /// What the pull reports of a page once it is written.
 #[derive(Debug, Clone, Copy)]

@@ -83,8 +83,8 @@ fn arg(args: &[String], name: &str, default: usize) -> usize {
 const PAGE: usize = 1000;
 
 /// Pages in one transaction, as the sync batches them when the writer is
-/// behind the network (casefile-sync's `BATCH_ROWS`, 8,000 rows).
-const BATCH: usize = 8;
+/// behind the network (casefile-sync's `BATCH_ROWS`, 5,000 rows).
+const BATCH: usize = 5;
 
 /// Writes `rows` as a first walk of their resource: pages of PAGE rows,
 /// BATCH pages a transaction, each page with its checkpoint.
