@@ -296,7 +296,7 @@ export type FolderRefresh = {
 /**  Which side a person kept for one field. */
 export type Keep = "mine" | "theirs";
 
-/**  What the add-account form sends. Not `Debug`: it may hold a token. */
+/**  What the add-account form sends. */
 export type NewAccountForm = {
 	provider: string,
 	base_url: string,
