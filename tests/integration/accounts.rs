@@ -334,6 +334,21 @@ async fn add_by_token(client: &Client, firm: &Firm) -> TestResult {
         |t| t.contains("Up to date"),
     )
     .await?;
+    // The provider takes no changes yet: the calendar offers none, and says why.
+    click(client, "[data-nav=calendar]").await?;
+    let new_event = wait_for(client, "[data-testid=new-event]").await?;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while new_event.is_enabled().await? {
+        if Instant::now() > deadline {
+            return Err("New event is offered on a read-only LegalServer account".into());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let why = new_event.attr("title").await?.unwrap_or_default();
+    if !why.contains("LegalServer") {
+        return Err(format!("New event's tooltip does not say why: {why:?}").into());
+    }
+    shot(client, "calendar-read-only").await?;
     click(client, "[data-nav=accounts]").await?;
     wait_for_text(
         client,

@@ -155,6 +155,37 @@ pub struct CalendarSettings {
     pub firm_zone: Option<String>,
     /// How many minutes before an event its reminder comes.
     pub reminder_minutes: u32,
+    /// What the shown account's provider lets Casefile change.
+    pub events: Changes,
+    pub tasks: Changes,
+    /// Why some change is not offered, for the tooltips; none when all are.
+    pub read_only: Option<String>,
+}
+
+/// Which changes of one kind the shown account's provider takes.
+#[derive(Debug, Clone, Copy, Serialize, Type)]
+pub struct Changes {
+    pub create: bool,
+    pub update: bool,
+    pub delete: bool,
+}
+
+impl Changes {
+    fn of(caps: &casefile_providers::capabilities::Capabilities, kind: Kind) -> Self {
+        Self {
+            create: caps.can_create(kind),
+            update: caps.can_update(kind),
+            delete: caps.can_delete(kind),
+        }
+    }
+
+    fn all(self) -> bool {
+        self.create && self.update && self.delete
+    }
+
+    fn any(self) -> bool {
+        self.create || self.update || self.delete
+    }
 }
 
 fn reminder_error(e: casefile_core::reminders::ReminderError) -> UiError {
@@ -170,9 +201,43 @@ pub async fn calendar_settings(state: State<'_, AppState>) -> Result<CalendarSet
             .await
             .map_err(|_| UiError::internal("The request was interrupted."))?
             .map_err(reminder_error)?;
+    let session = state.session();
+    let (events, tasks, read_only) = match &session {
+        Some(s) => {
+            let caps = s.cache.capabilities();
+            let (events, tasks) = (
+                Changes::of(caps, Kind::Event),
+                Changes::of(caps, Kind::Task),
+            );
+            let label = s.cache.settings.provider.label();
+            let read_only = if !events.any() && !tasks.any() {
+                Some(format!(
+                    "{label} accounts are read-only in Casefile for now; change events and tasks on {label} itself."
+                ))
+            } else {
+                (!events.all() || !tasks.all()).then(|| {
+                    format!("{label} accounts do not take this change from Casefile yet; make it on {label} itself.")
+                })
+            };
+            (events, tasks, read_only)
+        }
+        None => {
+            let none = Changes {
+                create: false,
+                update: false,
+                delete: false,
+            };
+            let why =
+                "Sign in to this account to change it here; until then its cache can only be read.";
+            (none, none, Some(why.to_owned()))
+        }
+    };
     Ok(CalendarSettings {
-        firm_zone: state.session().map(|s| s.cache.zone.name().to_owned()),
+        firm_zone: session.as_ref().map(|s| s.cache.zone.name().to_owned()),
         reminder_minutes: u32::try_from(lead.num_minutes()).unwrap_or(0),
+        events,
+        tasks,
+        read_only,
     })
 }
 

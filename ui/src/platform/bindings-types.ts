@@ -70,6 +70,11 @@ export type CalendarSettings = {
 	firm_zone: string | null,
 	/**  How many minutes before an event its reminder comes. */
 	reminder_minutes: number,
+	/**  What the shown account's provider lets Casefile change. */
+	events: Changes,
+	tasks: Changes,
+	/**  Why some change is not offered, for the tooltips; none when all are. */
+	read_only: string | null,
 };
 
 /**  Everything the case screen shows. */
@@ -142,6 +147,13 @@ export type CaseSort = "name" | "number" | "opened" | "updated";
 
 /**  Which cases the list shows, by status. */
 export type CaseStatus = "open" | "closed";
+
+/**  Which changes of one kind the shown account's provider takes. */
+export type Changes = {
+	create: boolean,
+	update: boolean,
+	delete: boolean,
+};
 
 /**  What to do with dropped files named like files already there. */
 export type ClashChoice = "new_version" | "keep_both";

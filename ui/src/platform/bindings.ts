@@ -5,7 +5,7 @@
 
 import { invoke as __TAURI_INVOKE } from "@tauri-apps/api/core";
 import * as __TAURI_EVENT from "@tauri-apps/api/event";
-import type { AccountRow, AccountsOverview, AppInfo, CacheChanged, CacheSummary, CalendarEvent, CalendarSettings, CaseDetail, CaseFilterOptions, CaseListItem, CaseListRequest, CasePage, CaseSort, CaseStatus, ClashChoice, ConflictItem, DropProblem, DropResult, EditBadge, EventDetail, EventEdit, EventMove, EventRange, FileBadge, FileItem, FilterOption, FolderItem, FolderRefresh, Keep, NewAccountForm, OpenTask, OpenedDocument, Person, ProviderOption, RecentDocument, SavedCopy, SearchResult, SyncDetails, SyncState, SyncStatus, SyncStatusChanged, TaskEdit, TaskFilter, TaskItem, TaskListRequest, TaskPage, TransferAction, TransferItem, UiError, UpcomingEvent } from "./bindings-types";
+import type { AccountRow, AccountsOverview, AppInfo, CacheChanged, CacheSummary, CalendarEvent, CalendarSettings, CaseDetail, CaseFilterOptions, CaseListItem, CaseListRequest, CasePage, CaseSort, CaseStatus, Changes, ClashChoice, ConflictItem, DropProblem, DropResult, EditBadge, EventDetail, EventEdit, EventMove, EventRange, FileBadge, FileItem, FilterOption, FolderItem, FolderRefresh, Keep, NewAccountForm, OpenTask, OpenedDocument, Person, ProviderOption, RecentDocument, SavedCopy, SearchResult, SyncDetails, SyncState, SyncStatus, SyncStatusChanged, TaskEdit, TaskFilter, TaskItem, TaskListRequest, TaskPage, TransferAction, TransferItem, UiError, UpcomingEvent } from "./bindings-types";
 export type * from "./bindings-types";
 
 /** Commands */

@@ -2,6 +2,7 @@
 // what the "Rust side" answers and push events, without a window or IPC.
 // Its queries mimic the Rust ones closely enough for the views' logic.
 import type {
+  Changes,
   AccountsOverview,
   AppInfo,
   CalendarEvent,
@@ -51,6 +52,9 @@ export interface MockData {
   firmZone: string | null;
   /** The reminder lead time, in minutes. */
   reminderMinutes: number;
+  /** What the shown account's provider takes, for events and tasks alike, and why not. */
+  changes: Changes;
+  readOnly: string | null;
 }
 
 export interface MockPlatform extends Platform {
@@ -104,7 +108,7 @@ export function createMockPlatform(overrides: Partial<AppInfo> = {}, data: Parti
   const listeners = new Set<(s: SyncStatus) => void>();
   const cacheListeners = new Set<() => void>();
   const ok = <T>(value: T): Outcome<T> => ({ status: 'ok', data: value });
-  const store: MockData = { cases: [], events: [], tasks: [], details: {}, folders: {}, files: {}, transfers: [], recent: [], filterOptions: { stages: [], practice_areas: [], staff: [], clients: [], locations: [] }, dropAnswer: null, accounts: { accounts: [], demo_shown: true, providers: [{ id: 'firmapi', label: 'Firm API', authorize_url: 'https://auth.example.test/authorize', token_url: 'https://auth.example.test/token' }] }, signInAnswer: null, searchHits: [], conflicts: [], firmZone: null, reminderMinutes: 15, ...data };
+  const store: MockData = { cases: [], events: [], tasks: [], details: {}, folders: {}, files: {}, transfers: [], recent: [], filterOptions: { stages: [], practice_areas: [], staff: [], clients: [], locations: [] }, dropAnswer: null, accounts: { accounts: [], demo_shown: true, providers: [{ id: 'firmapi', label: 'Firm API', authorize_url: 'https://auth.example.test/authorize', token_url: 'https://auth.example.test/token' }] }, signInAnswer: null, searchHits: [], conflicts: [], firmZone: null, reminderMinutes: 15, changes: { create: true, update: true, delete: true }, readOnly: null, ...data };
   const caseRequests: Parameters<Platform['listCases']>[0][] = [];
   const drops: Parameters<Platform['dropFiles']>[] = [];
   const transferActions: Parameters<Platform['transferAction']>[] = [];
@@ -308,7 +312,7 @@ export function createMockPlatform(overrides: Partial<AppInfo> = {}, data: Parti
       return ok(store.events.filter((e) => e.start < range.to && e.end > range.from && (!range.case_id || e.case?.id === range.case_id) && (!range.staff_id || e.lead?.id === range.staff_id)));
     },
     async calendarSettings() {
-      return ok({ firm_zone: store.firmZone, reminder_minutes: store.reminderMinutes });
+      return ok({ firm_zone: store.firmZone, reminder_minutes: store.reminderMinutes, events: store.changes, tasks: store.changes, read_only: store.readOnly });
     },
     async setReminderMinutes(minutes) {
       this.edits.push(['set_reminder_minutes', minutes]);

@@ -23,6 +23,26 @@ describe('tasks', () => {
     expect(await within(list).findByText('Waiting to sync')).toBeTruthy();
   });
 
+  it('offers no task change a read-only provider refuses, and says why', async () => {
+    const why = 'LegalServer accounts do not take this change from Casefile yet; make it on LegalServer itself.';
+    const platform = createMockPlatform({}, {
+      tasks: [task({ id: 't1', name: 'File the reply brief', due: '2000-01-01' })], filterOptions: staff,
+      changes: { create: false, update: false, delete: false }, readOnly: why,
+    });
+    render(App, { props: { platform } });
+    await fireEvent.click(screen.getByRole('button', { name: /Tasks/ }));
+    const list = await screen.findByTestId('tasks-list');
+    const tick = within(list).getByRole('checkbox', { name: 'Complete File the reply brief' }) as HTMLInputElement;
+    await waitFor(() => expect(tick.disabled).toBe(true));
+    expect(tick.title).toBe(why);
+    const add = screen.getByTestId('new-task') as HTMLButtonElement;
+    expect(add.disabled).toBe(true);
+    expect(add.title).toBe(why);
+    await fireEvent.keyDown(window, { key: 'n' });
+    expect(screen.queryByTestId('task-dialog')).toBeNull();
+    expect(platform.edits).toEqual([]);
+  });
+
   it('refuses a nameless task before sending it, then creates it with its assignee', async () => {
     const platform = createMockPlatform({}, { tasks: [], filterOptions: staff });
     render(App, { props: { platform } });
