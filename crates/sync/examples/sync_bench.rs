@@ -8,14 +8,17 @@
 //! cargo build --release -p casefile-sandbox
 //! cargo run --release -p casefile-sync --example sync-bench
 //! ```
-//! `SYNC_BENCH_SCALE=0.1` runs a tenth of the load.
+//! `SYNC_BENCH_SCALE=0.1` runs a tenth of the load; `SYNC_BENCH_DIALECT=legalserver`
+//! serves it in LegalServer's dialect, and `SYNC_BENCH_PER_MINUTE=N` turns its rate
+//! limit on (then the raw fetches and the incremental sync are skipped, and the time
+//! the limit alone imposes is printed beside the time taken).
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::Instant;
 
-use casefile_domain::entity::Task;
+use casefile_domain::entity::{Kind, Task};
 use casefile_domain::ids::{AccountId, LocalId};
 use casefile_providers::{
     AnyProvider, Auth, Connection, Credentials, MemorySecrets, Provider, ProviderId,
@@ -94,7 +97,20 @@ async fn main() {
                 .unwrap()
                 .join("casefile-sandbox")
         });
+    // SYNC_BENCH_DIALECT=legalserver serves the firm in LegalServer's dialect;
+    // SYNC_BENCH_PER_MINUTE=200 turns its rate limit on (off by default).
+    let dialect = std::env::var("SYNC_BENCH_DIALECT").unwrap_or_else(|_| "mycase".into());
+    let per_minute: u32 = std::env::var("SYNC_BENCH_PER_MINUTE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
     let child = Command::new(&sandbox_bin)
+        .args([
+            "--dialect",
+            &dialect,
+            "--per-minute",
+            &per_minute.to_string(),
+        ])
         .args([
             "--cases",
             &n(10_000.0),
@@ -136,13 +152,20 @@ async fn main() {
         let connection = Connection {
             base_url: base.clone(),
             credentials: Credentials::Bearer(auth),
-            rate_limit_per_s: Some(0),
+            // Paced by the provider (and its headers) only when a limit is on.
+            rate_limit_per_s: if per_minute > 0 { None } else { Some(0) },
             retry: Default::default(),
         };
         AnyProvider::connect(dialect, connection).unwrap()
     };
     let raw_client = connect();
-    let raw_before = raw_fetch(&raw_client).await;
+    // With a rate limit on, the raw fetches would spend the sync's budget: skipped.
+    let limited = per_minute > 0;
+    let raw_before = if limited {
+        f64::NAN
+    } else {
+        raw_fetch(&raw_client).await
+    };
 
     let dir = tempfile::tempdir().unwrap();
     // Encrypted (SQLCipher), as every firm account's cache is.
@@ -157,6 +180,7 @@ async fn main() {
     });
     let cpu0 = cpu_s();
     let started = Instant::now();
+    let second_of_minute = f64::from(chrono::Timelike::second(&chrono::Utc::now()));
     // What the window's case list would show, asked as it would (a page of
     // 50), every 20 ms until it has rows.
     let watcher = {
@@ -182,19 +206,63 @@ async fn main() {
     let sync_s = started.elapsed().as_secs_f64();
     let first_rows_s = watcher.join().unwrap_or(f64::NAN);
     let cpu = cpu_s() - cpu0;
-    let raw_after = raw_fetch(&raw_client).await;
+    let raw_after = if limited {
+        f64::NAN
+    } else {
+        raw_fetch(&raw_client).await
+    };
     let raw = (raw_before + raw_after) / 2.0;
 
     let requests_before = provider.request_count();
-    let started = Instant::now();
-    engine
-        .sync_now(SyncOptions::default())
-        .await
-        .expect("incremental sync");
-    let incremental_ms = started.elapsed().as_secs_f64() * 1000.0;
-    let incremental_requests = provider.request_count() - requests_before;
+    let (incremental_ms, incremental_requests) = if limited {
+        (f64::NAN, 0)
+    } else {
+        let started = Instant::now();
+        engine
+            .sync_now(SyncOptions::default())
+            .await
+            .expect("incremental sync");
+        (
+            started.elapsed().as_secs_f64() * 1000.0,
+            provider.request_count() - requests_before,
+        )
+    };
 
-    // One edit made here, pushed and confirmed: the sync the user waits for.
+    // One edit made here, pushed and confirmed: the sync the user waits for
+    // (for a provider that takes task changes).
+    let push_one_ms = if !limited && Provider::capabilities(&*provider).can_update(Kind::Task) {
+        push_one(&engine, &store).await
+    } else {
+        f64::NAN
+    };
+    let rss = proc_field("/proc/self/status", "VmHWM:").unwrap_or(f64::NAN) / 1024.0;
+    eprintln!(
+        "initial sync: {} records in {} requests; raw fetch {raw_before:.2} s before, {raw_after:.2} s after; {} resources",
+        report.pull.applied(),
+        report.pull.requests(),
+        Provider::pull_order(&*provider).len()
+    );
+    if limited {
+        // What the limit alone imposes on the first sync's requests: each
+        // clock minute takes `per_minute` of them, so N requests wait for
+        // ceil(N / per_minute) - 1 minute boundaries after the one they start in.
+        let windows = requests_before.div_ceil(u64::from(per_minute)).max(1);
+        let limit_s =
+            (windows - 1) as f64 * 60.0 - if windows > 1 { second_of_minute } else { 0.0 };
+        eprintln!(
+            "rate limit {per_minute}/min: {requests_before} requests need {limit_s:.1} s at the limit; the sync took {sync_s:.1} s ({:+.1} s)",
+            sync_s - limit_s
+        );
+    }
+    drop(child);
+    println!(
+        "sync-bench: dialect={dialect} sync_s={sync_s:.2} raw_fetch_s={raw:.2} ratio={:.2} cpu_s={cpu:.2} peak_rss_mb={rss:.1} first_rows_s={first_rows_s:.2} incremental_requests={incremental_requests} incremental_ms={incremental_ms:.0} push_one_ms={push_one_ms:.0}",
+        sync_s / raw
+    );
+}
+
+/// Edits one task here and times the sync that pushes it and has it confirmed.
+async fn push_one(engine: &Engine<AnyProvider>, store: &Store) -> f64 {
     let first: String = store
         .read(|c| {
             Ok(
@@ -222,16 +290,5 @@ async fn main() {
         })
         .unwrap_or_default();
     assert_eq!(pushed.push.updated, 1, "the edit was pushed: {why:?}");
-    let rss = proc_field("/proc/self/status", "VmHWM:").unwrap_or(f64::NAN) / 1024.0;
-    eprintln!(
-        "initial sync: {} records in {} requests; raw fetch {raw_before:.2} s before, {raw_after:.2} s after; {} resources",
-        report.pull.applied(),
-        report.pull.requests(),
-        Provider::pull_order(&*provider).len()
-    );
-    drop(child);
-    println!(
-        "sync-bench: sync_s={sync_s:.2} raw_fetch_s={raw:.2} ratio={:.2} cpu_s={cpu:.2} peak_rss_mb={rss:.1} first_rows_s={first_rows_s:.2} incremental_requests={incremental_requests} incremental_ms={incremental_ms:.0} push_one_ms={push_one_ms:.0}",
-        sync_s / raw
-    );
+    push_one_ms
 }

@@ -27,8 +27,10 @@ pub struct LegalServer {
 
 impl Connect for LegalServer {
     fn connect(c: Connection) -> Result<Self, ProviderError> {
-        // Paced under 200 a minute (3 a second) until the headers say more.
-        let rate = c.rate_limit_per_s.unwrap_or(RATE_LIMIT_PER_MINUTE / 60);
+        // Paced by its headers: up to the minute's limit at once, then a
+        // wait for the window's reset once `x-rate-limit-remaining` is 0,
+        // before any 429. A fixed rate would waste most of each window.
+        let rate = c.rate_limit_per_s.unwrap_or(0);
         Ok(Self {
             core: HttpCore::new(
                 &c.base_url,
