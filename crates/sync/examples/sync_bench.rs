@@ -99,18 +99,15 @@ async fn main() {
         });
     // SYNC_BENCH_DIALECT=legalserver serves the firm in LegalServer's dialect;
     // SYNC_BENCH_PER_MINUTE=200 turns its rate limit on (off by default).
-    let dialect = std::env::var("SYNC_BENCH_DIALECT").unwrap_or_else(|_| "mycase".into());
+    // (The sandbox's own default when unset.)
+    let asked_dialect = std::env::var("SYNC_BENCH_DIALECT").ok();
     let per_minute: u32 = std::env::var("SYNC_BENCH_PER_MINUTE")
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
     let child = Command::new(&sandbox_bin)
-        .args([
-            "--dialect",
-            &dialect,
-            "--per-minute",
-            &per_minute.to_string(),
-        ])
+        .args(asked_dialect.iter().flat_map(|d| ["--dialect", d.as_str()]))
+        .args(["--per-minute", &per_minute.to_string()])
         .args([
             "--cases",
             &n(10_000.0),
