@@ -1,11 +1,10 @@
 //! The LegalServer HTTP client over the shared [`HttpCore`]: a personal
 //! access token (or Basic), pacing from `x-rate-limit-remaining` and
 //! `x-rate-limit-reset`, searches by page number in LegalServer's envelope,
-//! and its `{"error_message"}` bodies classified.
+//! and its error answers classified by status.
 
 use casefile_domain::entity::Kind;
-use reqwest::header::HeaderMap;
-use reqwest::{Method, StatusCode};
+use reqwest::Method;
 use serde_json::Value;
 
 use crate::capabilities::{Capabilities, CreateLookup, Deletions, Paging, ResourceCaps};
@@ -37,7 +36,9 @@ impl Connect for LegalServer {
                 c.credentials,
                 rate,
                 c.retry,
-                classify,
+                // Its `{"error_message"}` bodies carry nothing the shared
+                // classification by status does not already say.
+                classify_status,
                 Some(RateLimitHeaders {
                     remaining: "x-rate-limit-remaining",
                     reset: "x-rate-limit-reset",
@@ -174,9 +175,4 @@ struct Envelope {
     bytes: usize,
     next: Option<String>,
     total: Option<u64>,
-}
-
-/// LegalServer's error answers: `{"error_message": …}`, classified by status.
-pub fn classify(status: StatusCode, headers: &HeaderMap, body: &str) -> ProviderError {
-    classify_status(status, headers, body)
 }
