@@ -38,6 +38,15 @@ fn staff(
         .map(Value::Array)
 }
 
+/// A record's case, or null for none: a PUT without the key would keep the
+/// server's, so a case removed here would come back with the next pull.
+fn optional_case(
+    refs: &dyn RemoteRefs,
+    case: Option<&casefile_domain::ids::LocalId>,
+) -> Result<Value, EncodeError> {
+    case.map_or(Ok(Value::Null), |c| reference(refs, Kind::Case, c))
+}
+
 pub fn encode(record: &Record, refs: &dyn RemoteRefs) -> Result<Value, EncodeError> {
     match record {
         Record::Event(e) => event(e, refs),
@@ -70,18 +79,19 @@ fn event(e: &Event, refs: &dyn RemoteRefs) -> Result<Value, EncodeError> {
     body.insert("all_day".into(), json!(all_day));
     body.insert("private".into(), json!(e.private));
     body.insert("staff".into(), staff(refs, &e.staff)?);
-    if let Some(case) = &e.case {
-        body.insert("case".into(), reference(refs, Kind::Case, case)?);
-    }
-    // MyCase's location is one of the firm's locations, by reference. An
-    // event whose location is not known here keeps the server's (the key
-    // is left out rather than sent empty, so nothing is cleared by mistake).
-    if let Some(remote) = e
-        .location
-        .as_deref()
-        .and_then(|name| refs.by_name(Kind::Location, name))
-    {
-        body.insert("location".into(), id_ref(&remote));
+    body.insert("case".into(), optional_case(refs, e.case.as_ref())?);
+    // MyCase's location is one of the firm's locations, by reference; none
+    // is sent as null, which clears it. A name not known here keeps the
+    // server's (the key is left out, so nothing is cleared by mistake).
+    match e.location.as_deref() {
+        None => {
+            body.insert("location".into(), Value::Null);
+        }
+        Some(name) => {
+            if let Some(remote) = refs.by_name(Kind::Location, name) {
+                body.insert("location".into(), id_ref(&remote));
+            }
+        }
     }
     Ok(Value::Object(body))
 }
@@ -105,9 +115,7 @@ fn task(t: &Task, refs: &dyn RemoteRefs) -> Result<Value, EncodeError> {
     body.insert("due_date".into(), json!(due.to_string()));
     body.insert("completed".into(), json!(t.completed));
     body.insert("staff".into(), staff(refs, &t.staff)?);
-    if let Some(case) = &t.case {
-        body.insert("case".into(), reference(refs, Kind::Case, case)?);
-    }
+    body.insert("case".into(), optional_case(refs, t.case.as_ref())?);
     Ok(Value::Object(body))
 }
 
