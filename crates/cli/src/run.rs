@@ -199,8 +199,16 @@ async fn account_cmd(ctx: &Ctx, cmd: AccountCmd) -> Result<(), CliError> {
 
 fn summary(r: &SessionReport) -> String {
     let (pull, reread, push) = (&r.sync.pull, &r.sync.reread, &r.sync.push);
+    let checking = if push.checking > 0 {
+        format!(
+            "; {} checking (sent, the answer lost: the server is asked before it is sent again)",
+            push.checking
+        )
+    } else {
+        String::new()
+    };
     format!(
-        "pulled {} records in {} requests; pushed {} created, {} adopted, {} updated, {} deleted; {} refused, {} waiting",
+        "pulled {} records in {} requests; pushed {} created, {} adopted, {} updated, {} deleted; {} refused, {} waiting{checking}",
         pull.applied() + reread.applied(),
         pull.requests() + reread.requests(),
         push.created,

@@ -82,6 +82,21 @@ impl ProviderError {
         self.class().as_str()
     }
 
+    /// Whether a write that failed this way may still have been applied, so
+    /// a create must be looked for before it is sent again. An answer from
+    /// the API itself (a refusal, throttling, its own 500 "try again
+    /// later") says it was not; a lost connection, a timeout, an unreadable
+    /// success, or a gateway's 502/504 (the API behind it may have taken
+    /// the request) cannot say.
+    pub fn may_have_landed(&self) -> bool {
+        match self {
+            ProviderError::Network(e) => !e.is_connect(),
+            ProviderError::Server(status) => matches!(status, 502 | 504),
+            ProviderError::Decode(_) | ProviderError::Unexpected(_) => true,
+            _ => false,
+        }
+    }
+
     /// Whether the same request may succeed later without any change.
     pub fn is_retryable(&self) -> bool {
         match self {

@@ -32,15 +32,25 @@ pub struct CreateInDoubt {
     /// The ops the attempt carried, still pending.
     pub ops: Vec<OpId>,
     pub counter_snapshot: i64,
+    /// When it was sent, by this laptop's clock (RFC 3339); `None` for an
+    /// attempt recorded before migration 5.
+    pub sent_at: Option<String>,
+    /// The resource's watermark (the server's clock) when it was sent: the
+    /// look-up reaches back to it. `None` when there was none yet, or for an
+    /// attempt recorded before migration 8: then the look-up walks it all.
+    pub server_since: Option<String>,
 }
 
 /// Records, with the attempt itself, what a create is about to send.
 pub fn begin(tx: &Transaction<'_>, item: &PushItem, body: &Value, now: &str) -> Result<()> {
     push::begin_attempt(tx, &item.ops)?;
     let ops: Vec<String> = item.ops.iter().map(ToString::to_string).collect();
+    // A second attempt keeps the first one's `server_since`: the first may
+    // still land, and the look-up must reach back to it.
     tx.prepare_cached(
-        "INSERT INTO create_attempts (kind, record_id, body, ops, counter_snapshot, sent_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+        "INSERT INTO create_attempts (kind, record_id, body, ops, counter_snapshot, sent_at, server_since)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6,
+           (SELECT watermark FROM checkpoints WHERE resource = ?7))
          ON CONFLICT (kind, record_id) DO UPDATE SET body = excluded.body, ops = excluded.ops,
            counter_snapshot = excluded.counter_snapshot, sent_at = excluded.sent_at",
     )?
@@ -50,7 +60,8 @@ pub fn begin(tx: &Transaction<'_>, item: &PushItem, body: &Value, now: &str) -> 
         body.to_string(),
         serde_json::to_string(&ops)?,
         item.counter_snapshot,
-        now
+        now,
+        item.kind.plural()
     ])?;
     Ok(())
 }
@@ -100,28 +111,30 @@ pub fn list(tx: &Transaction<'_>) -> Result<Vec<CreateInDoubt>> {
             Some(serde_json::from_str(&data)?)
         };
         let pending = pending_ops(tx, kind, &id)?;
-        let attempt: Option<(String, String, i64)> = tx
+        type Attempt = (String, String, i64, String, Option<String>);
+        let attempt: Option<Attempt> = tx
             .prepare_cached(
-                "SELECT body, ops, counter_snapshot FROM create_attempts
+                "SELECT body, ops, counter_snapshot, sent_at, server_since FROM create_attempts
                  WHERE kind = ?1 AND record_id = ?2",
             )?
             .query_row(params![kind.as_str(), id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
             })
             .optional()?;
-        let (sent, ops, counter_snapshot) = match attempt {
-            Some((body, ops, snapshot)) => {
+        let (sent, ops, counter_snapshot, sent_at, server_since) = match attempt {
+            Some((body, ops, snapshot, sent_at, since)) => {
                 let carried: Vec<String> = serde_json::from_str(&ops)?;
                 let ops: Vec<OpId> = pending
                     .into_iter()
                     .filter(|op| carried.contains(&op.to_string()))
                     .collect();
-                (Some(serde_json::from_str(&body)?), ops, snapshot)
+                let body = serde_json::from_str(&body)?;
+                (Some(body), ops, snapshot, Some(sent_at), since)
             }
             // Recorded before migration 5 kept bodies: a deleted one cannot
             // be looked up, and was dropped by the plan as before.
             None if deleted => continue,
-            None => (None, pending, counter),
+            None => (None, pending, counter, None, None),
         };
         out.push(CreateInDoubt {
             kind,
@@ -130,6 +143,8 @@ pub fn list(tx: &Transaction<'_>) -> Result<Vec<CreateInDoubt>> {
             record,
             ops,
             counter_snapshot,
+            sent_at,
+            server_since,
         });
     }
     Ok(out)
@@ -171,6 +186,21 @@ pub fn adopt(
         last_error: None,
     };
     push::ack(tx, &item, remote, server_copy, now)
+}
+
+/// The server answered a create without making it (a refusal, a throttled
+/// or failed answer): it is not in doubt, and its ops stay as they are.
+pub fn answered(tx: &Transaction<'_>, kind: Kind, id: &str, ops: &[OpId]) -> Result<()> {
+    forget(tx, kind, id)?;
+    push::clear_attempts(tx, ops)
+}
+
+/// Restarts a create's window from `now` (the laptop's clock went back
+/// past the attempt, so its age cannot be told).
+pub fn restart_window(tx: &Transaction<'_>, kind: Kind, id: &str, now: &str) -> Result<()> {
+    tx.prepare_cached("UPDATE create_attempts SET sent_at = ?3 WHERE kind = ?1 AND record_id = ?2")?
+        .execute(params![kind.as_str(), id, now])?;
+    Ok(())
 }
 
 /// The create never reached the server: it will be sent again, as the record

@@ -333,6 +333,17 @@ impl Store {
         self.write(move |tx| in_doubt::not_sent(tx, &doubt))
     }
 
+    /// The server answered a create without making it: it is not in doubt.
+    pub fn create_answered(&self, kind: Kind, id: LocalId, ops: Vec<OpId>) -> Result<()> {
+        self.write(move |tx| in_doubt::answered(tx, kind, &id.to_string(), &ops))
+    }
+
+    /// Restarts a create in doubt's window (see [`in_doubt::restart_window`]).
+    pub fn restart_doubt_window(&self, doubt: &CreateInDoubt) -> Result<()> {
+        let (kind, id) = (doubt.kind, doubt.record_id.to_string());
+        self.write(move |tx| in_doubt::restart_window(tx, kind, &id, &now()))
+    }
+
     pub fn fail_push(&self, ops: Vec<OpId>, failure: Failure, error: String) -> Result<()> {
         self.write(move |tx| push::fail(tx, &ops, failure, &error))
     }

@@ -22,11 +22,12 @@ pub fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0005_create_attempts.sql")),
         M::up(include_str!("../migrations/0006_case_folders.sql")),
         M::up(include_str!("../migrations/0007_bulk_first_sync.sql")),
+        M::up(include_str!("../migrations/0008_create_attempt_since.sql")),
     ])
 }
 
 /// The schema version the code expects.
-pub const LATEST: i64 = 7;
+pub const LATEST: i64 = 8;
 
 /// Migration 4's second half: quarantine rows without a remote id are keyed
 /// by their payload's hash (SQL has no SHA-256), newest first, and an older

@@ -122,6 +122,9 @@ pub fn plan(tx: &Transaction<'_>) -> Result<Vec<PushItem>> {
                 continue;
             }
             (true, Some(_)) => PushAction::Delete,
+            // Still in doubt after the sync's settle: posting it again could
+            // make a second record, so it waits until found or known absent.
+            (false, None) if crate::in_doubt::recorded(tx, kind, &key.1)? => continue,
             (false, None) => PushAction::Create,
             (false, Some(_)) => PushAction::Update,
         };

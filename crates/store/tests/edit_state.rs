@@ -40,7 +40,8 @@ fn a_synced_event_has_no_badge_and_a_local_edit_waits_until_refused() {
         EditState {
             pending: true,
             problem: None,
-            conflict: false
+            conflict: false,
+            checking: false
         }
     );
 

@@ -21,7 +21,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::error::SyncError;
 use crate::pull::{pull, resource_name, PageProgress, PullReport, Syncer};
-use crate::push::{push, settle_in_doubt, PushReport};
+use crate::push::{push, PushReport};
 use crate::reconcile::{self, ReconcileReport};
 use crate::status::{ErrorInfo, Phase, SyncStatus};
 
@@ -47,6 +47,8 @@ pub struct Engine<P> {
     cancel: Mutex<CancellationToken>,
     /// While set, the periodic loop does not sync (a user's "Pause sync").
     paused: std::sync::atomic::AtomicBool,
+    /// How long a create whose answer was lost may still land ([`crate::in_doubt`]).
+    in_doubt_window: std::time::Duration,
 }
 
 impl<P: Provider + 'static> Engine<P> {
@@ -59,9 +61,17 @@ impl<P: Provider + 'static> Engine<P> {
             wake: Notify::new(),
             cancel: Mutex::new(CancellationToken::new()),
             paused: std::sync::atomic::AtomicBool::new(false),
+            in_doubt_window: crate::in_doubt::window_from_env(),
         };
         engine.refresh_counts();
         engine
+    }
+
+    /// Sets how long a create whose answer was lost may still land before
+    /// it is sent again (default [`crate::in_doubt::DEFAULT_WINDOW`]).
+    pub fn with_in_doubt_window(mut self, window: std::time::Duration) -> Self {
+        self.in_doubt_window = window;
+        self
     }
 
     pub fn syncer(&self) -> &Syncer<P> {
@@ -195,11 +205,12 @@ impl<P: Provider + 'static> Engine<P> {
         }
         // Before the pull, which would otherwise bring an in-doubt create's
         // server copy in as a second record.
-        let adopted = settle_in_doubt(s).await?;
+        let settled = crate::in_doubt::settle(s, self.in_doubt_window).await?;
         let pulled = pull(s, &[], &on_page).await?;
         self.set_phase(Phase::Pushing);
         let mut pushed = push(s).await?;
-        pushed.adopted += adopted;
+        pushed.adopted += settled.adopted;
+        pushed.checking = settled.checking;
         let touched: Vec<Kind> = pushed.touched.iter().copied().collect();
         let reread = if touched.is_empty() {
             PullReport::default()

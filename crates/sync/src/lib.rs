@@ -12,6 +12,7 @@
 pub mod engine;
 pub mod error;
 mod id_cache;
+pub mod in_doubt;
 mod page_writer;
 pub mod policy;
 pub mod pull;

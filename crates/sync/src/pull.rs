@@ -17,9 +17,10 @@
 //!   page is applied. Rows with pending local edits are rebased by the
 //!   store (3-way merge), never overwritten.
 //! - Creates that may already be on the server must be settled before a
-//!   pull ([`crate::push::settle_in_doubt`]; the engine does it once per
-//!   sync), so their server copies are recognised rather than pulled in as
-//!   second records.
+//!   pull ([`crate::in_doubt`]; the engine does it once per sync), so their
+//!   server copies are recognised rather than pulled in as second records.
+//!   One that lands after that look is kept out of the pull for the next
+//!   look to adopt ([`crate::in_doubt::Pending`]).
 //! - The network is only ever awaited between transactions.
 
 use std::sync::Arc;
@@ -37,6 +38,7 @@ use tokio::sync::mpsc;
 
 use crate::error::SyncError;
 use crate::id_cache::IdCache;
+use crate::in_doubt::Pending;
 use crate::page_writer::{PageInfo, PageWriter};
 use crate::resolver::StoreResolver;
 
@@ -116,9 +118,10 @@ pub async fn pull<P: Provider + 'static>(
 ) -> Result<PullReport, SyncError> {
     let mut report = PullReport::default();
     let ids = Arc::new(IdCache::default());
+    let pending = Arc::new(Pending::load(s)?);
     for &kind in s.provider.pull_order() {
         if kinds.is_empty() || kinds.contains(&kind) {
-            pull_kind(s, kind, &ids, on_page, &mut report).await?;
+            pull_kind(s, kind, (&ids, &pending), on_page, &mut report).await?;
         }
     }
     Ok(report)
@@ -142,7 +145,7 @@ impl Drop for AbortOnDrop {
 async fn pull_kind<P: Provider + 'static>(
     s: &Syncer<P>,
     kind: Kind,
-    ids: &Arc<IdCache>,
+    (ids, pending): (&Arc<IdCache>, &Arc<Pending>),
     on_page: OnPage<'_>,
     report: &mut PullReport,
 ) -> Result<(), SyncError> {
@@ -213,13 +216,14 @@ async fn pull_kind<P: Provider + 'static>(
                 };
                 out.requests += 1;
                 fetched_all = page.next.is_none();
-                let (store, provider, zone, ids) =
-                    (s.store.clone(), s.provider.clone(), s.zone, ids.clone());
+                let (store, provider, zone, ids, pending) =
+                    (s.store.clone(), s.provider.clone(), s.zone, ids.clone(), pending.clone());
                 let old_watermark = watermark.clone();
                 let decoded = tokio::task::spawn_blocking(move || {
+                    let known = Known { ids: &ids, pending: &pending };
                     for_kind!(
                         kind,
-                        decode_items(&store, &*provider, &ids, zone, kind, page, newest, old_watermark)
+                        decode_items(&store, &*provider, known, zone, kind, page, newest, old_watermark)
                     )
                 })
                 .await?;
@@ -279,6 +283,13 @@ async fn walk<P: Provider + 'static>(
     }
 }
 
+/// What a pull already knows of the records it meets.
+#[derive(Clone, Copy)]
+struct Known<'a> {
+    ids: &'a IdCache,
+    pending: &'a Pending,
+}
+
 /// A decoded page, ready to be written with its checkpoint.
 struct Decoded {
     page: PendingPage,
@@ -293,7 +304,7 @@ struct Decoded {
 fn decode_items<E: Entity>(
     store: &Store,
     provider: &impl Provider,
-    ids: &IdCache,
+    Known { ids, pending }: Known<'_>,
     zone: Tz,
     kind: Kind,
     page: ListPage,
@@ -321,6 +332,16 @@ fn decode_items<E: Entity>(
         })
         .collect();
     for item in &page.items {
+        if !pending.is_empty()
+            && provider
+                .remote_id(item)
+                .is_some_and(|r| ids.local(store, kind, &r).is_none())
+            && pending.claims(provider, kind, item)
+        {
+            // Maybe our own create whose answer was lost: the next settle
+            // adopts it rather than have it here twice.
+            continue;
+        }
         let decoded = provider.decode(kind, item, &ctx).and_then(|r| {
             E::from_record(r).ok_or_else(|| {
                 casefile_providers::provider::MapError("decoded as another kind".into())

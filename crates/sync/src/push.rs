@@ -6,9 +6,10 @@
 //!   is sent. If an earlier attempt may have reached the server (a timeout,
 //!   a dropped answer, a crash), the provider looks for the record its own
 //!   way ([`casefile_providers::Provider::find_created`]) before anything is
-//!   posted again ([`settle_in_doubt`], which the engine runs once at the
-//!   start of a sync, with a second look after a short grace for a request
-//!   still in flight), and a match is adopted instead of duplicated.
+//!   posted again ([`crate::in_doubt`], which the engine runs once at the
+//!   start of a sync), and a match is adopted instead of duplicated. A
+//!   create that failed with an answer saying it was not made is not in
+//!   doubt ([`ProviderError::may_have_landed`]).
 //! - **Updates** run right after the sync's pull, which rebased changed
 //!   rows with the 3-way merge; a record with an open conflict waits for
 //!   the user. An update whose answer carries the server's copy is bound to
@@ -25,13 +26,13 @@ use std::collections::BTreeSet;
 
 use casefile_domain::entity::Kind;
 use casefile_domain::ids::{LocalId, RemoteId};
-use casefile_providers::{CreateLookup, Provider, ProviderError};
-use casefile_store::{CreateInDoubt, Failure, PushAction, PushItem};
+use casefile_providers::{Provider, ProviderError};
+use casefile_store::{Failure, PushAction, PushItem};
 use serde_json::Value;
 
 use crate::error::SyncError;
 use crate::policy::{self, Disposition, Outgoing, OutgoingFacts};
-use crate::pull::{decode_json, json_record, parse_time, resource_name, Syncer, LOOKBACK};
+use crate::pull::{decode_json, json_record, Syncer};
 use crate::resolver::StoreRefs;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -39,6 +40,8 @@ pub struct PushReport {
     pub created: usize,
     /// Creates found already on the server (an earlier answer was lost).
     pub adopted: usize,
+    /// Creates whose answers were lost, not found yet, not sent again.
+    pub checking: usize,
     pub updated: usize,
     pub deleted: usize,
     pub refused: usize,
@@ -190,6 +193,11 @@ async fn push_one<P: Provider + 'static>(
         }
         Err(e) => e,
     };
+    if item.action == PushAction::Create && !error.may_have_landed() {
+        // The server answered without making it: nothing to look for.
+        s.store
+            .create_answered(kind, item.record_id, item.ops.clone())?;
+    }
     match policy::disposition(&error) {
         Disposition::Refuse => {
             tracing::info!(kind = kind.as_str(), code = %error.class(), "the server refused a change");
@@ -217,105 +225,17 @@ async fn push_one<P: Provider + 'static>(
     }
 }
 
-/// Settles creates that may already be on the server (an earlier attempt
-/// timed out, lost its answer, or the process died): each is looked for on
-/// the server by the body it sent and adopted if found, or marked as not
-/// sent. Edits and deletes made since stay pending (store `in_doubt.rs`).
-/// It must run BEFORE the pull, which would otherwise bring the server's
-/// copy in as a second record. Returns how many were adopted.
-pub async fn settle_in_doubt<P: Provider + 'static>(s: &Syncer<P>) -> Result<usize, SyncError> {
-    let mut adopted = 0;
-    let mut not_found = Vec::new();
-    for doubt in s.store.creates_in_doubt()? {
-        if !s.provider.capabilities().can_create(doubt.kind) {
-            continue;
-        }
-        let Some(body) = sent_body(s, &doubt) else {
-            continue;
-        };
-        match find_created(s, doubt.kind, &body).await? {
-            Some(found) => adopted += adopt(s, &doubt, &found)?,
-            None => not_found.push((doubt, body)),
-        }
-    }
-    if not_found.is_empty() {
-        return Ok(adopted);
-    }
-    if s.provider.capabilities().create_lookup == CreateLookup::IdempotencyKey {
-        // Posting again carries the same key: one still in flight cannot
-        // make a second record, so there is nothing to wait for.
-        for (doubt, _) in not_found {
-            s.store.create_not_sent(&doubt)?;
-        }
-        return Ok(adopted);
-    }
-    // A request a crashed process left in flight may still be landing: look
-    // once more after a moment before concluding it never arrived.
-    tokio::time::sleep(IN_FLIGHT_GRACE).await;
-    for (doubt, body) in not_found {
-        match find_created(s, doubt.kind, &body).await? {
-            Some(found) => adopted += adopt(s, &doubt, &found)?,
-            None => s.store.create_not_sent(&doubt)?,
-        }
-    }
-    Ok(adopted)
-}
-
-/// The body a create in doubt sent; for an attempt recorded before bodies
-/// were kept, the record encoded as it is now.
-fn sent_body<P: Provider + 'static>(s: &Syncer<P>, doubt: &CreateInDoubt) -> Option<Value> {
-    if let Some(sent) = &doubt.sent {
-        return Some(sent.clone());
-    }
-    let record = doubt
-        .record
-        .clone()
-        .and_then(|j| json_record(doubt.kind, j))?;
-    s.provider.encode(&record, &StoreRefs(&s.store)).ok()
-}
-
-/// How long a create in doubt gets to land before it is sent again.
-const IN_FLIGHT_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
-
-/// Takes the server's record as the answer to our create.
-fn adopt<P: Provider + 'static>(
-    s: &Syncer<P>,
-    doubt: &CreateInDoubt,
-    found: &Value,
-) -> Result<usize, SyncError> {
-    tracing::info!(
-        kind = doubt.kind.as_str(),
-        "an earlier create had reached the server; adopting it"
-    );
-    let (remote, copy) = server_copy(s, doubt.kind, doubt.record_id, found);
-    s.store.adopt_create(doubt, remote, copy)?;
-    Ok(1)
-}
-
 /// The remote id and cache JSON of a server item answering our push.
-fn server_copy<P: Provider>(s: &Syncer<P>, kind: Kind, id: LocalId, found: &Value) -> Pushed {
+pub(crate) fn server_copy<P: Provider>(
+    s: &Syncer<P>,
+    kind: Kind,
+    id: LocalId,
+    found: &Value,
+) -> Pushed {
     let remote = s.provider.remote_id(found);
     let copy = decode_json(&s.store, &*s.provider, s.zone, kind, found).map(|mut v| {
         v["meta"]["id"] = Value::String(id.to_string());
         v
     });
     (remote, copy)
-}
-
-/// Asks the provider for a record matching a create we may have sent,
-/// among records changed since the watermark and not yet known here.
-async fn find_created<P: Provider + 'static>(
-    s: &Syncer<P>,
-    kind: Kind,
-    body: &Value,
-) -> Result<Option<Value>, SyncError> {
-    let since = s
-        .store
-        .checkpoint(resource_name(kind))?
-        .and_then(|c| c.watermark)
-        .and_then(|w| parse_time(&w))
-        .map(|w| w - LOOKBACK);
-    let store = &s.store;
-    let known = |remote: &RemoteId| store.local_id_for(kind, remote).ok().flatten().is_some();
-    Ok(s.provider.find_created(kind, body, since, &known).await?)
 }

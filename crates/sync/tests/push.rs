@@ -236,65 +236,6 @@ async fn server_tasks_named(f: &Fixture, name: &str) -> usize {
         .count()
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_create_that_lands_after_its_answer_was_lost_is_adopted_not_sent_again() {
-    let f = fixture_with(SandboxConfig::empty().with_rate_limit(0), fast_retries()).await;
-    let engine = Engine::new(f.syncer.clone());
-    engine.sync_now(SyncOptions::default()).await.unwrap();
-    let staff = first_staff(f.store());
-    // The next write is held upstream: the connection closes with no answer,
-    // and the create is applied 1.5 s later.
-    let late = FaultConfig {
-        late_writes: 1,
-        late_write_ms: 1500,
-        ..Default::default()
-    };
-    set_faults(&f.sandbox, &late).await;
-    let name = "Call opposing counsel";
-    f.store()
-        .save(new_task(f.store(), name, staff), "created")
-        .unwrap();
-    let _ = engine.sync_now(SyncOptions::default()).await;
-    assert_eq!(
-        f.store().pending_count().unwrap(),
-        1,
-        "the create is in doubt"
-    );
-    assert_eq!(
-        server_tasks_named(&f, name).await,
-        0,
-        "not landed yet, so the next sync's first look misses it"
-    );
-
-    // The next sync looks, finds nothing, waits its grace, looks again and
-    // adopts the create that landed meanwhile, instead of posting it again.
-    let started = std::time::Instant::now();
-    engine.sync_now(SyncOptions::default()).await.unwrap();
-    let took = started.elapsed();
-    // Whatever the sync did, the held create lands: wait for it, then count.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    loop {
-        let counters = fault_counters(&f.sandbox).await;
-        if counters["late_applied"] == 1 {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the held create never landed: {counters}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    assert_eq!(
-        server_tasks_named(&f, name).await,
-        1,
-        "exactly one on the server (the sync took {took:?})"
-    );
-    assert_eq!(f.store().pending_count().unwrap(), 0);
-    assert_eq!(count(f.store(), Kind::Task), 1, "and one here");
-    assert_eq!(f.store().remote_ids(Kind::Task).unwrap().len(), 1);
-    f.sandbox.shutdown().await;
-}
-
 /// Saves a task whose create reaches the server but whose answer is lost.
 async fn create_with_lost_answer(
     f: &Fixture,
@@ -481,5 +422,57 @@ async fn a_token_expiring_mid_sync_is_refreshed_once_even_under_concurrency() {
         "one refresh per expiry"
     );
     assert_eq!(f.store().pending_count().unwrap(), 0);
+    f.sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn clearing_an_events_location_and_case_clears_them_on_the_server() {
+    let f = fixture().await;
+    let engine = Engine::new(f.syncer.clone());
+    engine.sync_now(SyncOptions::default()).await.unwrap();
+    let id: String = f
+        .store()
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT id FROM events WHERE remote_id IS NOT NULL
+                   AND json_extract(data, '$.location') IS NOT NULL
+                   AND json_extract(data, '$.case') IS NOT NULL ORDER BY id LIMIT 1",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    let mut event: Event = f
+        .store()
+        .get(&LocalId::parse(&id).unwrap())
+        .unwrap()
+        .unwrap();
+    let remote = event.meta.remote_id.clone().unwrap().0;
+    let before = server_event(&dump(&f.sandbox).await, &remote);
+    assert!(before["location"]["id"].is_number(), "{before}");
+    assert!(before["case"]["id"].is_number(), "{before}");
+
+    event.location = None;
+    event.case = None;
+    f.store().save(event, "cleared").unwrap();
+    engine.sync_now(SyncOptions::default()).await.unwrap();
+    assert_eq!(f.store().pending_count().unwrap(), 0);
+    let after = server_event(&dump(&f.sandbox).await, &remote);
+    assert!(
+        after.get("location").is_none_or(Value::is_null),
+        "the location is gone on the server: {after}"
+    );
+    assert!(
+        after.get("case").is_none_or(Value::is_null),
+        "and so is the case: {after}"
+    );
+    // The next pull keeps them cleared here.
+    engine.sync_now(SyncOptions::default()).await.unwrap();
+    let here: Event = f
+        .store()
+        .get(&LocalId::parse(&id).unwrap())
+        .unwrap()
+        .unwrap();
+    assert_eq!((here.location, here.case), (None, None));
     f.sandbox.shutdown().await;
 }

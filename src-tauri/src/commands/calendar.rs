@@ -56,12 +56,14 @@ pub struct EventRange {
 }
 
 /// Where a record's local edits stand, for its badge: waiting to sync,
-/// refused by the server (in its words), or in conflict.
+/// refused by the server (in its words), in conflict, or checking (its
+/// create was sent, the answer lost, and the server is being asked).
 #[derive(Debug, Clone, Default, Serialize, Type)]
 pub struct EditBadge {
     pub pending: bool,
     pub problem: Option<String>,
     pub conflict: bool,
+    pub checking: bool,
 }
 
 impl From<casefile_store::EditState> for EditBadge {
@@ -70,6 +72,7 @@ impl From<casefile_store::EditState> for EditBadge {
             pending: s.pending,
             problem: s.problem,
             conflict: s.conflict,
+            checking: s.checking,
         }
     }
 }

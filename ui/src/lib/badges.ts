@@ -1,15 +1,18 @@
 // The mark an event or a task carries while its local change has not
-// reached the server: waiting, refused (with the server's reason), or in
-// conflict. One model for the calendar, the task list and the case screen.
+// reached the server: waiting, checking (its create was sent and the answer
+// lost: the server is asked before it is sent again), refused (with the
+// server's reason), or in conflict. One model for the calendar, the task
+// list and the case screen.
 import type { EditBadge } from '../platform';
 
-export type BadgeKind = 'synced' | 'pending' | 'refused' | 'conflict';
+export type BadgeKind = 'synced' | 'pending' | 'checking' | 'refused' | 'conflict';
 
-/** Which mark to show; a conflict outranks a refusal, which outranks waiting. */
+/** Which mark to show; a conflict outranks a refusal, which outranks checking, then waiting. */
 export function badgeKind(sync: EditBadge | null | undefined): BadgeKind {
   if (!sync) return 'synced';
   if (sync.conflict) return 'conflict';
   if (sync.problem) return 'refused';
+  if (sync.checking) return 'checking';
   if (sync.pending) return 'pending';
   return 'synced';
 }
@@ -21,6 +24,8 @@ export function badgeTitle(sync: EditBadge | null | undefined): string | null {
       return 'Changed here and on the server: choose which to keep';
     case 'refused':
       return `The server refused this change: ${sync?.problem ?? ''}`;
+    case 'checking':
+      return 'Checking: the answer to sending this was lost, so the server is being asked whether it arrived before it is sent again';
     case 'pending':
       return 'Waiting to sync';
     default:
@@ -32,4 +37,20 @@ export function badgeTitle(sync: EditBadge | null | undefined): string | null {
 export function badgeClasses(sync: EditBadge | null | undefined): string[] {
   const kind = badgeKind(sync);
   return kind === 'synced' ? [] : [`edit-${kind}`];
+}
+
+/** The short label on a task's or a case row's badge. */
+export function badgeLabel(kind: BadgeKind): string {
+  switch (kind) {
+    case 'pending':
+      return 'Waiting to sync';
+    case 'checking':
+      return 'Checking…';
+    case 'refused':
+      return 'Refused';
+    case 'conflict':
+      return 'Conflict';
+    default:
+      return '';
+  }
 }

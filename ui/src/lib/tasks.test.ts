@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { groupOf, groupTasks, toTaskEdit, validateTask, newTaskForm } from './tasks';
-import { badgeKind, badgeTitle } from './badges';
+import { badgeKind, badgeLabel, badgeTitle } from './badges';
 
 describe('task grouping', () => {
   const today = '2026-12-02';
@@ -38,11 +38,19 @@ describe('the task form', () => {
 
 describe('the edit badge', () => {
   it('ranks conflict over refused over waiting, and says why', () => {
-    expect(badgeKind({ pending: false, problem: null, conflict: false })).toBe('synced');
-    expect(badgeKind({ pending: true, problem: null, conflict: false })).toBe('pending');
-    expect(badgeKind({ pending: true, problem: 'no staff', conflict: false })).toBe('refused');
-    expect(badgeKind({ pending: true, problem: 'no staff', conflict: true })).toBe('conflict');
-    expect(badgeTitle({ pending: true, problem: 'staff is required', conflict: false })).toContain('staff is required');
-    expect(badgeTitle({ pending: false, problem: null, conflict: false })).toBeNull();
+    expect(badgeKind({ pending: false, problem: null, conflict: false, checking: false })).toBe('synced');
+    expect(badgeKind({ pending: true, problem: null, conflict: false, checking: false })).toBe('pending');
+    expect(badgeKind({ pending: true, problem: 'no staff', conflict: false, checking: false })).toBe('refused');
+    expect(badgeKind({ pending: true, problem: 'no staff', conflict: true, checking: false })).toBe('conflict');
+    expect(badgeTitle({ pending: true, problem: 'staff is required', conflict: false, checking: false })).toContain('staff is required');
+    expect(badgeTitle({ pending: false, problem: null, conflict: false, checking: false })).toBeNull();
+  });
+
+  it('shows a create whose answer was lost as checking, not as waiting', () => {
+    const checking = { pending: true, problem: null, conflict: false, checking: true };
+    expect(badgeKind(checking)).toBe('checking');
+    expect(badgeLabel(badgeKind(checking))).toBe('Checking…');
+    expect(badgeTitle(checking)).toContain('asked whether it arrived');
+    expect(badgeKind({ ...checking, conflict: true })).toBe('conflict');
   });
 });

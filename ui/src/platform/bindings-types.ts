@@ -191,12 +191,14 @@ export type DropResult = { outcome: "queued"; queued: number; problems: DropProb
 
 /**
  *  Where a record's local edits stand, for its badge: waiting to sync,
- *  refused by the server (in its words), or in conflict.
+ *  refused by the server (in its words), in conflict, or checking (its
+ *  create was sent, the answer lost, and the server is being asked).
  */
 export type EditBadge = {
 	pending: boolean,
 	problem: string | null,
 	conflict: boolean,
+	checking: boolean,
 };
 
 /**  An event as the edit dialog shows it. */

@@ -20,9 +20,12 @@ pub struct EditState {
     pub problem: Option<String>,
     /// A field was changed both here and on the server; a person chooses.
     pub conflict: bool,
+    /// Its create was sent and the answer lost: the next syncs look for it
+    /// on the server before it may be sent again ("checking…").
+    pub checking: bool,
 }
 
-/// The three [`EditState`] columns for the record `{table}.id` of `kind`,
+/// The four [`EditState`] columns for the record `{table}.id` of `kind`,
 /// each an indexed lookup (`outbox_record`, `conflicts_open`).
 pub(crate) fn edit_state_sql(kind: &str, table: &str) -> String {
     format!(
@@ -30,7 +33,9 @@ pub(crate) fn edit_state_sql(kind: &str, table: &str) -> String {
          (SELECT o.last_error FROM outbox o WHERE o.kind = '{kind}' AND o.record_id = {table}.id
             AND o.state = 'failed' ORDER BY o.seq DESC LIMIT 1),
          EXISTS (SELECT 1 FROM conflicts c WHERE c.resolved_at IS NULL AND c.kind = '{kind}'
-            AND c.record_id = {table}.id)"
+            AND c.record_id = {table}.id),
+         EXISTS (SELECT 1 FROM create_attempts a WHERE a.kind = '{kind}'
+            AND a.record_id = {table}.id)"
     )
 }
 
@@ -60,6 +65,7 @@ pub fn edit_states(
                 pending: r.get(1)?,
                 problem: r.get(2)?,
                 conflict: r.get(3)?,
+                checking: r.get(4)?,
             },
         ))
     })?;
@@ -111,6 +117,13 @@ pub(crate) fn edit_states_of_kind(
     for id in rows {
         if let Ok(id) = LocalId::parse(&id?) {
             out.entry(id).or_default().conflict = true;
+        }
+    }
+    let mut stmt = conn.prepare_cached("SELECT record_id FROM create_attempts WHERE kind = ?1")?;
+    let rows = stmt.query_map([kind.as_str()], |r| r.get::<_, String>(0))?;
+    for id in rows {
+        if let Ok(id) = LocalId::parse(&id?) {
+            out.entry(id).or_default().checking = true;
         }
     }
     Ok(out)
