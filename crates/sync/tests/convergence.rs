@@ -3,6 +3,11 @@
 //! latency, 429s). After quiescence the cache, the sandbox's state dump and
 //! the mirror agree. A failure prints its seed; `CONVERGENCE_SEED=N` replays
 //! that run, `CONVERGENCE_RUNS=N` runs more seeds.
+//!
+//! The fault soak is the same run at scale under harsher faults (10 % 5xx,
+//! 5 % answers dropped after commit, latency, 429 storms): 500 operations
+//! here; `SOAK_OPS=10000` for the long run, `SOAK_SEEDS=N` for more seeds,
+//! `SOAK_SEED=N` to replay one.
 
 mod common;
 
@@ -275,8 +280,63 @@ fn local_view(store: &Store) -> BTreeMap<(String, String), Vec<String>> {
     out
 }
 
-async fn run(seed: u64) {
-    eprintln!("convergence: seed {seed} (replay with CONVERGENCE_SEED={seed})");
+/// How much a run does, and under which faults (their seed is the run's).
+struct Plan {
+    /// Which suite, for the messages.
+    suite: &'static str,
+    replay_var: &'static str,
+    ops: u32,
+    /// Operations between two syncs.
+    ops_per_sync: u32,
+    faults: FaultConfig,
+}
+
+impl Plan {
+    fn convergence() -> Self {
+        Self {
+            suite: "convergence",
+            replay_var: "CONVERGENCE_SEED",
+            ops: 64,
+            ops_per_sync: 8,
+            faults: FaultConfig {
+                error_rate: 0.05,
+                drop_after_commit_rate: 0.08,
+                latency_jitter_ms: 3,
+                storm_rate: 0.01,
+                storm_length: 1,
+                ..Default::default()
+            },
+        }
+    }
+
+    fn soak() -> Self {
+        Self {
+            suite: "soak",
+            replay_var: "SOAK_SEED",
+            ops: std::env::var("SOAK_OPS")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(500),
+            ops_per_sync: 10,
+            faults: FaultConfig {
+                error_rate: 0.10,
+                drop_after_commit_rate: 0.05,
+                latency_ms: 1,
+                latency_jitter_ms: 4,
+                storm_rate: 0.01,
+                storm_length: 3,
+                ..Default::default()
+            },
+        }
+    }
+}
+
+async fn run(seed: u64, plan: &Plan) {
+    let suite = plan.suite;
+    eprintln!(
+        "{suite}: seed {seed}, {} operations (replay with {}={seed})",
+        plan.ops, plan.replay_var
+    );
     let f = fixture().await;
     let engine = Engine::new(f.syncer.clone());
     engine.sync_now(SyncOptions::default()).await.unwrap();
@@ -289,12 +349,7 @@ async fn run(seed: u64) {
         .0;
     let faults = FaultConfig {
         seed,
-        error_rate: 0.05,
-        drop_after_commit_rate: 0.08,
-        latency_jitter_ms: 3,
-        storm_rate: 0.01,
-        storm_length: 1,
-        ..Default::default()
+        ..plan.faults.clone()
     };
     set_faults(&f.sandbox, &faults).await;
     let mut r = Run {
@@ -306,13 +361,14 @@ async fn run(seed: u64) {
         staff,
         staff_remote,
     };
-    for _round in 0..8 {
-        for _ in 0..8 {
-            if r.rng.u8(0..3) == 0 {
-                r.remote_op().await;
-            } else {
-                r.local_op().await;
-            }
+    for op in 0..plan.ops {
+        if r.rng.u8(0..3) == 0 {
+            r.remote_op().await;
+        } else {
+            r.local_op().await;
+        }
+        if (op + 1) % plan.ops_per_sync != 0 && op + 1 != plan.ops {
+            continue;
         }
         let _ = r
             .engine
@@ -370,8 +426,9 @@ async fn run(seed: u64) {
         );
     }
     eprintln!(
-        "convergence: seed {seed} converged on {} records after {} edits and {resolved} conflicts; faults fired: {fired}",
+        "{suite}: seed {seed} converged on {} records after {} operations, {} edits and {resolved} conflicts; faults fired: {fired}",
         server.len(),
+        plan.ops,
         r.n
     );
     r.f.sandbox.shutdown().await;
@@ -379,7 +436,34 @@ async fn run(seed: u64) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn random_edits_on_both_sides_converge_under_faults() {
+    let plan = Plan::convergence();
     for seed in seeds("CONVERGENCE_SEED", "CONVERGENCE_RUNS") {
-        run(seed).await;
+        run(seed, &plan).await;
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_fault_soak_converges_local_server_and_mirror() {
+    let plan = Plan::soak();
+    let seeds = match std::env::var("SOAK_SEEDS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        Some(n) => (1..=n).map(|i| 1000 + i).collect(),
+        None => std::env::var("SOAK_SEED")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .map_or(vec![1001], |s| vec![s]),
+    };
+    let started = std::time::Instant::now();
+    for &seed in &seeds {
+        run(seed, &plan).await;
+    }
+    eprintln!(
+        "soak: soak_ops={} soak_seeds={} converged={} in {:.0} s",
+        plan.ops as usize * seeds.len(),
+        seeds.len(),
+        seeds.len(),
+        started.elapsed().as_secs_f64()
+    );
 }
