@@ -69,6 +69,10 @@ pub struct FaultConfig {
     pub late_writes: u32,
     /// How long after its connection closed a late write is applied.
     pub late_write_ms: u64,
+    /// When set, every next-page link points at this origin (e.g.
+    /// `http://elsewhere.invalid`) instead of the sandbox: a client that
+    /// followed it would send its token to another host.
+    pub foreign_link_origin: Option<String>,
 }
 
 /// Everything needed to start a sandbox. `Default` gives the documented defaults.

@@ -182,10 +182,12 @@ impl Listing {
         for (k, v) in &self.params {
             query.push_str(&format!("{}={}&", urlencode(k), urlencode(v)));
         }
-        format!(
-            "{}{}?{query}page_token={payload}.{sig}",
-            app.base_url, self.path
-        )
+        let origin = crate::state::lock(&app.faults)
+            .config()
+            .foreign_link_origin
+            .clone()
+            .unwrap_or_else(|| app.base_url.clone());
+        format!("{origin}{}?{query}page_token={payload}.{sig}", self.path)
     }
 }
 

@@ -202,6 +202,17 @@ impl MyCase {
             .get("link")
             .and_then(|v| v.to_str().ok())
             .and_then(next_link);
+        if next
+            .as_deref()
+            .is_some_and(|n| !n.starts_with(&format!("{}/", self.core.base)))
+        {
+            // Refused with its page, so no checkpoint keeps the link: the
+            // next sync starts this walk again from its watermark.
+            return Err(ProviderError::Decode(format!(
+                "/v1/{resource}'s next-page link points at another host; it was not followed, \
+                 since it would carry the sign-in token away"
+            )));
+        }
         let item_count = headers
             .get("item-count")
             .and_then(|v| v.to_str().ok())
