@@ -73,6 +73,9 @@ pub struct FaultConfig {
     /// `http://elsewhere.invalid`) instead of the sandbox: a client that
     /// followed it would send its token to another host.
     pub foreign_link_origin: Option<String>,
+    /// Every create whose `name` is this is answered 500 and not made, for
+    /// as long as it is set: a server that keeps failing one record.
+    pub fail_creates_named: Option<String>,
 }
 
 /// Everything needed to start a sandbox. `Default` gives the documented defaults.

@@ -184,6 +184,8 @@ pub fn adopt(
         refused: false,
         conflicted: false,
         last_error: None,
+        failures: 0,
+        failed_at: None,
     };
     push::ack(tx, &item, remote, server_copy, now)
 }
@@ -198,8 +200,10 @@ pub fn answered(tx: &Transaction<'_>, kind: Kind, id: &str, ops: &[OpId]) -> Res
 /// Restarts a create's window from `now` (the laptop's clock went back
 /// past the attempt, so its age cannot be told).
 pub fn restart_window(tx: &Transaction<'_>, kind: Kind, id: &str, now: &str) -> Result<()> {
-    tx.prepare_cached("UPDATE create_attempts SET sent_at = ?3 WHERE kind = ?1 AND record_id = ?2")?
-        .execute(params![kind.as_str(), id, now])?;
+    tx.prepare_cached(
+        "UPDATE create_attempts SET sent_at = ?3 WHERE kind = ?1 AND record_id = ?2",
+    )?
+    .execute(params![kind.as_str(), id, now])?;
     Ok(())
 }
 

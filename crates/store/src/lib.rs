@@ -345,7 +345,7 @@ impl Store {
     }
 
     pub fn fail_push(&self, ops: Vec<OpId>, failure: Failure, error: String) -> Result<()> {
-        self.write(move |tx| push::fail(tx, &ops, failure, &error))
+        self.write(move |tx| push::fail(tx, &ops, failure, &error, &now()))
     }
 
     pub fn ack_push(

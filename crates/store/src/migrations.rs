@@ -22,7 +22,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0005_create_attempts.sql")),
         M::up(include_str!("../migrations/0006_case_folders.sql")),
         M::up(include_str!("../migrations/0007_bulk_first_sync.sql")),
-        M::up(include_str!("../migrations/0008_create_attempt_since.sql")),
+        M::up(include_str!("../migrations/0008_doubts_and_backoff.sql")),
     ])
 }
 

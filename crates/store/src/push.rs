@@ -48,6 +48,11 @@ pub struct PushItem {
     /// Open conflicts on this record: wait for the user.
     pub conflicted: bool,
     pub last_error: Option<String>,
+    /// Answered failures in a row since the record last changed (the
+    /// fewest among its ops: an edit starts afresh).
+    pub failures: i64,
+    /// When the last of them happened (RFC 3339, this laptop's clock).
+    pub failed_at: Option<String>,
 }
 
 struct OpRow {
@@ -58,6 +63,8 @@ struct OpRow {
     failed: bool,
     attempts: i64,
     last_error: Option<String>,
+    failures: i64,
+    failed_at: Option<String>,
 }
 
 /// The push plan, oldest record first. Ops whose record is gone (created
@@ -65,7 +72,8 @@ struct OpRow {
 pub fn plan(tx: &Transaction<'_>) -> Result<Vec<PushItem>> {
     let rows: Vec<OpRow> = tx
         .prepare_cached(
-            "SELECT seq, op_id, kind, record_id, state, attempts, last_error FROM outbox ORDER BY seq",
+            "SELECT seq, op_id, kind, record_id, state, attempts, last_error, failures, failed_at
+             FROM outbox ORDER BY seq",
         )?
         .query_map([], |r| {
             Ok(OpRow {
@@ -76,6 +84,8 @@ pub fn plan(tx: &Transaction<'_>) -> Result<Vec<PushItem>> {
                 failed: r.get::<_, String>(4)? == "failed",
                 attempts: r.get(5)?,
                 last_error: r.get(6)?,
+                failures: r.get(7)?,
+                failed_at: r.get(8)?,
             })
         })?
         .collect::<std::result::Result<_, _>>()?;
@@ -149,6 +159,8 @@ pub fn plan(tx: &Transaction<'_>) -> Result<Vec<PushItem>> {
             refused: ops.iter().all(|o| o.failed),
             conflicted,
             last_error: ops.iter().rev().find_map(|o| o.last_error.clone()),
+            failures: ops.iter().map(|o| o.failures).min().unwrap_or(0),
+            failed_at: ops.iter().filter_map(|o| o.failed_at.clone()).max(),
         });
     }
     Ok(plan)
@@ -181,24 +193,48 @@ pub fn clear_attempts(tx: &Transaction<'_>, ops: &[OpId]) -> Result<()> {
     Ok(())
 }
 
+/// Answered failures in a row after which a change is shown as failing
+/// and backs off (the sync crate's policy waits longer after each).
+pub const FAILING_AFTER: i64 = 3;
+
 /// How a push ended without success.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Failure {
     /// The server refused it: it stays pending, marked refused, until edited.
     Refused,
-    /// Worth trying again later (network, 5xx, throttling).
+    /// Worth trying again later, and not this record's doing (offline,
+    /// throttled, waiting for a parent).
     Transient,
+    /// The server answered with an error of its own (a 5xx, an unreadable
+    /// reply): tried again, but counted, so a record that always fails
+    /// backs off and is shown as failing.
+    Failing,
 }
 
-pub fn fail(tx: &Transaction<'_>, ops: &[OpId], failure: Failure, error: &str) -> Result<()> {
-    let state = match failure {
-        Failure::Refused => "failed",
-        Failure::Transient => "pending",
+pub fn fail(
+    tx: &Transaction<'_>,
+    ops: &[OpId],
+    failure: Failure,
+    error: &str,
+    now: &str,
+) -> Result<()> {
+    let sql = match failure {
+        Failure::Refused => "UPDATE outbox SET state = 'failed', last_error = ?2 WHERE op_id = ?1",
+        Failure::Transient => {
+            "UPDATE outbox SET state = 'pending', last_error = ?2 WHERE op_id = ?1"
+        }
+        Failure::Failing => {
+            "UPDATE outbox SET state = 'pending', last_error = ?2, failures = failures + 1,
+               failed_at = ?3 WHERE op_id = ?1"
+        }
     };
-    let mut stmt =
-        tx.prepare_cached("UPDATE outbox SET state = ?2, last_error = ?3 WHERE op_id = ?1")?;
+    let mut stmt = tx.prepare_cached(sql)?;
     for op in ops {
-        stmt.execute(params![op.to_string(), state, error])?;
+        if failure == Failure::Failing {
+            stmt.execute(params![op.to_string(), error, now])?;
+        } else {
+            stmt.execute(params![op.to_string(), error])?;
+        }
     }
     Ok(())
 }

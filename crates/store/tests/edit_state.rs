@@ -41,7 +41,8 @@ fn a_synced_event_has_no_badge_and_a_local_edit_waits_until_refused() {
             pending: true,
             problem: None,
             conflict: false,
-            checking: false
+            checking: false,
+            failing: None
         }
     );
 

@@ -49,6 +49,8 @@ pub struct Engine<P> {
     paused: std::sync::atomic::AtomicBool,
     /// How long a create whose answer was lost may still land ([`crate::in_doubt`]).
     in_doubt_window: std::time::Duration,
+    /// How a change the server keeps failing backs off ([`crate::policy::Backoff`]).
+    backoff: crate::policy::Backoff,
 }
 
 impl<P: Provider + 'static> Engine<P> {
@@ -62,6 +64,7 @@ impl<P: Provider + 'static> Engine<P> {
             cancel: Mutex::new(CancellationToken::new()),
             paused: std::sync::atomic::AtomicBool::new(false),
             in_doubt_window: crate::in_doubt::window_from_env(),
+            backoff: crate::policy::Backoff::default(),
         };
         engine.refresh_counts();
         engine
@@ -71,6 +74,12 @@ impl<P: Provider + 'static> Engine<P> {
     /// it is sent again (default [`crate::in_doubt::DEFAULT_WINDOW`]).
     pub fn with_in_doubt_window(mut self, window: std::time::Duration) -> Self {
         self.in_doubt_window = window;
+        self
+    }
+
+    /// Sets how a change the server keeps failing backs off.
+    pub fn with_backoff(mut self, backoff: crate::policy::Backoff) -> Self {
+        self.backoff = backoff;
         self
     }
 
@@ -208,7 +217,7 @@ impl<P: Provider + 'static> Engine<P> {
         let settled = crate::in_doubt::settle(s, self.in_doubt_window).await?;
         let pulled = pull(s, &[], &on_page).await?;
         self.set_phase(Phase::Pushing);
-        let mut pushed = push(s).await?;
+        let mut pushed = push(s, self.backoff).await?;
         pushed.adopted += settled.adopted;
         pushed.checking = settled.checking;
         let touched: Vec<Kind> = pushed.touched.iter().copied().collect();

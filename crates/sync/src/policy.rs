@@ -82,17 +82,62 @@ pub fn disposition(error: &ProviderError) -> Disposition {
         ProviderError::SignInRequired | ProviderError::Unauthorized | ProviderError::Secrets(_) => {
             Disposition::Abort
         }
-        ProviderError::Network(_) | ProviderError::Throttled { .. } | ProviderError::Server(_) => {
-            Disposition::RetryLater
-        }
+        ProviderError::Network(_) | ProviderError::Throttled { .. } => Disposition::RetryLater,
+        // The server answered this request with an error of its own: it may
+        // be this record (a 500 on the same create forever), so the push
+        // goes on with the others ([`counts_against_record`], [`Backoff`]).
         // Gone from the server meanwhile (the reconciliation settles it), a
         // reply we could not read, an odd status, a storage hiccup.
-        ProviderError::NotFound
+        ProviderError::Server(_)
+        | ProviderError::NotFound
         | ProviderError::Decode(_)
         | ProviderError::Unexpected(_)
         | ProviderError::LinkExpired(_)
         | ProviderError::Corrupt(_)
         | ProviderError::File(_) => Disposition::Retry,
+    }
+}
+
+/// Whether a failure is the server's answer to this record's request, so
+/// it counts towards the record's backoff. Being offline or throttled is
+/// nobody's record's fault and counts for nothing.
+pub fn counts_against_record(error: &ProviderError) -> bool {
+    matches!(
+        error,
+        ProviderError::Server(_) | ProviderError::Decode(_) | ProviderError::Unexpected(_)
+    )
+}
+
+/// Answered failures in a row, across records, after which a push stops:
+/// the server itself is failing, not one record.
+pub const SERVER_FAILING_AFTER: usize = 3;
+
+/// How long a change the server keeps failing waits before it is sent
+/// again: nothing for the first [`casefile_store::push::FAILING_AFTER`]
+/// failures in a row, then `base`, doubling up to `max`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Backoff {
+    pub base: std::time::Duration,
+    pub max: std::time::Duration,
+}
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Self {
+            base: std::time::Duration::from_secs(30),
+            max: std::time::Duration::from_secs(3600),
+        }
+    }
+}
+
+impl Backoff {
+    pub fn wait(&self, failures: i64) -> std::time::Duration {
+        let over = failures - casefile_store::push::FAILING_AFTER;
+        if over < 0 {
+            return std::time::Duration::ZERO;
+        }
+        let factor = 1u32 << over.min(20) as u32;
+        self.base.saturating_mul(factor).min(self.max)
     }
 }
 
@@ -198,7 +243,8 @@ mod tests {
                 },
                 RetryLater,
             ),
-            (ProviderError::Server(503), RetryLater),
+            (ProviderError::Server(500), Retry),
+            (ProviderError::Server(502), Retry),
             (ProviderError::NotFound, Retry),
             (ProviderError::Decode("bad".into()), Retry),
             (ProviderError::Unexpected(418), Retry),
@@ -206,6 +252,12 @@ mod tests {
         for (error, want) in table {
             assert_eq!(disposition(&error), want, "{error:?}");
         }
+        assert!(counts_against_record(&ProviderError::Server(500)));
+        assert!(!counts_against_record(&ProviderError::NotFound));
+        assert!(!counts_against_record(&ProviderError::Throttled {
+            status: 429,
+            retry_after: None
+        }));
         assert_eq!(
             encode_disposition(&EncodeError::Unresolved(Kind::Case)),
             Retry
@@ -218,5 +270,15 @@ mod tests {
             encode_disposition(&EncodeError::Unsupported(Kind::Case)),
             Refuse
         );
+    }
+
+    #[test]
+    fn a_record_that_keeps_failing_waits_longer_each_time_up_to_an_hour() {
+        let b = Backoff::default();
+        let secs = |f| b.wait(f).as_secs();
+        assert_eq!((secs(0), secs(1), secs(2)), (0, 0, 0));
+        assert_eq!((secs(3), secs(4), secs(5)), (30, 60, 120));
+        assert_eq!(secs(20), 3600);
+        assert_eq!(secs(10_000), 3600);
     }
 }

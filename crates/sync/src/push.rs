@@ -31,7 +31,7 @@ use casefile_store::{Failure, PushAction, PushItem};
 use serde_json::Value;
 
 use crate::error::SyncError;
-use crate::policy::{self, Disposition, Outgoing, OutgoingFacts};
+use crate::policy::{self, Backoff, Disposition, Outgoing, OutgoingFacts};
 use crate::pull::{decode_json, json_record, Syncer};
 use crate::resolver::StoreRefs;
 
@@ -42,6 +42,11 @@ pub struct PushReport {
     pub adopted: usize,
     /// Creates whose answers were lost, not found yet, not sent again.
     pub checking: usize,
+    /// Answered with an error of the server's own (counted per record).
+    pub failing: usize,
+    /// Not sent: the server failed them several times in a row, and their
+    /// backoff has not passed.
+    pub backing_off: usize,
     pub updated: usize,
     pub deleted: usize,
     pub refused: usize,
@@ -67,12 +72,22 @@ fn rank(order: &[Kind], item: &PushItem) -> (u8, isize) {
 /// Pushes every pending change the provider can take. It expects the
 /// sync's pull to have just run, so every update is sent over the latest
 /// server copy.
-pub async fn push<P: Provider + 'static>(s: &Syncer<P>) -> Result<PushReport, SyncError> {
+pub async fn push<P: Provider + 'static>(
+    s: &Syncer<P>,
+    backoff: Backoff,
+) -> Result<PushReport, SyncError> {
     let mut report = PushReport::default();
     let mut plan = s.store.push_plan()?;
     let order = s.provider.pull_order();
     plan.sort_by_key(|item| rank(order, item));
+    let now = chrono::Utc::now();
+    // Answered failures in a row: a few mean the server, not one record.
+    let mut failing_in_a_row = 0;
     for item in plan {
+        if backing_off(&item, backoff, now) {
+            report.backing_off += 1;
+            continue;
+        }
         let facts = OutgoingFacts {
             action: item.action,
             on_server: item.remote_id.is_some(),
@@ -88,13 +103,38 @@ pub async fn push<P: Provider + 'static>(s: &Syncer<P>) -> Result<PushReport, Sy
             }
             Outgoing::Settle => s.store.ack_push(item, None, None)?,
             Outgoing::Send => {
+                let before = report.failing;
                 if push_one(s, item, &mut report).await? {
+                    break;
+                }
+                failing_in_a_row = if report.failing > before {
+                    failing_in_a_row + 1
+                } else {
+                    0
+                };
+                if failing_in_a_row >= policy::SERVER_FAILING_AFTER {
+                    tracing::info!(
+                        "the server keeps answering with errors; the rest waits for the next sync"
+                    );
                     break;
                 }
             }
         }
     }
     Ok(report)
+}
+
+/// Whether a change the server keeps failing is still waiting out its backoff.
+fn backing_off(item: &PushItem, backoff: Backoff, now: chrono::DateTime<chrono::Utc>) -> bool {
+    let wait = backoff.wait(item.failures);
+    if wait.is_zero() {
+        return false;
+    }
+    let Some(last) = item.failed_at.as_deref().and_then(crate::pull::parse_time) else {
+        return false;
+    };
+    // A clock set back past the failure does not hold the change for longer.
+    now >= last && now - last < chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::MAX)
 }
 
 type Pushed = (Option<RemoteId>, Option<Value>);
@@ -218,7 +258,13 @@ async fn push_one<P: Provider + 'static>(
                 }
                 ref e => format!("{}: {e}", e.code()),
             };
-            s.store.fail_push(item.ops, Failure::Transient, message)?;
+            let failure = if policy::counts_against_record(&error) {
+                report.failing += 1;
+                Failure::Failing
+            } else {
+                Failure::Transient
+            };
+            s.store.fail_push(item.ops, failure, message)?;
             report.transient += 1;
             Ok(disposition == Disposition::RetryLater)
         }

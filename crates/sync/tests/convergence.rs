@@ -19,6 +19,7 @@ use casefile_domain::time::EventTime;
 use casefile_providers::mycase::MyCase;
 use casefile_sandbox::FaultConfig;
 use casefile_store::{Choice, Store};
+use casefile_sync::policy::Backoff;
 use casefile_sync::{Engine, SyncOptions};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use common::*;
@@ -338,7 +339,14 @@ async fn run(seed: u64, plan: &Plan) {
         plan.ops, plan.replay_var
     );
     let f = fixture().await;
-    let engine = Engine::new(f.syncer.clone());
+    // No backoff: a record failing three times in a row under the injected
+    // 5xx would otherwise outwait the quiet syncs at the end (failing_record.rs
+    // covers backoff).
+    let no_backoff = Backoff {
+        base: std::time::Duration::ZERO,
+        max: std::time::Duration::ZERO,
+    };
+    let engine = Engine::new(f.syncer.clone()).with_backoff(no_backoff);
     engine.sync_now(SyncOptions::default()).await.unwrap();
     let staff = first_staff(f.store());
     let staff_remote = f

@@ -190,7 +190,11 @@ async fn the_hostile_corpus_is_applied_or_set_aside_and_the_sync_goes_on() {
             case["why"]
         );
         if std::env::var("HOSTILE_VERBOSE").is_ok() {
-            eprintln!("{} {resource}: {}", if here { "applied" } else { "set aside" }, case["why"]);
+            eprintln!(
+                "{} {resource}: {}",
+                if here { "applied" } else { "set aside" },
+                case["why"]
+            );
         }
         if here {
             applied += 1;

@@ -56,14 +56,16 @@ pub struct EventRange {
 }
 
 /// Where a record's local edits stand, for its badge: waiting to sync,
-/// refused by the server (in its words), in conflict, or checking (its
-/// create was sent, the answer lost, and the server is being asked).
+/// refused by the server (in its words), in conflict, checking (its
+/// create was sent, the answer lost, and the server is being asked), or
+/// failing (the server answered its last sends with errors, in its words).
 #[derive(Debug, Clone, Default, Serialize, Type)]
 pub struct EditBadge {
     pub pending: bool,
     pub problem: Option<String>,
     pub conflict: bool,
     pub checking: bool,
+    pub failing: Option<String>,
 }
 
 impl From<casefile_store::EditState> for EditBadge {
@@ -73,6 +75,7 @@ impl From<casefile_store::EditState> for EditBadge {
             problem: s.problem,
             conflict: s.conflict,
             checking: s.checking,
+            failing: s.failing,
         }
     }
 }

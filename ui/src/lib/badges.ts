@@ -1,17 +1,19 @@
 // The mark an event or a task carries while its local change has not
 // reached the server: waiting, checking (its create was sent and the answer
-// lost: the server is asked before it is sent again), refused (with the
-// server's reason), or in conflict. One model for the calendar, the task
+// lost: the server is asked before it is sent again), failing (the server
+// keeps answering its sends with errors; tried again less often), refused
+// (with the server's reason), or in conflict. One model for the calendar, the task
 // list and the case screen.
 import type { EditBadge } from '../platform';
 
-export type BadgeKind = 'synced' | 'pending' | 'checking' | 'refused' | 'conflict';
+export type BadgeKind = 'synced' | 'pending' | 'checking' | 'failing' | 'refused' | 'conflict';
 
-/** Which mark to show; a conflict outranks a refusal, which outranks checking, then waiting. */
+/** Which mark to show: a conflict, then a refusal, then failing, then checking, then waiting. */
 export function badgeKind(sync: EditBadge | null | undefined): BadgeKind {
   if (!sync) return 'synced';
   if (sync.conflict) return 'conflict';
   if (sync.problem) return 'refused';
+  if (sync.failing) return 'failing';
   if (sync.checking) return 'checking';
   if (sync.pending) return 'pending';
   return 'synced';
@@ -24,6 +26,8 @@ export function badgeTitle(sync: EditBadge | null | undefined): string | null {
       return 'Changed here and on the server: choose which to keep';
     case 'refused':
       return `The server refused this change: ${sync?.problem ?? ''}`;
+    case 'failing':
+      return `Sending this keeps failing: ${sync?.failing ?? ''}. Casefile tries again by itself, less often each time`;
     case 'checking':
       return 'Checking: the answer to sending this was lost, so the server is being asked whether it arrived before it is sent again';
     case 'pending':
@@ -44,6 +48,8 @@ export function badgeLabel(kind: BadgeKind): string {
   switch (kind) {
     case 'pending':
       return 'Waiting to sync';
+    case 'failing':
+      return 'Failing';
     case 'checking':
       return 'Checking…';
     case 'refused':

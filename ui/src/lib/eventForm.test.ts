@@ -5,7 +5,7 @@ import type { EventDetail } from '../platform';
 const detail = (over: Partial<EventDetail> = {}): EventDetail => ({
   id: 'e1', name: 'Hearing', description: '', location: '', start: '2026-03-10T14:00:00+00:00', end: '2026-03-10T15:30:00+00:00',
   all_day: false, zone: 'America/New_York', case: null, staff: [{ id: 's1', name: 'Ada Lee' }], private: false,
-  sync: { pending: false, problem: null, conflict: false, checking: false }, ...over,
+  sync: { pending: false, problem: null, conflict: false, checking: false, failing: null }, ...over,
 });
 
 describe('the calendar adapter', () => {

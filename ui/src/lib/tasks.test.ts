@@ -38,19 +38,27 @@ describe('the task form', () => {
 
 describe('the edit badge', () => {
   it('ranks conflict over refused over waiting, and says why', () => {
-    expect(badgeKind({ pending: false, problem: null, conflict: false, checking: false })).toBe('synced');
-    expect(badgeKind({ pending: true, problem: null, conflict: false, checking: false })).toBe('pending');
-    expect(badgeKind({ pending: true, problem: 'no staff', conflict: false, checking: false })).toBe('refused');
-    expect(badgeKind({ pending: true, problem: 'no staff', conflict: true, checking: false })).toBe('conflict');
-    expect(badgeTitle({ pending: true, problem: 'staff is required', conflict: false, checking: false })).toContain('staff is required');
-    expect(badgeTitle({ pending: false, problem: null, conflict: false, checking: false })).toBeNull();
+    expect(badgeKind({ pending: false, problem: null, conflict: false, checking: false, failing: null })).toBe('synced');
+    expect(badgeKind({ pending: true, problem: null, conflict: false, checking: false, failing: null })).toBe('pending');
+    expect(badgeKind({ pending: true, problem: 'no staff', conflict: false, checking: false, failing: null })).toBe('refused');
+    expect(badgeKind({ pending: true, problem: 'no staff', conflict: true, checking: false, failing: null })).toBe('conflict');
+    expect(badgeTitle({ pending: true, problem: 'staff is required', conflict: false, checking: false, failing: null })).toContain('staff is required');
+    expect(badgeTitle({ pending: false, problem: null, conflict: false, checking: false, failing: null })).toBeNull();
   });
 
   it('shows a create whose answer was lost as checking, not as waiting', () => {
-    const checking = { pending: true, problem: null, conflict: false, checking: true };
+    const checking = { pending: true, problem: null, conflict: false, checking: true, failing: null };
     expect(badgeKind(checking)).toBe('checking');
     expect(badgeLabel(badgeKind(checking))).toBe('Checking…');
     expect(badgeTitle(checking)).toContain('asked whether it arrived');
     expect(badgeKind({ ...checking, conflict: true })).toBe('conflict');
+  });
+
+  it('shows a change the server keeps failing as failing, with its words', () => {
+    const failing = { pending: true, problem: null, conflict: false, checking: false, failing: 'server_error: server error (status 500)' };
+    expect(badgeKind(failing)).toBe('failing');
+    expect(badgeLabel('failing')).toBe('Failing');
+    expect(badgeTitle(failing)).toContain('status 500');
+    expect(badgeKind({ ...failing, problem: 'refused' })).toBe('refused');
   });
 });

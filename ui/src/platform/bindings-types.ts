@@ -191,14 +191,16 @@ export type DropResult = { outcome: "queued"; queued: number; problems: DropProb
 
 /**
  *  Where a record's local edits stand, for its badge: waiting to sync,
- *  refused by the server (in its words), in conflict, or checking (its
- *  create was sent, the answer lost, and the server is being asked).
+ *  refused by the server (in its words), in conflict, checking (its
+ *  create was sent, the answer lost, and the server is being asked), or
+ *  failing (the server answered its last sends with errors, in its words).
  */
 export type EditBadge = {
 	pending: boolean,
 	problem: string | null,
 	conflict: boolean,
 	checking: boolean,
+	failing: string | null,
 };
 
 /**  An event as the edit dialog shows it. */

@@ -130,14 +130,14 @@ export function createMockPlatform(overrides: Partial<AppInfo> = {}, data: Parti
     },
     async saveEvent(id, edit) {
       this.edits.push(['save_event', id, edit]);
-      const saved = { id: id ?? `e${store.events.length + 1}`, name: edit.name, description: edit.description, location: edit.location, start: edit.start, end: edit.end, all_day: edit.all_day, zone: edit.zone, case: null, staff: [], private: edit.private, sync: { pending: true, problem: null, conflict: false, checking: false } };
+      const saved = { id: id ?? `e${store.events.length + 1}`, name: edit.name, description: edit.description, location: edit.location, start: edit.start, end: edit.end, all_day: edit.all_day, zone: edit.zone, case: null, staff: [], private: edit.private, sync: { pending: true, problem: null, conflict: false, checking: false, failing: null } };
       return ok(saved);
     },
     async moveEvent(id, to) {
       this.edits.push(['move_event', id, to]);
       const e = store.events.find((x) => x.id === id);
       if (!e) return notFound('event');
-      return ok({ id, name: e.title, description: '', location: '', start: to.start, end: to.end ?? e.end, all_day: to.all_day, zone: to.zone, case: null, staff: [], private: false, sync: { pending: true, problem: null, conflict: false, checking: false } });
+      return ok({ id, name: e.title, description: '', location: '', start: to.start, end: to.end ?? e.end, all_day: to.all_day, zone: to.zone, case: null, staff: [], private: false, sync: { pending: true, problem: null, conflict: false, checking: false, failing: null } });
     },
     async deleteEvent(id) {
       this.edits.push(['delete_event', id]);
@@ -154,7 +154,7 @@ export function createMockPlatform(overrides: Partial<AppInfo> = {}, data: Parti
     },
     async saveTask(id, edit) {
       this.edits.push(['save_task', id, edit]);
-      const sync = { pending: true, problem: null, conflict: false, checking: false };
+      const sync = { pending: true, problem: null, conflict: false, checking: false, failing: null };
       const saved: TaskItem = { id: id ?? `t${store.tasks.length + 1}`, name: edit.name, description: edit.description, priority: edit.priority, due: edit.due || null, completed: false, case: null, staff: [], sync };
       store.tasks = [...store.tasks.filter((t) => t.id !== saved.id), saved];
       return ok(saved);
@@ -163,7 +163,7 @@ export function createMockPlatform(overrides: Partial<AppInfo> = {}, data: Parti
       this.edits.push(['set_task_done', id, done]);
       const t = store.tasks.find((x) => x.id === id);
       if (!t) return notFound('task');
-      const saved = { ...t, completed: done, sync: { pending: true, problem: null, conflict: false, checking: false } };
+      const saved = { ...t, completed: done, sync: { pending: true, problem: null, conflict: false, checking: false, failing: null } };
       store.tasks = store.tasks.map((x) => (x.id === id ? saved : x));
       return ok(saved);
     },

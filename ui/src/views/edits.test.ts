@@ -90,7 +90,7 @@ describe('calendar undo', () => {
     const start = new Date();
     start.setHours(10, 0, 0, 0);
     const end = new Date(start.getTime() + 3_600_000);
-    const sync = { pending: false, problem: null, conflict: false, checking: false };
+    const sync = { pending: false, problem: null, conflict: false, checking: false, failing: null };
     const platform = createMockPlatform({}, {
       filterOptions: staff,
       events: [{ id: 'e1', title: 'Status conference', start: start.toISOString(), end: end.toISOString(), all_day: false, location: null, case: null, lead: null, sync }],

@@ -9,5 +9,5 @@ export const detail = (id: string, name: string, over: Partial<CaseDetail> = {})
 
 /** A task row as `list_tasks` answers, with what a test leaves out filled in. */
 export function task(over: Partial<TaskItem> & Pick<TaskItem, 'id' | 'name'>): TaskItem {
-  return { description: '', priority: 'medium', due: null, completed: false, case: null, staff: [], sync: { pending: false, problem: null, conflict: false, checking: false }, ...over };
+  return { description: '', priority: 'medium', due: null, completed: false, case: null, staff: [], sync: { pending: false, problem: null, conflict: false, checking: false, failing: null }, ...over };
 }

@@ -408,6 +408,13 @@ pub fn create(kind: Kind) -> MethodRouter<Arc<AppState>> {
     routing::post(
         move |State(app): State<Arc<AppState>>, body: Bytes| async move {
             let body = json_body(&body)?;
+            let doomed = crate::state::lock(&app.faults)
+                .config()
+                .fail_creates_named
+                .clone();
+            if doomed.is_some_and(|n| body.get("name").and_then(Value::as_str) == Some(&n)) {
+                return Err(ApiError::internal());
+            }
             if body.contains_key("contacts") && body.contains_key("clients") {
                 return Err(ApiError::invalid_field(
                     "/contacts",

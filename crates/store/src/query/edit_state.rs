@@ -23,9 +23,13 @@ pub struct EditState {
     /// Its create was sent and the answer lost: the next syncs look for it
     /// on the server before it may be sent again ("checking…").
     pub checking: bool,
+    /// The server has answered its last sends with errors of its own (at
+    /// least [`crate::push::FAILING_AFTER`] in a row), in its words: it is
+    /// tried again less and less often.
+    pub failing: Option<String>,
 }
 
-/// The four [`EditState`] columns for the record `{table}.id` of `kind`,
+/// The five [`EditState`] columns for the record `{table}.id` of `kind`,
 /// each an indexed lookup (`outbox_record`, `conflicts_open`).
 pub(crate) fn edit_state_sql(kind: &str, table: &str) -> String {
     format!(
@@ -35,7 +39,12 @@ pub(crate) fn edit_state_sql(kind: &str, table: &str) -> String {
          EXISTS (SELECT 1 FROM conflicts c WHERE c.resolved_at IS NULL AND c.kind = '{kind}'
             AND c.record_id = {table}.id),
          EXISTS (SELECT 1 FROM create_attempts a WHERE a.kind = '{kind}'
-            AND a.record_id = {table}.id)"
+            AND a.record_id = {table}.id),
+         CASE WHEN (SELECT min(o.failures) FROM outbox o WHERE o.kind = '{kind}'
+            AND o.record_id = {table}.id) >= {failing}
+           THEN (SELECT o.last_error FROM outbox o WHERE o.kind = '{kind}'
+            AND o.record_id = {table}.id ORDER BY o.seq DESC LIMIT 1) END",
+        failing = crate::push::FAILING_AFTER
     )
 }
 
@@ -66,6 +75,7 @@ pub fn edit_states(
                 problem: r.get(2)?,
                 conflict: r.get(3)?,
                 checking: r.get(4)?,
+                failing: r.get(5)?,
             },
         ))
     })?;
@@ -89,17 +99,20 @@ pub(crate) fn edit_states_of_kind(
 ) -> Result<HashMap<LocalId, EditState>> {
     let mut out: HashMap<LocalId, EditState> = HashMap::new();
     let mut stmt = conn.prepare_cached(
-        "SELECT record_id, state, last_error FROM outbox WHERE kind = ?1 ORDER BY seq",
+        "SELECT record_id, state, last_error, failures FROM outbox WHERE kind = ?1 ORDER BY seq",
     )?;
     let rows = stmt.query_map([kind.as_str()], |r| {
         Ok((
             r.get::<_, String>(0)?,
             r.get::<_, String>(1)?,
             r.get::<_, Option<String>>(2)?,
+            r.get::<_, i64>(3)?,
         ))
     })?;
+    // The fewest failures among each record's ops, as in `edit_state_sql`.
+    let mut fewest: HashMap<LocalId, (i64, Option<String>)> = HashMap::new();
     for row in rows {
-        let (id, state, error) = row?;
+        let (id, state, error, failures) = row?;
         let Ok(id) = LocalId::parse(&id) else {
             continue;
         };
@@ -107,7 +120,17 @@ pub(crate) fn edit_states_of_kind(
         entry.pending = true;
         if state == "failed" {
             // The newest refusal wins, as in `edit_state_sql`.
-            entry.problem = error;
+            entry.problem = error.clone();
+        }
+        let f = fewest.entry(id).or_insert((failures, None));
+        f.0 = f.0.min(failures);
+        f.1 = error;
+    }
+    for (id, (failures, error)) in fewest {
+        if failures >= crate::push::FAILING_AFTER {
+            if let Some(entry) = out.get_mut(&id) {
+                entry.failing = error;
+            }
         }
     }
     let mut stmt = conn.prepare_cached(
