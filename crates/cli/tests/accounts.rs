@@ -17,8 +17,20 @@ use serde_json::Value;
 
 use common::{dump, keychain_or_skip, run_env, BIN};
 
+/// Everything the CLI wrote to stderr in this test binary, at the most
+/// verbose log level: no secret may appear in it.
+static LOGS: std::sync::Mutex<String> = std::sync::Mutex::new(String::new());
+
 fn cli(data: &Path, args: &[&str], secret: &str) -> (i32, String, String) {
-    run_env(data, &[("SANDBOX_CLIENT_SECRET", secret)], args)
+    let out = run_env(
+        data,
+        &[("SANDBOX_CLIENT_SECRET", secret), ("CASEFILE_LOG", "trace")],
+        args,
+    );
+    LOGS.lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push_str(&out.2);
+    out
 }
 
 fn add_account(data: &Path, info: &ReadyInfo) -> String {
@@ -176,11 +188,58 @@ async fn browser_sign_in_keeps_tokens_in_the_keychain_and_sign_out_removes_every
     assert_ne!(rotated, refresh, "the rotated refresh token was stored");
     assert_ne!(keychain.get(&key("access_token")).unwrap().unwrap(), access);
 
-    // No token is anywhere on disk: not in the cache, its WAL or the settings.
+    // A document goes up too, through the blob store.
+    let case_id = cases[0]["id"].as_str().unwrap().to_owned();
+    let desktop = tempfile::tempdir().unwrap();
+    let memo = desktop.path().join("memo.txt");
+    std::fs::write(&memo, "Settlement terms").unwrap();
+    let (code, out, err) = cli(
+        data,
+        &["upload", memo.to_str().unwrap(), "--case", &case_id],
+        "",
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, err) = cli(data, &["sync"], "");
+    assert_eq!(code, 0, "{out}{err}");
+    let server = common::dump(&info).await;
+    assert!(
+        server["records"]["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["path"].as_str().is_some_and(|p| p.ends_with("memo.txt"))),
+        "the memo was uploaded"
+    );
+
+    // No secret is anywhere on disk (the cache, its WAL, the settings, the
+    // blob store) or in the logs at their most verbose.
+    let cache_key = keychain
+        .get(&key("cache_key"))
+        .unwrap()
+        .expect("a cache key");
+    let cache_key_bytes = hex::decode(&cache_key).expect("the key is kept as hex");
     let disk = raw_bytes(data);
-    for secret in [&access, &refresh, &rotated, &info.client_secret] {
-        assert!(!contains(&disk, secret), "a secret reached the disk");
+    let logs = LOGS.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    assert!(
+        logs.contains("TRACE") || logs.contains("DEBUG"),
+        "the logs were captured"
+    );
+    for (what, secret) in [
+        ("the access token", &access),
+        ("the refresh token", &refresh),
+        ("the rotated refresh token", &rotated),
+        ("the client secret", &info.client_secret),
+        ("the cache key", &cache_key),
+    ] {
+        assert!(!contains(&disk, secret), "{what} reached the disk");
+        assert!(!logs.contains(secret.as_str()), "{what} reached the log");
     }
+    assert!(
+        !disk
+            .windows(cache_key_bytes.len())
+            .any(|w| w == cache_key_bytes.as_slice()),
+        "the cache key's bytes reached the disk"
+    );
 
     // Sign-out warns while a change waits, then removes everything.
     let (code, _, err) = cli(
