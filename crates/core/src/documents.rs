@@ -305,16 +305,28 @@ fn plan_drop(paths: &[PathBuf], folder: &str) -> (Vec<Planned>, Vec<DropProblem>
     let mut planned = Vec::new();
     let mut problems = Vec::new();
     let mut visited: HashSet<PathBuf> = HashSet::new();
-    let mut stack: Vec<(PathBuf, String)> = paths
+    // Each path with the folder it goes into and, inside a dropped folder,
+    // that folder (resolved): a link out of it is not followed, so a
+    // dropped folder cannot carry away a file the user never chose.
+    let mut stack: Vec<(PathBuf, String, Option<PathBuf>)> = paths
         .iter()
         .rev()
-        .map(|p| (p.clone(), folder.to_owned()))
+        .map(|p| (p.clone(), folder.to_owned(), None))
         .collect();
     let problem = |path: &Path, message: &str| DropProblem {
         name: display_name(path),
         message: message.to_owned(),
     };
-    while let Some((path, into)) = stack.pop() {
+    while let Some((path, into, root)) = stack.pop() {
+        if let Some(root) = &root {
+            if links_outside(&path, root) {
+                problems.push(problem(
+                    &path,
+                    "It links to something outside the dropped folder; it was skipped.",
+                ));
+                continue;
+            }
+        }
         let meta = match std::fs::metadata(&path) {
             Ok(meta) => meta,
             Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
@@ -328,7 +340,7 @@ fn plan_drop(paths: &[PathBuf], folder: &str) -> (Vec<Planned>, Vec<DropProblem>
         };
         if meta.is_dir() {
             let real = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
-            if !visited.insert(real) {
+            if !visited.insert(real.clone()) {
                 problems.push(problem(
                     &path,
                     "This folder links back into itself; it was skipped.",
@@ -349,8 +361,9 @@ fn plan_drop(paths: &[PathBuf], folder: &str) -> (Vec<Planned>, Vec<DropProblem>
                 }
             };
             children.sort();
+            let root = root.clone().unwrap_or(real);
             for child in children.into_iter().rev() {
-                stack.push((child, sub.clone()));
+                stack.push((child, sub.clone(), Some(root.clone())));
             }
         } else if !meta.is_file() {
             problems.push(problem(&path, "It is not a regular file."));
@@ -372,6 +385,13 @@ fn plan_drop(paths: &[PathBuf], folder: &str) -> (Vec<Planned>, Vec<DropProblem>
         }
     }
     (planned, problems)
+}
+
+/// Whether `path`, found inside the dropped folder `root`, is a symbolic
+/// link whose target lies outside it (or cannot be resolved).
+fn links_outside(path: &Path, root: &Path) -> bool {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    is_link && std::fs::canonicalize(path).map_or(true, |target| !target.starts_with(root))
 }
 
 /// "brief.pdf" → "brief (n).pdf".
@@ -439,9 +459,18 @@ pub async fn drop_files(
             }
             Err(e) => {
                 tracing::warn!(code = %e.class(), "a dropped file could not be queued");
+                let message = match e {
+                    casefile_transfer::TransferError::Blob(
+                        casefile_transfer::blobs::BlobError::Changed,
+                    ) => {
+                        "It changed, moved or was deleted while it was being copied, so \
+                         nothing was kept. Drop it again once it is saved."
+                    }
+                    _ => "It could not be copied into the local document store.",
+                };
                 problems.push(DropProblem {
                     name: p.name,
-                    message: "It could not be copied into the local document store.".into(),
+                    message: message.into(),
                 });
             }
         }

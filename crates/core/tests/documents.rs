@@ -91,6 +91,20 @@ async fn a_dropped_folder_keeps_its_tree_and_bad_files_are_reported_by_name() {
         s.files.path().join("Exhibits/Photos/loop"),
     )
     .unwrap();
+    // A link out of the dropped folder (to a file the user never chose), a
+    // FIFO and a device file.
+    let secret = s.file("private/id_rsa", b"not for the court");
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(&secret, s.files.path().join("Exhibits/key.pdf")).unwrap();
+        let fifo = s.files.path().join("Exhibits/pipe");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        std::os::unix::fs::symlink("/dev/zero", s.files.path().join("Exhibits/zero")).unwrap();
+    }
 
     let (n, problems) = queued(
         s.drop(
@@ -107,10 +121,29 @@ async fn a_dropped_folder_keeps_its_tree_and_bad_files_are_reported_by_name() {
         "{problems:?}"
     );
     #[cfg(unix)]
-    assert!(
-        names.contains(&"loop"),
-        "the link back into the tree is reported: {problems:?}"
-    );
+    {
+        assert!(
+            names.contains(&"loop"),
+            "the link back into the tree is reported: {problems:?}"
+        );
+        let said = |name: &str| {
+            problems
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, m)| m.clone())
+                .unwrap_or_default()
+        };
+        assert!(
+            said("key.pdf").contains("outside the dropped folder"),
+            "{problems:?}"
+        );
+        assert!(
+            said("zero").contains("outside the dropped folder"),
+            "{problems:?}"
+        );
+        assert!(said("pipe").contains("not a regular file"), "{problems:?}");
+    }
+    let _ = secret;
 
     // The originals may go at once: the bytes are in the blob store.
     std::fs::remove_dir_all(s.files.path().join("Exhibits")).unwrap();

@@ -33,6 +33,10 @@ pub enum BlobError {
     Mismatch { expected: String, got: String },
     #[error("the download broke off: {0}")]
     Incoming(String),
+    /// A user's file changed while it was being copied in: the copy would
+    /// be neither the old file nor the new one, so it is not kept.
+    #[error("the file changed while it was being copied")]
+    Changed,
     #[error(transparent)]
     Seal(#[from] SealError),
 }
@@ -42,6 +46,12 @@ pub enum BlobError {
 pub struct Blob {
     pub sha256: String,
     pub size: u64,
+}
+
+/// A file's length and modification time, to tell whether it changed.
+async fn stamp(file: &tokio::fs::File) -> std::io::Result<(u64, Option<std::time::SystemTime>)> {
+    let meta = file.metadata().await?;
+    Ok((meta.len(), meta.modified().ok()))
 }
 
 #[derive(Clone)]
@@ -149,6 +159,7 @@ impl BlobStore {
             source,
         };
         let mut input = tokio::fs::File::open(source).await.map_err(read_err)?;
+        let before = stamp(&input).await.map_err(read_err)?;
         let tmp = self.temp();
         let result = async {
             let mut out = Writing::create(&tmp, &self.key).await?;
@@ -160,8 +171,20 @@ impl BlobStore {
                 }
                 out.write(&buf[..n]).await?;
                 progress(out.size);
+                if out.size > before.0 {
+                    // Still growing (a file being written): it would never end.
+                    return Err(BlobError::Changed);
+                }
             }
             let blob = out.finish().await?;
+            // Written to while it was read (or replaced under its name): the
+            // copy matches neither version.
+            let after = stamp(&input).await.map_err(read_err)?;
+            let renamed =
+                tokio::fs::metadata(source).await.map(|m| m.len()).ok() != Some(blob.size);
+            if before != after || blob.size != before.0 || renamed {
+                return Err(BlobError::Changed);
+            }
             self.commit(&tmp, &blob)?;
             Ok(blob)
         }
@@ -327,4 +350,56 @@ fn discard_on_error<T>(tmp: &Path, result: Result<T, BlobError>) -> Result<T, Bl
         let _ = std::fs::remove_file(tmp);
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store(dir: &Path) -> BlobStore {
+        BlobStore::open(&dir.join("blobs"), &CacheKey::generate().unwrap()).unwrap()
+    }
+
+    fn temporaries(dir: &Path) -> usize {
+        std::fs::read_dir(dir.join("blobs/tmp")).unwrap().count()
+    }
+
+    #[tokio::test]
+    async fn a_file_written_to_while_it_is_copied_in_is_refused_and_nothing_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let blobs = store(dir.path());
+        let file = dir.path().join("brief.docx");
+        std::fs::write(&file, vec![b'a'; CHUNK * 2]).unwrap();
+        let grown = std::sync::atomic::AtomicBool::new(false);
+        let grow = |_: u64| {
+            use std::io::Write;
+            if !grown.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                let mut f = std::fs::OpenOptions::new()
+                    .append(true)
+                    .open(&file)
+                    .unwrap();
+                f.write_all(b"more").unwrap();
+            }
+        };
+        let result = blobs.import(&file, &grow).await;
+        assert!(matches!(result, Err(BlobError::Changed)), "{result:?}");
+        assert_eq!(temporaries(dir.path()), 0, "no half-written copy is left");
+        // Once it stops changing, it goes in.
+        let blob = blobs.import(&file, &|_| {}).await.unwrap();
+        assert!(blobs.contains(&blob.sha256));
+    }
+
+    #[tokio::test]
+    async fn a_file_deleted_while_it_is_copied_in_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let blobs = store(dir.path());
+        let file = dir.path().join("exhibit.pdf");
+        std::fs::write(&file, vec![b'b'; CHUNK * 2]).unwrap();
+        let vanish = |_: u64| {
+            let _ = std::fs::remove_file(&file);
+        };
+        let result = blobs.import(&file, &vanish).await;
+        assert!(matches!(result, Err(BlobError::Changed)), "{result:?}");
+        assert_eq!(temporaries(dir.path()), 0);
+    }
 }
