@@ -218,23 +218,18 @@ pub fn fail(
     error: &str,
     now: &str,
 ) -> Result<()> {
-    let sql = match failure {
-        Failure::Refused => "UPDATE outbox SET state = 'failed', last_error = ?2 WHERE op_id = ?1",
-        Failure::Transient => {
-            "UPDATE outbox SET state = 'pending', last_error = ?2 WHERE op_id = ?1"
-        }
-        Failure::Failing => {
-            "UPDATE outbox SET state = 'pending', last_error = ?2, failures = failures + 1,
-               failed_at = ?3 WHERE op_id = ?1"
-        }
+    let (state, counted) = match failure {
+        Failure::Refused => ("failed", false),
+        Failure::Transient => ("pending", false),
+        Failure::Failing => ("pending", true),
     };
-    let mut stmt = tx.prepare_cached(sql)?;
+    let mut stmt = tx.prepare_cached(
+        "UPDATE outbox SET state = ?2, last_error = ?3,
+           failures = failures + ?4, failed_at = CASE WHEN ?4 THEN ?5 ELSE failed_at END
+         WHERE op_id = ?1",
+    )?;
     for op in ops {
-        if failure == Failure::Failing {
-            stmt.execute(params![op.to_string(), error, now])?;
-        } else {
-            stmt.execute(params![op.to_string(), error])?;
-        }
+        stmt.execute(params![op.to_string(), state, error, counted, now])?;
     }
     Ok(())
 }

@@ -62,8 +62,6 @@ pub fn window_from_env() -> Duration {
 pub struct Settled {
     /// Found on the server and bound to it.
     pub adopted: usize,
-    /// Known not to be there: they go out again with this sync's push.
-    pub released: usize,
     /// Not found yet and still within their window ("checking…").
     pub checking: usize,
 }
@@ -90,12 +88,14 @@ pub async fn settle<P: Provider + 'static>(
         }
         if keyed {
             // A second post carries the same key: it cannot make another.
-            release(s, &doubt, &mut out)?;
+            s.store.create_not_sent(&doubt)?;
             continue;
         }
+        // Known not to be there once its window has passed: it goes out
+        // again with this sync's push.
         match age(&doubt, Utc::now()) {
-            Age::Unknown => release(s, &doubt, &mut out)?,
-            Age::Known(age) if age >= window => release(s, &doubt, &mut out)?,
+            Age::Unknown => s.store.create_not_sent(&doubt)?,
+            Age::Known(age) if age >= window => s.store.create_not_sent(&doubt)?,
             Age::Known(_) => out.checking += 1,
             Age::ClockWentBack => {
                 s.store.restart_doubt_window(&doubt)?;
@@ -110,16 +110,6 @@ pub async fn settle<P: Provider + 'static>(
         );
     }
     Ok(out)
-}
-
-fn release<P: Provider + 'static>(
-    s: &Syncer<P>,
-    doubt: &CreateInDoubt,
-    out: &mut Settled,
-) -> Result<(), SyncError> {
-    s.store.create_not_sent(doubt)?;
-    out.released += 1;
-    Ok(())
 }
 
 enum Age {

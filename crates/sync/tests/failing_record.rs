@@ -8,7 +8,7 @@ mod common;
 
 use std::time::Duration;
 
-use casefile_domain::entity::{Kind, Meta, Priority, Task};
+use casefile_domain::entity::Kind;
 use casefile_domain::ids::LocalId;
 use casefile_sandbox::{FaultConfig, SandboxConfig};
 use casefile_store::query::edit_state::{edit_states, EditState};
@@ -18,37 +18,17 @@ use casefile_sync::{Engine, SyncOptions};
 use common::*;
 
 fn save_task(store: &Store, name: &str, staff: LocalId) -> LocalId {
-    let task = Task {
-        meta: Meta::local(store.account()),
-        name: name.into(),
-        description: None,
-        priority: Priority::High,
-        due: chrono::NaiveDate::from_ymd_opt(2026, 12, 24),
-        completed: false,
-        completed_at: None,
-        case: None,
-        staff: vec![staff],
-    };
+    let task = new_task(store, name, staff);
     let id = task.meta.id;
     store.save(task, "created").unwrap();
     id
 }
-
 fn state(store: &Store, id: LocalId) -> EditState {
     store
         .read(|c| edit_states(c, Kind::Task, &[id]))
         .unwrap()
         .remove(&id)
         .unwrap_or_default()
-}
-
-async fn on_server(f: &Fixture, name: &str) -> usize {
-    dump(&f.sandbox).await["records"]["tasks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|t| t["name"] == name)
-        .count()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -78,7 +58,7 @@ async fn a_create_the_server_always_fails_backs_off_is_shown_failing_and_blocks_
         let report = engine.sync_now(SyncOptions::default()).await.unwrap();
         assert_eq!(report.push.failing, 1, "round {round}: {:?}", report.push);
         assert_eq!(
-            on_server(&f, &other).await,
+            server_tasks_named(&f, &other).await,
             1,
             "round {round}: the rest went out"
         );
@@ -105,7 +85,7 @@ async fn a_create_the_server_always_fails_backs_off_is_shown_failing_and_blocks_
         "{:?}",
         report.push
     );
-    assert_eq!(on_server(&f, "Other work 4").await, 1);
+    assert_eq!(server_tasks_named(&f, "Other work 4").await, 1);
     tokio::time::sleep(backoff.base).await;
     let report = engine.sync_now(SyncOptions::default()).await.unwrap();
     assert_eq!(
@@ -118,7 +98,7 @@ async fn a_create_the_server_always_fails_backs_off_is_shown_failing_and_blocks_
     set_faults(&f.sandbox, &FaultConfig::default()).await;
     tokio::time::sleep(backoff.max).await;
     engine.sync_now(SyncOptions::default()).await.unwrap();
-    assert_eq!(on_server(&f, doomed_name).await, 1);
+    assert_eq!(server_tasks_named(&f, doomed_name).await, 1);
     assert_eq!(state(f.store(), doomed), EditState::default());
     assert_eq!(f.store().pending_count().unwrap(), 0);
     f.sandbox.shutdown().await;

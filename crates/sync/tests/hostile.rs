@@ -10,19 +10,6 @@ use casefile_domain::entity::Kind;
 use casefile_sync::{Engine, SyncOptions};
 use common::*;
 
-async fn serve_raw(f: &Fixture, kind: &str, text: String) {
-    let info = f.sandbox.info();
-    let response = casefile_providers::http::client(std::time::Duration::from_secs(30))
-        .unwrap()
-        .post(format!("{}/admin/raw_items/{kind}", info.base_url))
-        .bearer_auth(&info.admin_token)
-        .body(text)
-        .send()
-        .await
-        .unwrap();
-    assert!(response.status().is_success(), "{}", response.status());
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_deeply_nested_or_broken_record_is_set_aside_and_the_sync_goes_on() {
     let f = fixture().await;

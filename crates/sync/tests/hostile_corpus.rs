@@ -78,19 +78,6 @@ fn served(i: usize, case: &Value, base: &Value, other: &Value) -> String {
     text
 }
 
-async fn serve_raw(f: &Fixture, kind: &str, text: String) {
-    let info = f.sandbox.info();
-    let response = casefile_providers::http::client(std::time::Duration::from_secs(60))
-        .unwrap()
-        .post(format!("{}/admin/raw_items/{kind}", info.base_url))
-        .bearer_auth(&info.admin_token)
-        .body(text)
-        .send()
-        .await
-        .unwrap();
-    assert!(response.status().is_success(), "{}", response.status());
-}
-
 fn kind_of(resource: &str) -> Kind {
     Kind::ALL
         .iter()

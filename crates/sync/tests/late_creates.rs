@@ -12,7 +12,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use casefile_domain::entity::{Kind, Meta, Priority, Task};
+use casefile_domain::entity::{Kind, Task};
 use casefile_domain::ids::LocalId;
 use casefile_sandbox::{FaultConfig, SandboxConfig};
 use casefile_store::query::edit_state::edit_states;
@@ -21,29 +21,6 @@ use casefile_sync::{pull, Engine, SyncOptions};
 use common::*;
 
 type TestEngine = Engine<casefile_providers::mycase::MyCase>;
-
-fn new_task(store: &Store, name: &str, staff: LocalId) -> Task {
-    Task {
-        meta: Meta::local(store.account()),
-        name: name.into(),
-        description: None,
-        priority: Priority::Medium,
-        due: Some(chrono::NaiveDate::from_ymd_opt(2026, 12, 24).unwrap()),
-        completed: false,
-        completed_at: None,
-        case: None,
-        staff: vec![staff],
-    }
-}
-
-async fn server_tasks_named(f: &Fixture, name: &str) -> usize {
-    dump(&f.sandbox).await["records"]["tasks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|t| t["name"] == name)
-        .count()
-}
 
 fn checking(store: &Store, id: LocalId) -> bool {
     store

@@ -7,29 +7,15 @@ mod common;
 
 use std::collections::HashSet;
 
-use casefile_domain::entity::{Event, Kind, Meta, Priority, Task};
+use casefile_domain::entity::{Event, Kind, Task};
 use casefile_domain::ids::LocalId;
 use casefile_providers::Provider;
 use casefile_sandbox::{FaultConfig, SandboxConfig};
-use casefile_store::{Choice, Store};
+use casefile_store::Choice;
 use casefile_sync::{pull, Engine, SyncOptions};
 use common::*;
 use reqwest::Method;
 use serde_json::{json, Value};
-
-fn new_task(store: &Store, name: &str, staff: LocalId) -> Task {
-    Task {
-        meta: Meta::local(store.account()),
-        name: name.into(),
-        description: None,
-        priority: Priority::High,
-        due: Some(chrono::NaiveDate::from_ymd_opt(2026, 12, 24).unwrap()),
-        completed: false,
-        completed_at: None,
-        case: None,
-        staff: vec![staff],
-    }
-}
 
 async fn sync_until_quiet(
     engine: &Engine<casefile_providers::mycase::MyCase>,
@@ -227,15 +213,6 @@ async fn edits_on_both_sides_merge_and_true_conflicts_wait_for_the_user() {
 }
 
 /// The server's tasks named `name`.
-async fn server_tasks_named(f: &Fixture, name: &str) -> usize {
-    dump(&f.sandbox).await["records"]["tasks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|t| t["name"] == name)
-        .count()
-}
-
 /// Saves a task whose create reaches the server but whose answer is lost.
 async fn create_with_lost_answer(
     f: &Fixture,

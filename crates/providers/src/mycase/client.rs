@@ -12,7 +12,7 @@ use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
-use super::link::next_link;
+use super::link::{next_link, on_own_host};
 use crate::auth::Auth;
 use crate::capabilities::{
     Capabilities, CreateLookup, Deletions, Paging, ResourceCaps, UploadStyle,
@@ -163,7 +163,7 @@ impl MyCase {
         let resource = Self::path(kind)?;
         let base = &self.core.base;
         match cursor {
-            Some(url) if url.starts_with(&format!("{base}/")) => Ok((url.to_owned(), Vec::new())),
+            Some(url) if on_own_host(url, base) => Ok((url.to_owned(), Vec::new())),
             Some(_) => Err(ProviderError::Decode(
                 "a page link pointed at another server".into(),
             )),
@@ -204,7 +204,7 @@ impl MyCase {
             .and_then(next_link);
         if next
             .as_deref()
-            .is_some_and(|n| !n.starts_with(&format!("{}/", self.core.base)))
+            .is_some_and(|n| !on_own_host(n, &self.core.base))
         {
             // Refused with its page, so no checkpoint keeps the link: the
             // next sync starts this walk again from its watermark.

@@ -13,14 +13,20 @@ pub fn next_link(header: &str) -> Option<String> {
     })
 }
 
-/// The next page of a listing, when the server links one on its own host
-/// (a link elsewhere is not followed: it would carry the bearer token away).
+/// Whether `url` is on the server at `base`: a link elsewhere is never
+/// followed, since it would carry the bearer token away.
+pub fn on_own_host(url: &str, base: &str) -> bool {
+    url.strip_prefix(base)
+        .is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// The next page of a listing, when the server links one on its own host.
 pub fn next_page(headers: &reqwest::header::HeaderMap, base: &str) -> Option<String> {
     headers
         .get("link")
         .and_then(|v| v.to_str().ok())
         .and_then(next_link)
-        .filter(|n| n.starts_with(&format!("{base}/")))
+        .filter(|n| on_own_host(n, base))
 }
 
 #[cfg(test)]

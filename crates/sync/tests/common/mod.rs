@@ -150,3 +150,46 @@ pub fn seeds(seed_var: &str, runs_var: &str) -> Vec<u64> {
         .unwrap_or(3u64);
     (1..=runs).collect()
 }
+
+/// A new task for `staff`, due on Christmas Eve 2026.
+pub fn new_task(
+    store: &Store,
+    name: &str,
+    staff: casefile_domain::ids::LocalId,
+) -> casefile_domain::entity::Task {
+    casefile_domain::entity::Task {
+        meta: casefile_domain::entity::Meta::local(store.account()),
+        name: name.into(),
+        description: None,
+        priority: casefile_domain::entity::Priority::High,
+        due: chrono::NaiveDate::from_ymd_opt(2026, 12, 24),
+        completed: false,
+        completed_at: None,
+        case: None,
+        staff: vec![staff],
+    }
+}
+
+/// How many tasks called `name` the sandbox holds.
+pub async fn server_tasks_named(f: &Fixture, name: &str) -> usize {
+    dump(&f.sandbox).await["records"]["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["name"] == name)
+        .count()
+}
+
+/// Serves `text`, unparsed, as one more item of `kind`'s first list page.
+pub async fn serve_raw(f: &Fixture, kind: &str, text: String) {
+    let info = f.sandbox.info();
+    let response = casefile_providers::http::client(Duration::from_secs(60))
+        .unwrap()
+        .post(format!("{}/admin/raw_items/{kind}", info.base_url))
+        .bearer_auth(&info.admin_token)
+        .body(text)
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success(), "{}", response.status());
+}
