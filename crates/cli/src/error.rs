@@ -60,7 +60,9 @@ via_core!(
 fn provider_code(e: &ProviderError) -> i32 {
     match e {
         ProviderError::Unauthorized | ProviderError::SignInRequired => 6,
-        ProviderError::Validation { .. } | ProviderError::Forbidden(_) => 7,
+        ProviderError::Validation { .. }
+        | ProviderError::Forbidden(_)
+        | ProviderError::PlanRequired { .. } => 7,
         ProviderError::NotFound => 3,
         _ => 5,
     }

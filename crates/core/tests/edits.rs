@@ -6,7 +6,7 @@ use casefile_core::edits::{EditError, Editor, EventInput, TaskInput};
 use casefile_domain::entity::{Kind, Meta, Staff};
 use casefile_domain::ids::{AccountId, RemoteId};
 use casefile_domain::time::EventTime;
-use casefile_providers::{Capabilities, CreateLookup, Deletions, Paging, ResourceCaps};
+use casefile_providers::{Capabilities, Deletions, Paging, ResourceCaps};
 use casefile_store::{Checkpoint, Store};
 use chrono_tz::America::New_York;
 
@@ -21,7 +21,6 @@ fn caps(event: ResourceCaps) -> Capabilities {
         rate_limit_per_s: 0,
         documents: None,
         folders: false,
-        create_lookup: CreateLookup::IdempotencyKey,
         update_returns_record: true,
         deletions: Deletions::Reported,
     }

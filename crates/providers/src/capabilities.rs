@@ -59,6 +59,10 @@ pub struct ResourceCaps {
     pub get_by_id: bool,
     /// Whether lists accept an updated-after filter.
     pub updated_after_filter: bool,
+    /// How a create whose answer was lost is found again: per resource,
+    /// since an API may key some resources (LegalServer's events carry an
+    /// `external_id`) and not others (its tasks do not).
+    pub create_lookup: CreateLookup,
 }
 
 impl ResourceCaps {
@@ -72,6 +76,15 @@ impl ResourceCaps {
             delete: false,
             get_by_id: true,
             updated_after_filter: true,
+            create_lookup: CreateLookup::FieldSearch,
+        }
+    }
+
+    /// Its creates carry our stable id as an idempotency key.
+    pub const fn keyed(self) -> Self {
+        Self {
+            create_lookup: CreateLookup::IdempotencyKey,
+            ..self
         }
     }
 
@@ -98,7 +111,6 @@ pub struct Capabilities {
     /// makes new ones ([`crate::DocumentTransport::case_folders`]); without
     /// it, folders exist only as the paths of documents.
     pub folders: bool,
-    pub create_lookup: CreateLookup,
     /// Whether an update's answer carries the new server copy.
     pub update_returns_record: bool,
     pub deletions: Deletions,
@@ -115,6 +127,12 @@ impl Capabilities {
 
     pub fn can_update(&self, kind: Kind) -> bool {
         self.resource(kind).is_some_and(|r| r.update)
+    }
+
+    /// How a lost create of `kind` is found again.
+    pub fn create_lookup(&self, kind: Kind) -> CreateLookup {
+        self.resource(kind)
+            .map_or(CreateLookup::FieldSearch, |r| r.create_lookup)
     }
 
     pub fn can_delete(&self, kind: Kind) -> bool {

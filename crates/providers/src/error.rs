@@ -15,11 +15,17 @@ pub enum ProviderError {
         message: String,
         field: Option<String>,
     },
-    /// The credentials are good but the account may not do this (403, or
-    /// a feature the firm's plan lacks, e.g. 402). Refused at once and never
-    /// retried: only a change on the server's side can help.
+    /// The credentials are good but the account may not do this (403).
+    /// Refused at once and never retried: only a change on the server's
+    /// side can help.
     #[error("the server does not allow this account to do that: {0}")]
     Forbidden(String),
+    /// The firm's subscription lacks the feature (402): `plan` names what
+    /// it needs, in the provider's words ("LegalServer's Premium APIs").
+    /// Not the record's fault, and not for good: the change waits, and the
+    /// account shows why, until the firm has the plan.
+    #[error("this needs {plan}")]
+    PlanRequired { plan: String },
     #[error("not found (404)")]
     NotFound,
     /// Rate limited or in maintenance; wait at least `retry_after`.
@@ -63,7 +69,9 @@ impl ProviderError {
                 ErrorCode::SignInRequired
             }
             ProviderError::Validation { .. } => ErrorCode::Rejected,
-            ProviderError::Forbidden(_) => ErrorCode::Forbidden,
+            ProviderError::Forbidden(_) | ProviderError::PlanRequired { .. } => {
+                ErrorCode::Forbidden
+            }
             ProviderError::NotFound => ErrorCode::NotFound,
             ProviderError::Throttled { .. } => ErrorCode::Throttled,
             ProviderError::Server(_) | ProviderError::Unexpected(_) => ErrorCode::ServerError,

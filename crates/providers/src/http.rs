@@ -264,7 +264,10 @@ impl HttpCore {
 pub fn classify_status(status: StatusCode, headers: &HeaderMap, body: &str) -> ProviderError {
     match status.as_u16() {
         401 => ProviderError::Unauthorized,
-        402 | 403 => ProviderError::Forbidden(short(body)),
+        402 => ProviderError::PlanRequired {
+            plan: "a subscription that includes it (the server answered 402)".into(),
+        },
+        403 => ProviderError::Forbidden(short(body)),
         404 => ProviderError::NotFound,
         400 | 422 => ProviderError::Validation {
             message: "the request was refused".into(),
@@ -321,13 +324,14 @@ mod tests {
     }
 
     #[test]
-    fn a_403_is_forbidden_and_never_retried() {
+    fn a_403_is_forbidden_and_a_402_needs_a_plan_and_neither_is_retried() {
         let h = HeaderMap::new();
         let e = classify_status(StatusCode::FORBIDDEN, &h, "{\"error\":\"no\"}");
         assert!(matches!(e, ProviderError::Forbidden(_)));
         assert!(!e.is_retryable());
         let e = classify_status(StatusCode::PAYMENT_REQUIRED, &h, "");
-        assert!(matches!(e, ProviderError::Forbidden(_)));
+        assert!(matches!(e, ProviderError::PlanRequired { .. }));
+        assert!(!e.is_retryable() && !e.may_have_landed());
     }
 
     #[test]

@@ -4,10 +4,12 @@
 //! and its error answers classified by status.
 
 use casefile_domain::entity::Kind;
-use reqwest::Method;
+use casefile_domain::ids::RemoteId;
+use reqwest::header::HeaderMap;
+use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
-use crate::capabilities::{Capabilities, CreateLookup, Deletions, Paging, ResourceCaps};
+use crate::capabilities::{Capabilities, Deletions, Paging, ResourceCaps};
 use crate::error::ProviderError;
 use crate::http::{classify_status, HttpCore, RateLimitHeaders};
 use crate::provider::ListPage;
@@ -36,9 +38,7 @@ impl Connect for LegalServer {
                 c.credentials,
                 rate,
                 c.retry,
-                // Its `{"error_message"}` bodies carry nothing the shared
-                // classification by status does not already say.
-                classify_status,
+                classify,
                 Some(RateLimitHeaders {
                     remaining: "x-rate-limit-remaining",
                     reset: "x-rate-limit-reset",
@@ -58,13 +58,30 @@ impl Connect for LegalServer {
 }
 
 impl LegalServer {
-    /// What this first cut does: it reads users, contacts, organizations,
-    /// matters, events and tasks, and writes nothing. Searches have no
-    /// updated-since filter, and deletions only show as absences.
+    /// It reads users, contacts, organizations, matters, events and tasks,
+    /// and creates and changes events and tasks. v1 deletes neither, so
+    /// neither is offered. Searches have no updated-since filter, and
+    /// deletions only show as absences. An event's create is keyed by its
+    /// `external_id`; a task's is found again by its fields.
     pub fn capabilities() -> Capabilities {
-        let walked = |kind| ResourceCaps {
-            updated_after_filter: false,
-            ..ResourceCaps::read_only(kind)
+        let walked = |kind| {
+            let caps = ResourceCaps {
+                updated_after_filter: false,
+                ..ResourceCaps::read_only(kind)
+            };
+            match kind {
+                Kind::Event => ResourceCaps {
+                    create: true,
+                    update: true,
+                    ..caps.keyed()
+                },
+                Kind::Task => ResourceCaps {
+                    create: true,
+                    update: true,
+                    ..caps
+                },
+                _ => caps,
+            }
         };
         Capabilities {
             resources: super::provider::PULL_ORDER
@@ -77,7 +94,6 @@ impl LegalServer {
             rate_limit_per_s: RATE_LIMIT_PER_MINUTE / 60,
             documents: None,
             folders: false,
-            create_lookup: CreateLookup::IdempotencyKey,
             update_returns_record: true,
             deletions: Deletions::IdSets,
         }
@@ -106,6 +122,16 @@ impl LegalServer {
 
     /// One search page: page `cursor` (a page number; the first when none).
     async fn search(&self, kind: Kind, cursor: Option<&str>) -> Result<Envelope, ProviderError> {
+        self.search_where(kind, cursor, &[]).await
+    }
+
+    /// One page of a search narrowed by `filters` (`external_id`, `title`).
+    async fn search_where(
+        &self,
+        kind: Kind,
+        cursor: Option<&str>,
+        filters: &[(&str, String)],
+    ) -> Result<Envelope, ProviderError> {
         let resource = Self::path(kind)?;
         let page: u64 = match cursor {
             None => 1,
@@ -123,6 +149,7 @@ impl LegalServer {
             // Matter searches answer the pro bono shape unless asked.
             query.push(("results", "full".to_owned()));
         }
+        query.extend(filters.iter().cloned());
         let url = format!("{}/api/v1/{resource}", self.core.base);
         let answer = self
             .core
@@ -159,6 +186,55 @@ impl LegalServer {
         })
     }
 
+    /// Every record of `kind` a narrowed search finds.
+    pub async fn find_where(
+        &self,
+        kind: Kind,
+        filters: &[(&str, String)],
+    ) -> Result<Vec<Value>, ProviderError> {
+        let mut found = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let page = self.search_where(kind, cursor.as_deref(), filters).await?;
+            found.extend(page.items);
+            match page.next {
+                Some(next) => cursor = Some(next),
+                None => return Ok(found),
+            }
+        }
+    }
+
+    /// `POST /api/v1/{resource}`: the created record, from `{data}`. Only
+    /// a throttled answer is retried, since any other failure may have
+    /// created it.
+    pub async fn create(&self, kind: Kind, body: &Value) -> Result<Value, ProviderError> {
+        let url = format!("{}/api/v1/{}", self.core.base, Self::path(kind)?);
+        let answer = self.core.send_create(&url, Some(body)).await?;
+        data(&answer.body, &url)
+    }
+
+    /// `PATCH /api/v1/{resource}/{uuid}` with a partial body: the record as
+    /// the server now holds it. The same body twice gives the same record,
+    /// so it is retried like a read.
+    pub async fn patch(
+        &self,
+        kind: Kind,
+        remote: &RemoteId,
+        body: &Value,
+    ) -> Result<Value, ProviderError> {
+        let url = format!(
+            "{}/api/v1/{}/{}",
+            self.core.base,
+            Self::path(kind)?,
+            remote.0
+        );
+        let answer = self
+            .core
+            .send_idempotent(Method::PATCH, &url, &[], Some(body))
+            .await?;
+        data(&answer.body, &url)
+    }
+
     pub async fn raw_page(
         &self,
         kind: Kind,
@@ -166,6 +242,56 @@ impl LegalServer {
     ) -> Result<(usize, Option<String>), ProviderError> {
         let page = self.search(kind, cursor).await?;
         Ok((page.bytes, page.next))
+    }
+}
+
+/// The record a write answers with, under `data`.
+fn data(body: &[u8], url: &str) -> Result<Value, ProviderError> {
+    let mut answer: Value = serde_json::from_slice(body)
+        .map_err(|e| ProviderError::Decode(format!("{url} did not answer with JSON: {e}")))?;
+    match answer.get_mut("data").map(Value::take) {
+        Some(record @ Value::Object(_)) => Ok(record),
+        _ => Err(ProviderError::Decode(format!(
+            "{url} answered without the record under data"
+        ))),
+    }
+}
+
+/// What the firm needs for the writes a 402 refuses.
+pub const PREMIUM: &str = "LegalServer's Premium APIs";
+
+/// LegalServer's error answers: its `{"error_message"}` words for a
+/// refused request, Premium for a 402, and the shared classification by
+/// status for the rest.
+fn classify(status: StatusCode, headers: &HeaderMap, body: &str) -> ProviderError {
+    let words = || {
+        serde_json::from_str::<Value>(body)
+            .ok()
+            .and_then(|v| {
+                v.get("error_message")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            })
+            .map(|m| {
+                m.chars()
+                    .filter(|c| !c.is_control())
+                    .take(200)
+                    .collect::<String>()
+            })
+            .filter(|m| !m.trim().is_empty())
+    };
+    match status.as_u16() {
+        402 => ProviderError::PlanRequired {
+            plan: PREMIUM.to_owned(),
+        },
+        400 | 422 => ProviderError::Validation {
+            message: words().unwrap_or_else(|| "the request was refused".into()),
+            field: None,
+        },
+        403 => ProviderError::Forbidden(
+            words().unwrap_or_else(|| "the account lacks the API permission".into()),
+        ),
+        _ => classify_status(status, headers, body),
     }
 }
 

@@ -213,13 +213,11 @@ pub fn event(v: &Value, ctx: &Context<'_>) -> Result<Event, MapError> {
     let end = time(f.text("end_datetime"), "end_datetime")?;
     let all_day = f.flag("all_day_event");
     let time = if all_day {
+        // Midnight of the first and of the last day (the day itself, or a
+        // time on it): ours ends the day after.
         let (first, last) = (start.date_naive(), end.date_naive());
-        let end_exclusive = if last > first {
-            last
-        } else {
-            first.succ_opt().unwrap_or(first)
-        };
-        EventTime::all_day(first, end_exclusive)
+        let last = last.max(first);
+        EventTime::all_day(first, last.succ_opt().unwrap_or(last))
     } else {
         EventTime::timed(start, end, ctx.zone)
     }

@@ -1,6 +1,7 @@
-//! LegalServer as a [`Provider`]: the engine's view of the client and the
-//! mappers. It writes nothing yet: every write is refused as unsupported,
-//! as its capabilities declare.
+//! LegalServer as a [`Provider`]: the engine's view of the client, the
+//! mappers and the encoders. It creates and changes events and tasks
+//! (`POST`, and `PATCH` with only what changed); v1 deletes neither, and
+//! every other kind is read-only, as its capabilities declare.
 
 use casefile_domain::entity::Kind;
 use casefile_domain::ids::RemoteId;
@@ -8,11 +9,12 @@ use casefile_domain::record::Record;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
+use super::encode::{self, EXTERNAL_ID};
 use super::{map, LegalServer};
 use crate::capabilities::Capabilities;
 use crate::documents::DocumentTransport;
 use crate::error::ProviderError;
-use crate::provider::{Context, EncodeError, ListPage, MapError, Provider, RemoteRefs};
+use crate::provider::{Context, EncodeError, Known, ListPage, MapError, Provider, RemoteRefs};
 
 /// Parents first: people and organizations, then matters, then what hangs
 /// off a matter.
@@ -38,11 +40,20 @@ fn uuid_key(item: &Value) -> Option<&'static str> {
     .find(|k| item.get(k).and_then(Value::as_str).is_some())
 }
 
-fn unsupported(kind: Kind) -> ProviderError {
+fn unsupported(kind: Kind, verb: &str) -> ProviderError {
     ProviderError::Unsupported(format!(
-        "Casefile does not send {} changes to LegalServer yet",
-        kind.plural()
+        "LegalServer's API does not {verb} {}",
+        kind.plural().replace('_', " ")
     ))
+}
+
+/// Whether the engine may write this kind with this verb.
+fn writable(caps: &Capabilities, kind: Kind, update: bool) -> bool {
+    if update {
+        caps.can_update(kind)
+    } else {
+        caps.can_create(kind)
+    }
 }
 
 impl Provider for LegalServer {
@@ -94,8 +105,17 @@ impl Provider for LegalServer {
         })
     }
 
-    fn encode(&self, record: &Record, _refs: &dyn RemoteRefs) -> Result<Value, EncodeError> {
-        Err(EncodeError::Unsupported(record.kind()))
+    fn encode(&self, record: &Record, refs: &dyn RemoteRefs) -> Result<Value, EncodeError> {
+        encode::encode(record, refs)
+    }
+
+    fn encode_update(
+        &self,
+        record: &Record,
+        base: Option<&Record>,
+        refs: &dyn RemoteRefs,
+    ) -> Result<Value, EncodeError> {
+        encode::encode_update(record, base, refs)
     }
 
     fn remote_id(&self, item: &Value) -> Option<RemoteId> {
@@ -106,25 +126,65 @@ impl Provider for LegalServer {
             .map(|s| RemoteId(s.to_owned()))
     }
 
-    fn same_record(&self, _kind: Kind, _sent: &Value, _found: &Value) -> bool {
-        false
+    fn same_record(&self, kind: Kind, sent: &Value, found: &Value) -> bool {
+        match kind {
+            // Keyed: the server's unique external id says it all.
+            Kind::Event => {
+                sent.get(EXTERNAL_ID).is_some_and(Value::is_string)
+                    && sent.get(EXTERNAL_ID) == found.get(EXTERNAL_ID)
+            }
+            Kind::Task => encode::same_task(sent, found),
+            _ => false,
+        }
     }
 
-    async fn create(&self, kind: Kind, _body: &Value) -> Result<Value, ProviderError> {
-        Err(unsupported(kind))
+    /// An event is looked up by its `external_id`; a task among the tasks
+    /// with its title (v1 has no changed-since filter, but searches by
+    /// title), not yet known here, with the same fields.
+    async fn find_created(
+        &self,
+        kind: Kind,
+        sent: &Value,
+        _since: Option<DateTime<Utc>>,
+        known: Known<'_>,
+    ) -> Result<Option<Value>, ProviderError> {
+        let (key, unknown_only) = match kind {
+            Kind::Event => (EXTERNAL_ID, false),
+            Kind::Task => ("title", true),
+            _ => return Ok(None),
+        };
+        let Some(value) = sent.get(key).and_then(Value::as_str) else {
+            return Ok(None);
+        };
+        let found = self.find_where(kind, &[(key, value.to_owned())]).await?;
+        Ok(found.into_iter().find(|item| {
+            let ours = !unknown_only || self.remote_id(item).is_none_or(|r| !known(&r));
+            ours && self.same_record(kind, sent, item)
+        }))
+    }
+
+    async fn create(&self, kind: Kind, body: &Value) -> Result<Value, ProviderError> {
+        if !writable(self.caps(), kind, false) {
+            return Err(unsupported(kind, "create"));
+        }
+        LegalServer::create(self, kind, body).await
     }
 
     async fn update(
         &self,
         kind: Kind,
-        _remote: &RemoteId,
-        _body: &Value,
+        remote: &RemoteId,
+        body: &Value,
     ) -> Result<Option<Value>, ProviderError> {
-        Err(unsupported(kind))
+        if !writable(self.caps(), kind, true) {
+            return Err(unsupported(kind, "change"));
+        }
+        LegalServer::patch(self, kind, remote, body).await.map(Some)
     }
 
     async fn delete(&self, kind: Kind, _remote: &RemoteId) -> Result<(), ProviderError> {
-        Err(unsupported(kind))
+        // v1 has no DELETE for any kind Casefile syncs.
+        Err(unsupported(kind, "delete"))
     }
 
     fn throttled_until(&self) -> Option<DateTime<Utc>> {

@@ -14,9 +14,7 @@ use serde_json::Value;
 
 use super::link::{next_link, on_own_host};
 use crate::auth::Auth;
-use crate::capabilities::{
-    Capabilities, CreateLookup, Deletions, Paging, ResourceCaps, UploadStyle,
-};
+use crate::capabilities::{Capabilities, Deletions, Paging, ResourceCaps, UploadStyle};
 use crate::error::ProviderError;
 use crate::http::{classify_status, Credentials, HttpCore};
 use crate::provider::ListPage;
@@ -118,7 +116,6 @@ impl MyCase {
             rate_limit_per_s: RATE_LIMIT_PER_S,
             documents: Some(UploadStyle::PresignedPut),
             folders: true,
-            create_lookup: CreateLookup::FieldSearch,
             update_returns_record: false,
             // MyCase lists never mention deleted records.
             deletions: Deletions::IdSets,

@@ -33,9 +33,7 @@ use casefile_domain::time::EventTime;
 use casefile_providers::provider::{
     Context, EncodeError, Known, ListPage, MapError, Provider, RemoteRefs,
 };
-use casefile_providers::{
-    Capabilities, CreateLookup, Deletions, Paging, ProviderError, ResourceCaps,
-};
+use casefile_providers::{Capabilities, Deletions, Paging, ProviderError, ResourceCaps};
 use chrono::{DateTime, Duration, NaiveDate, SecondsFormat, Utc};
 use chrono_tz::Tz;
 use serde_json::{json, Map, Value};
@@ -284,8 +282,8 @@ impl Fake {
     fn build(seed: u64, order: &'static [Kind]) -> Self {
         let mut resources = vec![
             ResourceCaps::read_only(Kind::Staff),
-            ResourceCaps::read_write(Kind::Event),
-            ResourceCaps::read_write(Kind::Task),
+            ResourceCaps::read_write(Kind::Event).keyed(),
+            ResourceCaps::read_write(Kind::Task).keyed(),
         ];
         if order.contains(&Kind::Case) {
             resources.insert(1, ResourceCaps::read_only(Kind::Case));
@@ -299,7 +297,6 @@ impl Fake {
                 rate_limit_per_s: 0,
                 documents: None,
                 folders: false,
-                create_lookup: CreateLookup::IdempotencyKey,
                 update_returns_record: true,
                 // Lists never mention deleted records.
                 deletions: Deletions::IdSets,
