@@ -99,6 +99,23 @@ pub fn view(s: &SyncStatus, cases: u64) -> StatusView {
                 "Sync failed on the server's side; details are in the log.".to_owned(),
             ),
         }
+    } else if let Some(held) = s.held.first() {
+        // The firm's plan lacks these: say what they need, not "waiting".
+        let waiting: usize = s.held.iter().map(|h| h.changes).sum();
+        let kinds: Vec<String> = s
+            .held
+            .iter()
+            .map(|h| h.kind.plural().replace('_', " "))
+            .collect();
+        (
+            StatusState::ChangesWaiting,
+            format!(
+                "Changing {} needs {}; {} here until the firm has it.",
+                kinds.join(" and "),
+                held.plan,
+                plural(waiting as u64, "change waits", "changes wait"),
+            ),
+        )
     } else if s.pending > 0 {
         (
             StatusState::ChangesWaiting,
@@ -195,6 +212,18 @@ mod tests {
             (failed(ErrorCode::ServerError), StatusState::Error),
             (failed(ErrorCode::Forbidden), StatusState::Error),
             (failed(ErrorCode::Cache), StatusState::Error),
+            (
+                SyncStatus {
+                    pending: 3,
+                    held: vec![casefile_sync::push::Held {
+                        kind: casefile_domain::entity::Kind::Event,
+                        plan: "the Premium APIs".into(),
+                        changes: 3,
+                    }],
+                    ..synced.clone()
+                },
+                StatusState::ChangesWaiting,
+            ),
         ];
         for (status, want) in table {
             assert_eq!(view(&status, 3).state, want, "{status:?}");

@@ -174,7 +174,10 @@ impl<P: Provider + 'static> Engine<P> {
             s.phase = Phase::Idle;
             s.resource = None;
             match &result {
-                Ok(_) => s.last_success = Some(Utc::now()),
+                Ok(report) => {
+                    s.last_success = Some(Utc::now());
+                    s.held = report.push.held.clone();
+                }
                 Err(e) => {
                     s.error = Some(ErrorInfo {
                         code: e.class(),

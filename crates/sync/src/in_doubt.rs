@@ -73,8 +73,9 @@ pub async fn settle<P: Provider + 'static>(
     window: Duration,
 ) -> Result<Settled, SyncError> {
     let mut out = Settled::default();
-    let keyed = s.provider.capabilities().create_lookup == CreateLookup::IdempotencyKey;
     for doubt in s.store.creates_in_doubt()? {
+        let keyed =
+            s.provider.capabilities().create_lookup(doubt.kind) == CreateLookup::IdempotencyKey;
         if !s.provider.capabilities().can_create(doubt.kind) {
             continue;
         }

@@ -68,6 +68,11 @@ pub enum Disposition {
     /// Worth another try, but the server is unreachable or struggling:
     /// stop this push, try everything again next time.
     RetryLater,
+    /// The firm's subscription lacks this (402): keep it pending, not
+    /// refused (it goes once the firm has the plan), send no more of its
+    /// kind in this push, and say why on the account. One request per
+    /// kind per sync finds out when the plan arrives; nothing loops.
+    Hold,
     /// Nothing can be pushed until the user acts (sign in, keychain):
     /// end the sync with this error.
     Abort,
@@ -79,6 +84,7 @@ pub fn disposition(error: &ProviderError) -> Disposition {
         ProviderError::Validation { .. }
         | ProviderError::Forbidden(_)
         | ProviderError::Unsupported(_) => Disposition::Refuse,
+        ProviderError::PlanRequired { .. } => Disposition::Hold,
         ProviderError::SignInRequired | ProviderError::Unauthorized | ProviderError::Secrets(_) => {
             Disposition::Abort
         }
@@ -154,7 +160,7 @@ mod tests {
     use std::time::Duration;
 
     use casefile_domain::entity::Kind;
-    use casefile_providers::{CreateLookup, Paging, ResourceCaps};
+    use casefile_providers::{Paging, ResourceCaps};
 
     use super::*;
 
@@ -173,7 +179,6 @@ mod tests {
             rate_limit_per_s: 0,
             documents: None,
             folders: false,
-            create_lookup: CreateLookup::IdempotencyKey,
             update_returns_record: true,
             deletions: casefile_providers::Deletions::Reported,
         }
@@ -232,6 +237,12 @@ mod tests {
                 Refuse,
             ),
             (ProviderError::Forbidden("no".into()), Refuse),
+            (
+                ProviderError::PlanRequired {
+                    plan: "Premium".into(),
+                },
+                Hold,
+            ),
             (ProviderError::Unsupported("x".into()), Refuse),
             (ProviderError::Unauthorized, Abort),
             (ProviderError::SignInRequired, Abort),

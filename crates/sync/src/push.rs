@@ -55,6 +55,28 @@ pub struct PushReport {
     pub transient: usize,
     /// Kinds written whose server copies were not returned, to be read again.
     pub touched: BTreeSet<Kind>,
+    /// Kinds whose changes wait for a plan the firm lacks (a 402).
+    pub held: Vec<Held>,
+}
+
+/// Changes of one kind that wait for a plan the firm's subscription lacks:
+/// the account's answer to the first of them this sync. They stay pending.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Held {
+    pub kind: Kind,
+    /// What they need, in the provider's words ("LegalServer's Premium APIs").
+    pub plan: String,
+    /// How many changes of the kind wait for it.
+    pub changes: usize,
+}
+
+/// What the push does after one record.
+enum After {
+    Next,
+    /// The connection is gone or the server struggles: stop the push.
+    Stop,
+    /// The firm's plan lacks writes of this kind: hold the rest of it.
+    Hold(String),
 }
 
 fn rank(order: &[Kind], item: &PushItem) -> (u8, isize) {
@@ -84,6 +106,11 @@ pub async fn push<P: Provider + 'static>(
     // Answered failures in a row: a few mean the server, not one record.
     let mut failing_in_a_row = 0;
     for item in plan {
+        if let Some(held) = report.held.iter_mut().find(|h| h.kind == item.kind) {
+            // One answer per kind and sync: the rest waits, untouched.
+            held.changes += 1;
+            continue;
+        }
         if backing_off(&item, backoff, now) {
             report.backing_off += 1;
             continue;
@@ -104,8 +131,21 @@ pub async fn push<P: Provider + 'static>(
             Outgoing::Settle => s.store.ack_push(item, None, None)?,
             Outgoing::Send => {
                 let before = report.failing;
-                if push_one(s, item, &mut report).await? {
-                    break;
+                let kind = item.kind;
+                match push_one(s, item, &mut report).await? {
+                    After::Next => {}
+                    After::Stop => break,
+                    After::Hold(plan) => {
+                        tracing::info!(
+                            kind = kind.as_str(),
+                            "the firm's plan does not include these changes; they wait"
+                        );
+                        report.held.push(Held {
+                            kind,
+                            plan,
+                            changes: 1,
+                        });
+                    }
                 }
                 failing_in_a_row = if report.failing > before {
                     failing_in_a_row + 1
@@ -139,13 +179,12 @@ fn backing_off(item: &PushItem, backoff: Backoff, now: chrono::DateTime<chrono::
 
 type Pushed = (Option<RemoteId>, Option<Value>);
 
-/// Pushes one record. Returns true when the connection is gone and the
-/// push should stop.
+/// Pushes one record, and says what the push does next.
 async fn push_one<P: Provider + 'static>(
     s: &Syncer<P>,
     item: PushItem,
     report: &mut PushReport,
-) -> Result<bool, SyncError> {
+) -> Result<After, SyncError> {
     let kind = item.kind;
     let result: Result<Pushed, ProviderError> = match item.action {
         PushAction::Delete => {
@@ -160,7 +199,7 @@ async fn push_one<P: Provider + 'static>(
         }
         PushAction::Create | PushAction::Update => {
             let Some(json) = item.record.clone() else {
-                return Ok(false);
+                return Ok(After::Next);
             };
             let Some(record) = json_record(kind, json.clone()) else {
                 s.store.fail_push(
@@ -169,7 +208,7 @@ async fn push_one<P: Provider + 'static>(
                     "invalid: the saved record could not be read".into(),
                 )?;
                 report.refused += 1;
-                return Ok(false);
+                return Ok(After::Next);
             };
             let refs = StoreRefs(&s.store);
             let encoded = if item.action == PushAction::Create {
@@ -196,7 +235,7 @@ async fn push_one<P: Provider + 'static>(
                     };
                     s.store
                         .fail_push(item.ops.clone(), failure, format!("{label}: {e}"))?;
-                    return Ok(false);
+                    return Ok(After::Next);
                 }
             };
             if item.action == PushAction::Create {
@@ -229,7 +268,7 @@ async fn push_one<P: Provider + 'static>(
                 report.touched.insert(kind);
             }
             s.store.ack_push(item, remote_id, copy)?;
-            return Ok(false);
+            return Ok(After::Next);
         }
         Err(e) => e,
     };
@@ -247,9 +286,21 @@ async fn push_one<P: Provider + 'static>(
                 format!("{}: {error}", error.code()),
             )?;
             report.refused += 1;
-            Ok(false)
+            Ok(After::Next)
         }
         Disposition::Abort => Err(error.into()),
+        Disposition::Hold => {
+            let plan = match &error {
+                ProviderError::PlanRequired { plan } => plan.clone(),
+                other => other.to_string(),
+            };
+            s.store.fail_push(
+                item.ops,
+                Failure::Transient,
+                format!("{}: {error}", error.code()),
+            )?;
+            Ok(After::Hold(plan))
+        }
         disposition @ (Disposition::Retry | Disposition::RetryLater) => {
             let message = match error {
                 ProviderError::NotFound if item.action == PushAction::Update => {
@@ -266,7 +317,11 @@ async fn push_one<P: Provider + 'static>(
             };
             s.store.fail_push(item.ops, failure, message)?;
             report.transient += 1;
-            Ok(disposition == Disposition::RetryLater)
+            Ok(if disposition == Disposition::RetryLater {
+                After::Stop
+            } else {
+                After::Next
+            })
         }
     }
 }

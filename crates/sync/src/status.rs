@@ -43,4 +43,6 @@ pub struct SyncStatus {
     pub last_success: Option<DateTime<Utc>>,
     pub error: Option<ErrorInfo>,
     pub throttled_until: Option<DateTime<Utc>>,
+    /// Changes waiting for a plan the firm lacks, as the last push found.
+    pub held: Vec<crate::push::Held>,
 }
