@@ -38,6 +38,7 @@ pub fn router() -> Router<Arc<AppState>> {
         )
         .route("/admin/faults", get(get_faults).put(set_faults))
         .route("/admin/rate_limit", put(set_rate_limit))
+        .route("/admin/premium", put(set_premium))
         .route("/admin/tokens", post(issue_tokens))
         .route("/admin/tokens/expire", post(expire_tokens))
 }
@@ -229,6 +230,21 @@ async fn set_rate_limit(State(app): State<Arc<AppState>>, body: Bytes) -> ApiRes
     let b: RateLimitBody = serde_json::from_slice(&body)
         .map_err(|e| ApiError::bad_request(format!("invalid body: {e}")))?;
     lock(&app.limiter).set_per_second(b.per_second);
+    Ok(no_content())
+}
+
+#[derive(Deserialize)]
+struct PremiumBody {
+    premium: bool,
+}
+
+/// `PUT /admin/premium` `{"premium": bool}`: turns LegalServer's Premium
+/// APIs (its writes) on or off for the firm.
+async fn set_premium(State(app): State<Arc<AppState>>, body: Bytes) -> ApiResult<Response> {
+    let b: PremiumBody = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::bad_request(format!("invalid body: {e}")))?;
+    app.premium
+        .store(b.premium, std::sync::atomic::Ordering::SeqCst);
     Ok(no_content())
 }
 

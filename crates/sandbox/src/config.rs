@@ -85,6 +85,9 @@ pub struct SandboxConfig {
     pub dialect: Dialect,
     /// LegalServer's limit, requests per minute (0 turns it off).
     pub per_minute: u32,
+    /// Whether the LegalServer firm has the Premium APIs (its writes of
+    /// events and tasks); without them they answer 402.
+    pub premium: bool,
     /// Port on 127.0.0.1; 0 lets the OS pick one.
     pub port: u16,
     /// Seed of the demo data.
@@ -125,7 +128,7 @@ pub enum Dialect {
     #[default]
     MyCase,
     /// LegalServer's Core API v1: `/api/v1/`, page numbers, a personal
-    /// access token (reads only, so far).
+    /// access token; writes of events and tasks.
     LegalServer,
 }
 
@@ -149,6 +152,7 @@ impl Default for SandboxConfig {
         Self {
             dialect: Dialect::MyCase,
             per_minute: 200,
+            premium: true,
             port: 0,
             demo_seed: 1,
             demo: DemoData::SmallFirm,
@@ -192,6 +196,11 @@ impl SandboxConfig {
     /// LegalServer's per-minute limit (0 turns it off).
     pub fn with_per_minute(mut self, per_minute: u32) -> Self {
         self.per_minute = per_minute;
+        self
+    }
+    /// Whether LegalServer's Premium APIs are on (writes answer 402 without).
+    pub fn with_premium(mut self, premium: bool) -> Self {
+        self.premium = premium;
         self
     }
     pub fn with_rate_limit(mut self, per_second: u32) -> Self {

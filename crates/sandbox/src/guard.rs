@@ -23,11 +23,16 @@ pub struct ConnKill(pub Arc<tokio::sync::Notify>);
 #[derive(Clone, Copy)]
 pub struct PageFault(pub bool);
 
-pub async fn guard(State(app): State<Arc<AppState>>, mut req: Request, next: Next) -> Response {
-    let is_write = matches!(
+/// Whether a request changes anything.
+pub fn is_write(req: &Request) -> bool {
+    matches!(
         *req.method(),
         Method::POST | Method::PUT | Method::DELETE | Method::PATCH
-    );
+    )
+}
+
+/// This request's faults, drawn from the stream, after its latency.
+pub async fn decide(app: &AppState, is_write: bool) -> crate::faults::Decision {
     let decision = {
         let mut faults = lock(&app.faults);
         faults.note_arrival();
@@ -36,6 +41,12 @@ pub async fn guard(State(app): State<Arc<AppState>>, mut req: Request, next: Nex
     if !decision.latency.is_zero() {
         tokio::time::sleep(decision.latency).await;
     }
+    decision
+}
+
+pub async fn guard(State(app): State<Arc<AppState>>, mut req: Request, next: Next) -> Response {
+    let is_write = is_write(&req);
+    let decision = decide(&app, is_write).await;
     let now = Utc::now();
     let client_id = {
         let mut auth = lock(&app.auth);
@@ -78,6 +89,19 @@ pub async fn guard(State(app): State<Arc<AppState>>, mut req: Request, next: Nex
         return ApiError::internal().into_response();
     }
     req.extensions_mut().insert(PageFault(decision.expire_page));
+    run_with_write_faults(&app, req, next, decision, is_write).await
+}
+
+/// Runs the handler, then the write faults: a late write (the connection
+/// closed at once, the write applied later) or a drop after commit (applied,
+/// then the connection closed before any byte of the answer).
+pub async fn run_with_write_faults(
+    app: &Arc<AppState>,
+    req: Request,
+    next: Next,
+    decision: crate::faults::Decision,
+    is_write: bool,
+) -> Response {
     let kill = req.extensions().get::<ConnKill>().cloned();
     let late = match &kill {
         Some(_) if is_write => lock(&app.faults).take_late_write(),

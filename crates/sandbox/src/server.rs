@@ -44,6 +44,12 @@ pub struct ReadyInfo {
     pub redirect_uri: String,
     pub access_token: String,
     pub admin_token: String,
+    /// LegalServer's other sign-in: a user with API access, for HTTP Basic
+    /// (its dialect only; generated per run).
+    #[serde(default)]
+    pub api_user: String,
+    #[serde(default)]
+    pub api_password: String,
 }
 
 /// A sandbox serving on loopback until `shutdown` (or drop, which stops accepting).
@@ -86,7 +92,9 @@ fn router(app: Arc<AppState>, dialect: Dialect) -> Router {
             crate::guard::guard,
         )),
         // Its handlers check the token and count the minute's requests.
-        Dialect::LegalServer => crate::legalserver::router(),
+        Dialect::LegalServer => crate::legalserver::router().route_layer(
+            axum::middleware::from_fn_with_state(app.clone(), crate::legalserver::faults::guard),
+        ),
     };
     let admin = crate::admin::router().route_layer(axum::middleware::from_fn_with_state(
         app.clone(),
@@ -138,6 +146,8 @@ pub async fn start(cfg: SandboxConfig) -> Result<RunningSandbox, SandboxError> {
         signer: Signer::random(),
         limiter: Mutex::new(RateLimiter::new(cfg.rate_limit)),
         per_minute: Mutex::new(crate::legalserver::PerMinute::new(cfg.per_minute)),
+        premium: std::sync::atomic::AtomicBool::new(cfg.premium),
+        api_login: ("casefile-api".to_owned(), random_token(24)),
         faults: Mutex::new(Faults::new(cfg.faults.clone())),
         admin_token: random_token(32),
         page_token_ttl: cfg.page_token_ttl,
@@ -168,6 +178,8 @@ pub async fn start(cfg: SandboxConfig) -> Result<RunningSandbox, SandboxError> {
             redirect_uri: auth.redirect_uri.clone(),
             access_token: issued.access_token,
             admin_token: app.admin_token.clone(),
+            api_user: app.api_login.0.clone(),
+            api_password: app.api_login.1.clone(),
         }
     };
     let (shutdown_tx, shutdown_rx) = watch::channel(false);

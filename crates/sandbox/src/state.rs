@@ -21,6 +21,11 @@ pub struct AppState {
     pub limiter: Mutex<RateLimiter>,
     /// LegalServer's per-minute window (its dialect only).
     pub per_minute: Mutex<crate::legalserver::PerMinute>,
+    /// Whether the firm has LegalServer's Premium APIs (its writes); 402
+    /// without them.
+    pub premium: std::sync::atomic::AtomicBool,
+    /// LegalServer's API user and password, for HTTP Basic.
+    pub api_login: (String, String),
     pub faults: Mutex<Faults>,
     pub admin_token: String,
     pub page_token_ttl: Duration,

@@ -39,13 +39,16 @@ struct Args {
     /// Requests per second per client before 429 (0 turns the limit off).
     #[arg(long, default_value_t = 25)]
     rate_limit: u32,
-    /// The API dialect: mycase, or legalserver (LegalServer's Core API v1,
-    /// reads so far).
+    /// The API dialect: mycase, or legalserver (LegalServer's Core API v1:
+    /// searches and reads, and writes of events and tasks).
     #[arg(long, value_enum, default_value_t = DialectArg::Mycase)]
     dialect: DialectArg,
     /// LegalServer's requests per minute before 429 (0 turns it off).
     #[arg(long, default_value_t = 200)]
     per_minute: u32,
+    /// LegalServer without its Premium APIs: writes answer 402.
+    #[arg(long)]
+    no_premium: bool,
     /// SQLite file for records (default: in memory). Its records are replaced at start.
     #[arg(long)]
     db: Option<PathBuf>,
@@ -131,6 +134,7 @@ impl Args {
             .with_rate_limit(self.rate_limit)
             .with_dialect(self.dialect.into())
             .with_per_minute(self.per_minute)
+            .with_premium(!self.no_premium)
             .with_redirect_uri(self.redirect_uri.clone())
             .with_token_ttls(
                 Duration::from_secs(self.access_token_ttl),

@@ -2,18 +2,22 @@
 //! (`--dialect legalserver`): records by UUID under `/api/v1/`, searches
 //! paged by `page_number` and `page_size` in LegalServer's envelope, a
 //! personal access token as Bearer, and the `x-rate-limit-*` headers on
-//! every answer. This first cut serves the searches and reads the sync
-//! needs (matters, contacts, organizations, users, events, tasks); writes,
-//! Premium's 402, documents and notes are still to come.
+//! every answer. It serves the searches and reads the sync needs (matters,
+//! contacts, organizations, users, events, tasks), the writes of events and
+//! tasks (`POST`, `PATCH`; Premium's 402 when Premium is off), and the
+//! seeded faults. Documents and notes are still to come.
 
+pub mod faults;
 mod ids;
 mod limit;
 mod search;
 mod shapes;
+mod write;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::routing::get;
@@ -41,9 +45,26 @@ pub fn router() -> Router<Arc<AppState>> {
                          Path(uuid): Path<String>| async move {
             search::get_one(&app, resource, &headers, &uuid)
         };
-        r = r
-            .route(&base, get(searched))
-            .route(&format!("{base}/{{uuid}}"), get(read));
+        if matches!(resource, Resource::Events | Resource::Tasks) {
+            let created = move |State(app): State<Arc<AppState>>,
+                                headers: HeaderMap,
+                                body: Bytes| async move {
+                write::create(&app, resource, &headers, &body)
+            };
+            let patched = move |State(app): State<Arc<AppState>>,
+                                headers: HeaderMap,
+                                Path(uuid): Path<String>,
+                                body: Bytes| async move {
+                write::patch(&app, resource, &headers, &uuid, &body)
+            };
+            r = r
+                .route(&base, get(searched).post(created))
+                .route(&format!("{base}/{{uuid}}"), get(read).patch(patched));
+        } else {
+            r = r
+                .route(&base, get(searched))
+                .route(&format!("{base}/{{uuid}}"), get(read));
+        }
     }
     r
 }

@@ -2,8 +2,9 @@
 //! `page_number` (from 1) and `page_size` (default 20) in the envelope
 //! `{page_number, page_size, total_number_of_pages, total_records, data}`,
 //! ordered by id ascending, and `GET /api/v1/{resource}/{uuid}` as
-//! `{data}`. Every answer carries the rate-limit headers; a request without
-//! a valid personal access token gets 401 with `error_message`.
+//! `{data}`. Every answer carries the rate-limit headers; a request with
+//! neither a valid personal access token (Bearer) nor the API user's login
+//! (Basic) gets 401 with `error_message`.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -14,7 +15,7 @@ use serde_json::{json, Value};
 
 use super::ids::record_of;
 use super::shapes::{self, Related};
-use crate::auth::bearer;
+use crate::auth::{basic, bearer};
 use crate::error::SandboxError;
 use crate::state::{lock, AppState};
 use crate::store::{Kind, Tx};
@@ -55,7 +56,7 @@ impl Resource {
         }
     }
 
-    fn kind(self) -> Kind {
+    pub(super) fn kind(self) -> Kind {
         match self {
             Resource::Users => Kind::Staff,
             Resource::Contacts => Kind::Client,
@@ -68,7 +69,7 @@ impl Resource {
 }
 
 /// An error answer in LegalServer's words: `{"error_message": …}`.
-pub struct Refusal(Box<Response>);
+pub struct Refusal(pub(super) Box<Response>);
 
 impl IntoResponse for Refusal {
     fn into_response(self) -> Response {
@@ -76,16 +77,16 @@ impl IntoResponse for Refusal {
     }
 }
 
-fn error(status: StatusCode, message: &str) -> Refusal {
+pub(super) fn error(status: StatusCode, message: &str) -> Refusal {
     Refusal(Box::new(
         (status, axum::Json(json!({ "error_message": message }))).into_response(),
     ))
 }
 
 /// The records a page refers to, read once each within the page's read.
-struct Lookups<'a> {
-    tx: &'a Tx<'a>,
-    seen: std::cell::RefCell<HashMap<(Kind, i64), Option<Value>>>,
+pub(super) struct Lookups<'a> {
+    pub(super) tx: &'a Tx<'a>,
+    pub(super) seen: std::cell::RefCell<HashMap<(Kind, i64), Option<Value>>>,
 }
 
 impl Related for Lookups<'_> {
@@ -98,7 +99,12 @@ impl Related for Lookups<'_> {
     }
 }
 
-fn shape(resource: Resource, record: &Value, base_url: &str, related: &dyn Related) -> Value {
+pub(super) fn shape(
+    resource: Resource,
+    record: &Value,
+    base_url: &str,
+    related: &dyn Related,
+) -> Value {
     match resource {
         Resource::Users => shapes::user(record),
         Resource::Contacts => shapes::contact(record),
@@ -111,9 +117,11 @@ fn shape(resource: Resource, record: &Value, base_url: &str, related: &dyn Relat
 
 /// Checks the token and counts the request against the minute's limit.
 /// Returns the headers every answer carries, or the refusal.
-fn admit(app: &AppState, headers: &HeaderMap) -> Result<HeaderMap, Refusal> {
+pub(super) fn admit(app: &AppState, headers: &HeaderMap) -> Result<HeaderMap, Refusal> {
     let now = Utc::now();
-    let valid = bearer(headers).is_some_and(|t| lock(&app.auth).access_valid(t, now));
+    // A personal access token as Bearer, or the API user over Basic.
+    let valid = bearer(headers).is_some_and(|t| lock(&app.auth).access_valid(t, now))
+        || basic(headers).is_some_and(|login| login == app.api_login);
     if !valid {
         return Err(error(
             StatusCode::UNAUTHORIZED,
@@ -148,7 +156,7 @@ fn number(params: &BTreeMap<String, String>, key: &str, default: u64) -> Result<
     }
 }
 
-fn internal(e: SandboxError) -> Refusal {
+pub(super) fn internal(e: SandboxError) -> Refusal {
     tracing::warn!(error = %e, "legalserver dialect: store error");
     error(StatusCode::INTERNAL_SERVER_ERROR, "Internal error")
 }
@@ -164,10 +172,35 @@ pub fn search(
     let page_number = number(params, "page_number", 1)?;
     let page_size = number(params, "page_size", 20)?.min(MAX_PAGE_SIZE);
     let descending = params.get("sort").map(String::as_str) == Some("desc");
+    let narrowed = filters(resource, params);
     let base_url = app.base_url.clone();
     let (data, total) = app
         .store
         .read(|tx| {
+            if !narrowed.is_empty() {
+                // A narrowed search: the few matches, in id order.
+                let mut found: Vec<Value> = tx
+                    .all(resource.kind())?
+                    .into_iter()
+                    .filter(|r| narrowed.iter().all(|(k, v)| matches(r, k, v)))
+                    .collect();
+                if descending {
+                    found.reverse();
+                }
+                let total = found.len() as u64;
+                let offset = ((page_number - 1) * page_size) as usize;
+                let lookups = Lookups {
+                    tx,
+                    seen: Default::default(),
+                };
+                let data = found
+                    .iter()
+                    .skip(offset)
+                    .take(page_size as usize)
+                    .map(|r| shape(resource, r, &base_url, &lookups))
+                    .collect();
+                return Ok::<_, SandboxError>((data, total));
+            }
             let total = tx.count(resource.kind())?;
             // Ascending by id, or descending: the page counted from the other end.
             let offset = (page_number - 1) * page_size;
@@ -203,6 +236,30 @@ pub fn search(
     let mut response = axum::Json(body).into_response();
     response.headers_mut().extend(limits);
     Ok(response)
+}
+
+/// The search filters served: an event's `external_id`, and the `title`
+/// of an event or task (exact, as a key is looked up).
+fn filters(resource: Resource, params: &BTreeMap<String, String>) -> Vec<(&str, &str)> {
+    let allowed: &[&str] = match resource {
+        Resource::Events => &["external_id", "title"],
+        Resource::Tasks => &["title"],
+        _ => &[],
+    };
+    params
+        .iter()
+        .filter(|(k, _)| allowed.contains(&k.as_str()))
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect()
+}
+
+/// Whether a stored record matches one filter.
+fn matches(record: &Value, key: &str, wanted: &str) -> bool {
+    let stored = match key {
+        "title" => "name",
+        other => other,
+    };
+    record.get(stored).and_then(Value::as_str) == Some(wanted)
 }
 
 /// `GET /api/v1/{resource}/{uuid}`.

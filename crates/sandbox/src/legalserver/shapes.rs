@@ -203,17 +203,19 @@ pub fn event(event: &Value, related: &dyn Related) -> Value {
             Some(raw)
         }
     };
+    // One of the firm's locations, or the text a LegalServer write gave.
     let location = event
         .get("location")
         .and_then(ref_id)
         .and_then(|l| related.record(Kind::Location, l))
-        .and_then(|l| text(&l, "name"));
+        .and_then(|l| text(&l, "name"))
+        .or_else(|| text(event, "location_name"));
     let matters: Vec<Value> = matter_ref(event, related).into_iter().collect();
     let names = matters
         .iter()
         .map(|m| m["matter"].as_str().unwrap_or_default().to_owned())
         .collect();
-    json!({
+    let mut out = json!({
         "id": event_id,
         "event_uuid": uuid_of(Kind::Event, event_id).to_string(),
         "title": text(event, "name").unwrap_or_default(),
@@ -227,7 +229,12 @@ pub fn event(event: &Value, related: &dyn Related) -> Value {
         "broadcast_event": false,
         "attendees": users(event, related),
         "matters": multi(matters, names),
-    })
+    });
+    // Not nullable in the spec: left out when the event has none.
+    if let (Some(external), Some(shaped)) = (text(event, "external_id"), out.as_object_mut()) {
+        shaped.insert("external_id".into(), external.into());
+    }
+    out
 }
 
 /// A task as `v1_core_task`, filed under its matter.
@@ -235,15 +242,17 @@ pub fn task(task: &Value, related: &dyn Related) -> Value {
     let task_id = id(task);
     let due = text(task, "due_date");
     let completed = task["completed"].as_bool().unwrap_or(false);
+    // LegalServer has no priority; its deadlines are the urgent ones.
+    let deadline = task["priority"].as_str() == Some("High");
     json!({
         "id": task_id,
         "task_uuid": uuid_of(Kind::Task, task_id).to_string(),
         "title": text(task, "name").unwrap_or_default(),
         "list_date": due.clone(),
         "due_date": due,
-        "task_type": "Task",
-        "deadline": false,
-        "deadline_type": Value::Null,
+        "task_type": if deadline { Value::Null } else { "Task".into() },
+        "deadline": deadline,
+        "deadline_type": if deadline { "Deadline".into() } else { Value::Null },
         "is_this_a_case_alert": false,
         "active": true,
         "private": false,
