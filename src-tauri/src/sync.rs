@@ -145,5 +145,6 @@ pub fn demo_settings(dialect: casefile_providers::ProviderId, base_url: &str) ->
         rate_limit_per_s: None,
         oauth: None,
         secrets_ns: "demo".into(),
+        basic_user: None,
     }
 }

@@ -131,47 +131,60 @@ pub enum TransferAction {
     },
 }
 
+/// What `account add` takes.
+#[derive(Args, Debug)]
+pub struct AddArgs {
+    #[arg(value_enum)]
+    #[arg(value_parser = provider)]
+    pub provider: ProviderId,
+    #[arg(long, value_name = "URL")]
+    pub base_url: String,
+    /// For scripts: the environment variable holding an access token.
+    #[arg(long, value_name = "VAR", conflicts_with = "client_id")]
+    pub token_env: Option<String>,
+    /// HTTP Basic (a LegalServer user with API access): the user name.
+    #[arg(long, value_name = "NAME", requires = "password_env",
+          conflicts_with_all = ["client_id", "token_env"])]
+    pub user: Option<String>,
+    /// The environment variable holding that user's password; it is
+    /// kept in the keychain, never on the command line or on disk.
+    #[arg(long, value_name = "VAR", requires = "user")]
+    pub password_env: Option<String>,
+    /// The OAuth client id Casefile is registered under. Issued ids are often
+    /// base64url, so one may begin with '-'.
+    #[arg(
+        long,
+        value_name = "ID",
+        required_unless_present_any = ["token_env", "user"],
+        allow_hyphen_values = true
+    )]
+    pub client_id: Option<String>,
+    /// The environment variable holding the OAuth client secret (kept in the keychain).
+    #[arg(long, value_name = "VAR", requires = "client_id")]
+    pub client_secret_env: Option<String>,
+    /// The provider's authorize URL (default: the provider's own).
+    #[arg(long, value_name = "URL")]
+    pub authorize_url: Option<String>,
+    /// The provider's token URL (default: the provider's own).
+    #[arg(long, value_name = "URL")]
+    pub token_url: Option<String>,
+    /// The firm's time zone (IANA), for events the server sends without one.
+    #[arg(long, default_value = "America/New_York")]
+    pub zone: String,
+    /// The account's id (default: derived from the server URL).
+    #[arg(long)]
+    pub id: Option<String>,
+    /// Requests a second (default: the provider's published limit; 0 = no pacing).
+    #[arg(long)]
+    pub rate_limit: Option<u32>,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum AccountCmd {
-    /// Add an account. It signs in through the browser (`account login`), or,
-    /// for scripts, reads an access token from an environment variable.
-    Add {
-        #[arg(value_enum)]
-        #[arg(value_parser = provider)]
-        provider: ProviderId,
-        #[arg(long, value_name = "URL")]
-        base_url: String,
-        /// For scripts: the environment variable holding an access token.
-        #[arg(long, value_name = "VAR", conflicts_with = "client_id")]
-        token_env: Option<String>,
-        /// The OAuth client id Casefile is registered under. Issued ids are often
-        /// base64url, so one may begin with '-'.
-        #[arg(
-            long,
-            value_name = "ID",
-            required_unless_present = "token_env",
-            allow_hyphen_values = true
-        )]
-        client_id: Option<String>,
-        /// The environment variable holding the OAuth client secret (kept in the keychain).
-        #[arg(long, value_name = "VAR", requires = "client_id")]
-        client_secret_env: Option<String>,
-        /// The provider's authorize URL (default: the provider's own).
-        #[arg(long, value_name = "URL")]
-        authorize_url: Option<String>,
-        /// The provider's token URL (default: the provider's own).
-        #[arg(long, value_name = "URL")]
-        token_url: Option<String>,
-        /// The firm's time zone (IANA), for events the server sends without one.
-        #[arg(long, default_value = "America/New_York")]
-        zone: String,
-        /// The account's id (default: derived from the server URL).
-        #[arg(long)]
-        id: Option<String>,
-        /// Requests a second (default: the provider's published limit; 0 = no pacing).
-        #[arg(long)]
-        rate_limit: Option<u32>,
-    },
+    /// Add an account. It signs in through the browser (`account login`),
+    /// with a user and password (HTTP Basic), or, for scripts, reads an
+    /// access token from an environment variable.
+    Add(Box<AddArgs>),
     /// Sign in through the browser; the tokens go to the OS keychain.
     Login {
         /// Only print the sign-in URL; do not open a browser.
@@ -378,8 +391,8 @@ mod tests {
         ])
         .expect("parses");
         match cli.command {
-            Command::Account(AccountCmd::Add { client_id, .. }) => {
-                assert_eq!(client_id.as_deref(), Some("-lQz9"))
+            Command::Account(AccountCmd::Add(add)) => {
+                assert_eq!(add.client_id.as_deref(), Some("-lQz9"))
             }
             other => panic!("{other:?}"),
         }

@@ -15,7 +15,7 @@ use casefile_sync::SyncOptions;
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
 
-use crate::args::{AccountCmd, Cli, Command, ConflictsCmd, EventsAction, Side};
+use crate::args::{AccountCmd, AddArgs, Cli, Command, ConflictsCmd, EventsAction, Side};
 use crate::error::CliError;
 use crate::text::field;
 use crate::{docs, lists, progress, records};
@@ -101,28 +101,41 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
 async fn account_cmd(ctx: &Ctx, cmd: AccountCmd) -> Result<(), CliError> {
     let data_dir = ctx.data_dir.as_path();
     match cmd {
-        AccountCmd::Add {
-            provider,
-            base_url,
-            token_env,
-            client_id,
-            client_secret_env,
-            authorize_url,
-            token_url,
-            zone,
-            id,
-            rate_limit,
-        } => {
-            let client_secret = match &client_secret_env {
-                Some(var) => Some(
-                    std::env::var(var)
-                        .ok()
-                        .filter(|v| !v.trim().is_empty())
-                        .ok_or_else(|| {
-                            CliError::Invalid(format!("the environment variable {var} is empty"))
-                        })?,
-                ),
-                None => None,
+        AccountCmd::Add(add) => {
+            let AddArgs {
+                provider,
+                base_url,
+                token_env,
+                user,
+                password_env,
+                client_id,
+                client_secret_env,
+                authorize_url,
+                token_url,
+                zone,
+                id,
+                rate_limit,
+            } = *add;
+            let from_env = |var: &Option<String>| -> Result<Option<String>, CliError> {
+                match var {
+                    Some(var) => Some(
+                        std::env::var(var)
+                            .ok()
+                            .filter(|v| !v.trim().is_empty())
+                            .ok_or_else(|| {
+                                CliError::Invalid(format!(
+                                    "the environment variable {var} is empty"
+                                ))
+                            }),
+                    )
+                    .transpose(),
+                    None => Ok(None),
+                }
+            };
+            let client_secret = from_env(&client_secret_env)?;
+            let basic = match (user, from_env(&password_env)?) {
+                (Some(user), Some(password)) => Some(accounts::BasicLogin { user, password }),
+                _ => None,
             };
             let settings = accounts::add(
                 data_dir,
@@ -137,6 +150,7 @@ async fn account_cmd(ctx: &Ctx, cmd: AccountCmd) -> Result<(), CliError> {
                     zone,
                     id,
                     rate_limit_per_s: rate_limit,
+                    basic,
                 },
             )?;
             println!("{}", settings.id);
@@ -177,7 +191,13 @@ async fn account_cmd(ctx: &Ctx, cmd: AccountCmd) -> Result<(), CliError> {
                 items.push(json!({
                     "id": a.id, "provider": a.provider, "base_url": a.base_url,
                     "zone": a.zone, "signed_in": signed_in,
-                    "sign_in": if a.token_env.is_some() { "token_env" } else { "browser" },
+                    "sign_in": if a.token_env.is_some() {
+                        "token_env"
+                    } else if a.basic_user.is_some() {
+                        "basic"
+                    } else {
+                        "browser"
+                    },
                 }));
             }
             emit(json, &items, |a| {

@@ -44,6 +44,8 @@ pub enum AccountError {
     },
     #[error("the environment variable {0} holds no token")]
     MissingToken(String),
+    #[error("the keychain holds no password for the API user {0}; add the account again")]
+    MissingPassword(String),
     #[error("this account signs in with a token from ${0}, not through the browser")]
     NotOAuth(String),
     #[error("{0}")]
@@ -75,9 +77,10 @@ impl AccountError {
             AccountError::Provider(_) | AccountError::Zone(_) | AccountError::Invalid { .. } => {
                 ErrorCode::Validation
             }
-            AccountError::MissingToken(_) | AccountError::NotOAuth(_) | AccountError::SignIn(_) => {
-                ErrorCode::SignInRequired
-            }
+            AccountError::MissingToken(_)
+            | AccountError::MissingPassword(_)
+            | AccountError::NotOAuth(_)
+            | AccountError::SignIn(_) => ErrorCode::SignInRequired,
             AccountError::Pending(_) => ErrorCode::Conflict,
             AccountError::Keychain(_) | AccountError::Secrets(_) | AccountError::CacheKey(_) => {
                 ErrorCode::Secrets
@@ -107,6 +110,10 @@ pub struct AccountSettings {
     /// so two data directories never share tokens.
     #[serde(default)]
     pub secrets_ns: String,
+    /// For HTTP Basic (a LegalServer user with API access): the user name;
+    /// the password is in the keychain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basic_user: Option<String>,
 }
 
 /// The OAuth2 endpoints and client of an account.
@@ -118,7 +125,17 @@ pub struct OAuthSettings {
 }
 
 /// The keychain names an account's secrets are kept under.
-pub const SECRET_NAMES: &[&str] = &["access_token", "refresh_token", "client_secret", CACHE_KEY];
+pub const SECRET_NAMES: &[&str] = &[
+    "access_token",
+    "refresh_token",
+    "client_secret",
+    PASSWORD,
+    CACHE_KEY,
+];
+
+/// The keychain entry holding the password of an account signing in with
+/// HTTP Basic.
+pub const PASSWORD: &str = "password";
 
 /// The keychain entry holding the account's key for data at rest.
 pub const CACHE_KEY: &str = "cache_key";
@@ -269,13 +286,27 @@ impl AccountSettings {
     /// is sent yet.
     pub fn connect(&self) -> Result<AnyProvider, AccountError> {
         let secrets = self.secrets()?;
-        let oauth = self.oauth_client(secrets.as_ref())?;
-        let auth = Arc::new(Auth::new(secrets, &self.secrets_ns, oauth));
+        let credentials = match &self.basic_user {
+            Some(user) => {
+                let password = secrets
+                    .get(&Auth::key(&self.secrets_ns, PASSWORD))
+                    .map_err(|e| AccountError::Secrets(e.0))?
+                    .ok_or_else(|| AccountError::MissingPassword(user.clone()))?;
+                Credentials::Basic {
+                    user: user.clone(),
+                    password,
+                }
+            }
+            None => {
+                let oauth = self.oauth_client(secrets.as_ref())?;
+                Credentials::Bearer(Arc::new(Auth::new(secrets, &self.secrets_ns, oauth)))
+            }
+        };
         Ok(AnyProvider::connect(
             self.provider,
             Connection {
                 base_url: self.base_url.clone(),
-                credentials: Credentials::Bearer(auth),
+                credentials,
                 rate_limit_per_s: self.rate_limit_per_s,
                 retry: Default::default(),
             },
@@ -343,6 +374,23 @@ pub struct NewAccount {
     /// Default: derived from the provider and the server URL.
     pub id: Option<String>,
     pub rate_limit_per_s: Option<u32>,
+    /// For HTTP Basic: the API user, and its password (to the keychain).
+    pub basic: Option<BasicLogin>,
+}
+
+/// A user name and password for HTTP Basic. The password is never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct BasicLogin {
+    pub user: String,
+    pub password: String,
+}
+
+impl std::fmt::Debug for BasicLogin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BasicLogin")
+            .field("user", &self.user)
+            .finish_non_exhaustive()
+    }
 }
 
 fn http_url(field: &'static str, url: &str) -> Result<(), AccountError> {
@@ -399,7 +447,24 @@ pub fn add(data_dir: &Path, new: NewAccount) -> Result<AccountSettings, AccountE
         rate_limit_per_s: new.rate_limit_per_s,
         oauth,
         secrets_ns: random_namespace(),
+        basic_user: new.basic.as_ref().map(|b| b.user.clone()),
     };
+    if let Some(basic) = &new.basic {
+        if settings.oauth.is_some() || settings.token_env.is_some() {
+            return Err(AccountError::Invalid {
+                field: "user",
+                message:
+                    "give a user and password, a token, or an app registration: one way to sign in"
+                        .into(),
+            });
+        }
+        if basic.user.trim().is_empty() || basic.password.is_empty() {
+            return Err(AccountError::Invalid {
+                field: "user",
+                message: "HTTP Basic needs both the API user's name and its password".into(),
+            });
+        }
+    }
     settings.zone()?;
     // Adding it again would file a new key and orphan the cache under the old one.
     if list(data_dir)?.iter().any(|a| a.id == settings.id) {
@@ -414,6 +479,9 @@ pub fn add(data_dir: &Path, new: NewAccount) -> Result<AccountSettings, AccountE
     let key = settings.cache_key()?;
     if let Some(secret) = new.client_secret.filter(|s| !s.trim().is_empty()) {
         settings.set_client_secret(secret.trim())?;
+    }
+    if let Some(basic) = &new.basic {
+        settings.set_password(&basic.password)?;
     }
     settings.save(data_dir)?;
     settings.open_store_with(data_dir, &key)?;

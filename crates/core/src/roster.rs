@@ -164,6 +164,7 @@ mod tests {
             rate_limit_per_s: None,
             oauth: None,
             secrets_ns: id.into(),
+            basic_user: None,
         }
     }
 

@@ -94,13 +94,29 @@ impl AccountSettings {
             .map_err(|e| AccountError::Secrets(e.0))
     }
 
-    /// Whether the keychain holds a token for this account.
+    /// Files the API user's password in the keychain (HTTP Basic set-up).
+    pub fn set_password(&self, password: &str) -> Result<(), AccountError> {
+        Keychain::open()?
+            .set(
+                &Auth::key(&self.secrets_ns, crate::accounts::PASSWORD),
+                password,
+            )
+            .map_err(|e| AccountError::Secrets(e.0))
+    }
+
+    /// Whether the keychain holds a token (or, for HTTP Basic, the
+    /// password) for this account.
     pub fn signed_in(&self) -> Result<bool, AccountError> {
         if self.token_env.is_some() {
             return Ok(true);
         }
+        let name = if self.basic_user.is_some() {
+            crate::accounts::PASSWORD
+        } else {
+            "access_token"
+        };
         Ok(Keychain::open()?
-            .get(&Auth::key(&self.secrets_ns, "access_token"))
+            .get(&Auth::key(&self.secrets_ns, name))
             .map_err(|e| AccountError::Secrets(e.0))?
             .is_some())
     }

@@ -49,6 +49,7 @@ async fn folders_made_here_reach_the_server_and_the_servers_empty_folders_show()
         rate_limit_per_s: Some(0),
         oauth: None,
         secrets_ns: "t".into(),
+        basic_user: None,
     };
     let cache = Cache::from_parts(settings, store.clone(), Some(blobs)).unwrap();
     let session =

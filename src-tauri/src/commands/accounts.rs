@@ -202,6 +202,7 @@ pub async fn add_account(
             zone,
             id: None,
             rate_limit_per_s: None,
+            basic: None,
         };
         return account_task(move || {
             let settings = accounts::add(&data_dir, new)?;
@@ -227,6 +228,7 @@ pub async fn add_account(
         zone,
         id: None,
         rate_limit_per_s: None,
+        basic: None,
     };
     account_task(move || accounts::add(&data_dir, new).map(|s| s.id)).await
 }
