@@ -180,6 +180,18 @@ impl<'a> Editor<'a> {
         }
     }
 
+    /// Refuses a description the provider would drop.
+    fn described(&self, kind: Kind, description: Option<&String>) -> Result<()> {
+        let given = description.is_some_and(|d| !d.trim().is_empty());
+        if given && !self.caps.keeps_description(kind) {
+            return Err(EditError::NotAllowed(format!(
+                "this account's provider keeps no description for {}; leave it empty",
+                kind.plural().replace('_', " ")
+            )));
+        }
+        Ok(())
+    }
+
     /// A record id that must exist in the cache.
     pub fn existing(&self, kind: Kind, text: &str) -> Result<LocalId> {
         let id = local_id(text)?;
@@ -320,6 +332,7 @@ impl<'a> Editor<'a> {
 
     pub fn create_event(&self, f: &EventInput) -> Result<Event> {
         self.allowed(Kind::Event, self.caps.can_create(Kind::Event), "create")?;
+        self.described(Kind::Event, f.description.as_ref())?;
         let name = required_name(&f.name)?;
         let event = Event {
             meta: Meta::local(self.store.account()),
@@ -343,6 +356,7 @@ impl<'a> Editor<'a> {
 
     pub fn update_event(&self, id: &str, f: &EventInput) -> Result<Event> {
         self.allowed(Kind::Event, self.caps.can_update(Kind::Event), "change")?;
+        self.described(Kind::Event, f.description.as_ref())?;
         let mut event = self.load_event(id)?;
         rename(&f.name, &mut event.name)?;
         if let Some(d) = &f.description {
@@ -377,6 +391,7 @@ impl<'a> Editor<'a> {
 
     pub fn create_task(&self, f: &TaskInput) -> Result<Task> {
         self.allowed(Kind::Task, self.caps.can_create(Kind::Task), "create")?;
+        self.described(Kind::Task, f.description.as_ref())?;
         let name = required_name(&f.name)?;
         let due = f
             .due
@@ -407,6 +422,7 @@ impl<'a> Editor<'a> {
 
     pub fn update_task(&self, id: &str, f: &TaskInput) -> Result<Task> {
         self.allowed(Kind::Task, self.caps.can_update(Kind::Task), "change")?;
+        self.described(Kind::Task, f.description.as_ref())?;
         let mut task = self.load_task(id)?;
         rename(&f.name, &mut task.name)?;
         if let Some(d) = f.due.as_deref() {

@@ -266,6 +266,31 @@ fn what_the_provider_does_not_take_is_refused_before_it_is_saved() {
     assert_eq!(store.pending_count().unwrap(), 1);
 }
 
+#[test]
+fn a_description_the_provider_would_drop_is_refused_before_it_is_saved() {
+    let (_dir, store) = store();
+    let plain = caps(ResourceCaps {
+        description: false,
+        ..ResourceCaps::read_write(Kind::Event)
+    });
+    let editor = Editor::new(&store, New_York, &plain);
+    let hearing = |description: Option<&str>| EventInput {
+        name: Some("Hearing".into()),
+        start: Some("2026-12-01T10:00:00-05:00".into()),
+        description: description.map(str::to_owned),
+        ..Default::default()
+    };
+    let refused = editor
+        .create_event(&hearing(Some("Bring the exhibits")))
+        .unwrap_err();
+    assert!(matches!(refused, EditError::NotAllowed(_)), "{refused:?}");
+    assert_eq!(store.pending_count().unwrap(), 0);
+    // Empty, as the window sends it when it offers no field, is fine.
+    editor.create_event(&hearing(Some(""))).unwrap();
+    editor.create_event(&hearing(None)).unwrap();
+    assert_eq!(store.pending_count().unwrap(), 2);
+}
+
 /// The window sends wall-clock times in the zone shown; the core resolves
 /// them through the one time function (DESIGN: a gap moves forward, a fold
 /// takes its first occurrence).

@@ -63,6 +63,9 @@ pub struct ResourceCaps {
     /// since an API may key some resources (LegalServer's events carry an
     /// `external_id`) and not others (its tasks do not).
     pub create_lookup: CreateLookup,
+    /// Whether its records keep a description (LegalServer's events and
+    /// tasks have none): the window offers no field it would drop.
+    pub description: bool,
 }
 
 impl ResourceCaps {
@@ -77,6 +80,7 @@ impl ResourceCaps {
             get_by_id: true,
             updated_after_filter: true,
             create_lookup: CreateLookup::FieldSearch,
+            description: true,
         }
     }
 
@@ -133,6 +137,11 @@ impl Capabilities {
     pub fn create_lookup(&self, kind: Kind) -> CreateLookup {
         self.resource(kind)
             .map_or(CreateLookup::FieldSearch, |r| r.create_lookup)
+    }
+
+    /// Whether records of `kind` keep a description.
+    pub fn keeps_description(&self, kind: Kind) -> bool {
+        self.resource(kind).is_some_and(|r| r.description)
     }
 
     pub fn can_delete(&self, kind: Kind) -> bool {

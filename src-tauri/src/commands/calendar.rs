@@ -174,6 +174,8 @@ pub struct Changes {
     pub create: bool,
     pub update: bool,
     pub delete: bool,
+    /// Whether its records keep a description (the dialogs offer the field only then).
+    pub description: bool,
 }
 
 impl Changes {
@@ -182,6 +184,7 @@ impl Changes {
             create: caps.can_create(kind),
             update: caps.can_update(kind),
             delete: caps.can_delete(kind),
+            description: caps.keeps_description(kind),
         }
     }
 
@@ -222,7 +225,18 @@ pub async fn calendar_settings(state: State<'_, AppState>) -> Result<CalendarSet
                 ))
             } else {
                 (!events.all() || !tasks.all()).then(|| {
-                    format!("{label} accounts do not take this change from Casefile yet; make it on {label} itself.")
+                    let missing: Vec<&str> = [
+                        (!events.create || !tasks.create).then_some("new"),
+                        (!events.update || !tasks.update).then_some("changed"),
+                        (!events.delete || !tasks.delete).then_some("deleted"),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                    format!(
+                        "{label} does not take {} events or tasks from Casefile; do this on {label} itself.",
+                        missing.join(" or ")
+                    )
                 })
             };
             (events, tasks, read_only)
@@ -232,6 +246,7 @@ pub async fn calendar_settings(state: State<'_, AppState>) -> Result<CalendarSet
                 create: false,
                 update: false,
                 delete: false,
+                description: true,
             };
             let why =
                 "Sign in to this account to change it here; until then its cache can only be read.";

@@ -4,7 +4,7 @@
 import type { Changes } from '../platform';
 
 /** Every change offered (the default until the settings arrive). */
-export const ALL_CHANGES: Changes = { create: true, update: true, delete: true };
+export const ALL_CHANGES: Changes = { create: true, update: true, delete: true, description: true };
 
 /** Whether a dialog may save: a new record needs create, an existing one update. */
 export function canSave(changes: Changes, id: string | null): boolean {

@@ -153,6 +153,8 @@ export type Changes = {
 	create: boolean,
 	update: boolean,
 	delete: boolean,
+	/**  Whether its records keep a description (the dialogs offer the field only then). */
+	description: boolean,
 };
 
 /**  What to do with dropped files named like files already there. */

@@ -108,7 +108,7 @@ export function createMockPlatform(overrides: Partial<AppInfo> = {}, data: Parti
   const listeners = new Set<(s: SyncStatus) => void>();
   const cacheListeners = new Set<() => void>();
   const ok = <T>(value: T): Outcome<T> => ({ status: 'ok', data: value });
-  const store: MockData = { cases: [], events: [], tasks: [], details: {}, folders: {}, files: {}, transfers: [], recent: [], filterOptions: { stages: [], practice_areas: [], staff: [], clients: [], locations: [] }, dropAnswer: null, accounts: { accounts: [], demo_shown: true, providers: [{ id: 'firmapi', label: 'Firm API', authorize_url: 'https://auth.example.test/authorize', token_url: 'https://auth.example.test/token' }] }, signInAnswer: null, searchHits: [], conflicts: [], firmZone: null, reminderMinutes: 15, changes: { create: true, update: true, delete: true }, readOnly: null, ...data };
+  const store: MockData = { cases: [], events: [], tasks: [], details: {}, folders: {}, files: {}, transfers: [], recent: [], filterOptions: { stages: [], practice_areas: [], staff: [], clients: [], locations: [] }, dropAnswer: null, accounts: { accounts: [], demo_shown: true, providers: [{ id: 'firmapi', label: 'Firm API', authorize_url: 'https://auth.example.test/authorize', token_url: 'https://auth.example.test/token' }] }, signInAnswer: null, searchHits: [], conflicts: [], firmZone: null, reminderMinutes: 15, changes: { create: true, update: true, delete: true, description: true }, readOnly: null, ...data };
   const caseRequests: Parameters<Platform['listCases']>[0][] = [];
   const drops: Parameters<Platform['dropFiles']>[] = [];
   const transferActions: Parameters<Platform['transferAction']>[] = [];

@@ -24,10 +24,10 @@ describe('tasks', () => {
   });
 
   it('offers no task change a read-only provider refuses, and says why', async () => {
-    const why = 'LegalServer accounts do not take this change from Casefile yet; make it on LegalServer itself.';
+    const why = 'Firm API accounts are read-only in Casefile for now; change events and tasks on Firm API itself.';
     const platform = createMockPlatform({}, {
       tasks: [task({ id: 't1', name: 'File the reply brief', due: '2000-01-01' })], filterOptions: staff,
-      changes: { create: false, update: false, delete: false }, readOnly: why,
+      changes: { create: false, update: false, delete: false, description: true }, readOnly: why,
     });
     render(App, { props: { platform } });
     await fireEvent.click(screen.getByRole('button', { name: /Tasks/ }));
@@ -41,6 +41,21 @@ describe('tasks', () => {
     await fireEvent.keyDown(window, { key: 'n' });
     expect(screen.queryByTestId('task-dialog')).toBeNull();
     expect(platform.edits).toEqual([]);
+  });
+
+  it('offers no description field where the provider keeps none', async () => {
+    const platform = createMockPlatform({}, {
+      tasks: [], filterOptions: staff, changes: { create: true, update: true, delete: false, description: false },
+      readOnly: 'LegalServer does not take deleted events or tasks from Casefile; do this on LegalServer itself.',
+    });
+    render(App, { props: { platform } });
+    await fireEvent.click(screen.getByRole('button', { name: /Tasks/ }));
+    const add = await screen.findByTestId('new-task') as HTMLButtonElement;
+    await waitFor(() => expect(add.disabled).toBe(false));
+    await fireEvent.click(add);
+    const dialog = await screen.findByTestId('task-dialog');
+    await waitFor(() => expect(within(dialog).queryByRole('textbox', { name: 'Description' })).toBeNull());
+    expect(within(dialog).getByRole('textbox', { name: 'Name' })).toBeTruthy();
   });
 
   it('refuses a nameless task before sending it, then creates it with its assignee', async () => {

@@ -70,14 +70,17 @@ impl LegalServer {
                 ..ResourceCaps::read_only(kind)
             };
             match kind {
+                // Neither has a description in v1.
                 Kind::Event => ResourceCaps {
                     create: true,
                     update: true,
+                    description: false,
                     ..caps.keyed()
                 },
                 Kind::Task => ResourceCaps {
                     create: true,
                     update: true,
+                    description: false,
                     ..caps
                 },
                 _ => caps,
