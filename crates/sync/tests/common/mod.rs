@@ -7,9 +7,12 @@ use std::time::Duration;
 
 use casefile_domain::entity::Kind;
 use casefile_domain::ids::AccountId;
+use casefile_providers::legalserver::LegalServer;
 use casefile_providers::mycase::{ClientOptions, MyCase};
-use casefile_providers::{Auth, MemorySecrets, OAuthClient, RetryPolicy};
-use casefile_sandbox::{FaultConfig, RunningSandbox, SandboxConfig};
+use casefile_providers::{
+    AnyProvider, Auth, Connect, Connection, Credentials, MemorySecrets, OAuthClient, RetryPolicy,
+};
+use casefile_sandbox::{Dialect, FaultConfig, RunningSandbox, SandboxConfig};
 use casefile_store::Store;
 use casefile_sync::Syncer;
 use serde_json::Value;
@@ -69,6 +72,58 @@ pub async fn fixture_with(config: SandboxConfig, options: ClientOptions) -> Fixt
     let store = Store::open(dir.path(), &AccountId("test".into())).unwrap();
     let provider = connect(&sandbox, options).await;
     Fixture {
+        sandbox,
+        dir,
+        syncer: Syncer {
+            store: Arc::new(store),
+            provider: Arc::new(provider),
+            zone: chrono_tz::America::New_York,
+        },
+    }
+}
+
+/// A LegalServer client for the sandbox, with its personal access token
+/// (a user's own, as LegalServer issues them) and quick retries.
+pub fn connect_legalserver(sandbox: &RunningSandbox) -> LegalServer {
+    let info = sandbox.info();
+    let auth = Arc::new(Auth::new(Arc::new(MemorySecrets::default()), "ls", None));
+    auth.store_tokens(&info.access_token, None).unwrap();
+    LegalServer::connect(Connection {
+        base_url: info.base_url.clone(),
+        credentials: Credentials::Bearer(auth),
+        rate_limit_per_s: Some(0),
+        retry: fast_retries().retry,
+    })
+    .unwrap()
+}
+
+/// A sandbox speaking `dialect`, a scratch cache, and the provider for it
+/// as the registry hands it out, for tests that run against every dialect.
+pub struct AnyFixture {
+    pub sandbox: RunningSandbox,
+    pub dir: tempfile::TempDir,
+    pub syncer: Syncer<AnyProvider>,
+}
+
+impl AnyFixture {
+    pub fn store(&self) -> &Arc<Store> {
+        &self.syncer.store
+    }
+}
+
+pub async fn any_fixture(dialect: Dialect, config: SandboxConfig) -> AnyFixture {
+    let config = config
+        .with_rate_limit(0)
+        .with_dialect(dialect)
+        .with_per_minute(0);
+    let sandbox = casefile_sandbox::start(config).await.unwrap();
+    let provider = match dialect {
+        Dialect::MyCase => AnyProvider::MyCase(connect(&sandbox, fast_retries()).await),
+        Dialect::LegalServer => AnyProvider::LegalServer(connect_legalserver(&sandbox)),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), &AccountId("test".into())).unwrap();
+    AnyFixture {
         sandbox,
         dir,
         syncer: Syncer {
