@@ -10,7 +10,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator};
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::documents::shot;
 use crate::firm::Firm;
@@ -262,9 +262,11 @@ fn an_account_is_added_signed_in_switched_and_signed_out_in_the_window() {
 /// A case name the LegalServer firm alone has.
 const TOKEN_MARK: &str = "Quillon Estate v. Token Sign-In";
 
-/// A LegalServer firm (the sandbox in its dialect): the form asks for a
-/// personal access token instead of a browser sign-in, the account syncs
-/// at once, and the screen says how it is signed in.
+/// A LegalServer firm (the sandbox in its dialect, without Premium): the
+/// form asks for a personal access token instead of a browser sign-in, the
+/// account syncs at once, a task made here waits for Premium with the
+/// status bar saying so and goes out once the firm has it, Delete is not
+/// offered (its API has none), and the screen says how it is signed in.
 async fn add_by_token(client: &Client, firm: &Firm) -> TestResult {
     wait_for(client, "[data-testid=demo-banner]").await?;
     click(client, "[data-testid=add-real-account]").await?;
@@ -334,21 +336,83 @@ async fn add_by_token(client: &Client, firm: &Firm) -> TestResult {
         |t| t.contains("Up to date"),
     )
     .await?;
-    // The provider takes no changes yet: the calendar offers none, and says why.
-    click(client, "[data-nav=calendar]").await?;
-    let new_event = wait_for(client, "[data-testid=new-event]").await?;
+    // LegalServer takes new and changed tasks and events, but no deletes;
+    // this firm lacks Premium, so a change waits and the status bar says why.
+    click(client, "[data-nav=tasks]").await?;
+    let new_task = wait_for(client, "[data-testid=new-task]").await?;
     let deadline = Instant::now() + Duration::from_secs(10);
-    while new_event.is_enabled().await? {
+    while !new_task.is_enabled().await? {
         if Instant::now() > deadline {
-            return Err("New event is offered on a read-only LegalServer account".into());
+            return Err("New task is not offered on a LegalServer account".into());
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let why = new_event.attr("title").await?.unwrap_or_default();
-    if !why.contains("LegalServer") {
-        return Err(format!("New event's tooltip does not say why: {why:?}").into());
+    new_task.click().await?;
+    let name = "Call the clerk (needs Premium)";
+    wait_for(client, "[data-testid=task-dialog] input[name=name]")
+        .await?
+        .send_keys(name)
+        .await?;
+    crate::calendar_kit::set_field(
+        client,
+        "[data-testid=task-dialog] input[name=due]",
+        "2026-12-21",
+    )
+    .await?;
+    click(client, "[data-testid=task-save]").await?;
+    wait_for_text_within(
+        client,
+        "[data-testid=sync-status]",
+        "the hold for Premium",
+        Duration::from_secs(60),
+        |t| t.contains("needs LegalServer's Premium APIs") && t.contains("1 change waits"),
+    )
+    .await?;
+    shot(client, "status-needs-premium").await?;
+    let on_server = |dump: Value| {
+        dump["records"]["tasks"]
+            .as_array()
+            .is_some_and(|t| t.iter().any(|t| t["name"] == name))
+    };
+    if on_server(firm.dump().await?) {
+        return Err("a task reached a firm without Premium".into());
     }
-    shot(client, "calendar-read-only").await?;
+    // Delete is not offered, and says why.
+    click(client, &format!("button.name[title^='{name}']")).await?;
+    let delete = wait_for(client, "[data-testid=task-delete]").await?;
+    if delete.is_enabled().await? {
+        return Err("Delete is offered on a LegalServer task".into());
+    }
+    let why = delete.attr("title").await?.unwrap_or_default();
+    if !why.contains("LegalServer") || !why.contains("deleted") {
+        return Err(format!("Delete's tooltip does not say why: {why:?}").into());
+    }
+    shot(client, "task-dialog-no-delete").await?;
+    client
+        .find(Locator::Css("[data-testid=task-dialog] input[name=name]"))
+        .await?
+        .send_keys("\u{E00C}")
+        .await?;
+    // The firm gets Premium: the waiting change goes out at the next sync.
+    firm.admin("PUT", "/admin/premium", Some(json!({ "premium": true })))
+        .await?;
+    click(client, "[data-testid=sync-status]").await?;
+    click(client, "[data-testid=sync-now]").await?;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !on_server(firm.dump().await?) {
+        if Instant::now() > deadline {
+            return Err("the held task did not go out once Premium was on".into());
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    wait_for_text_within(
+        client,
+        "[data-testid=sync-status]",
+        "the hold lifted",
+        Duration::from_secs(60),
+        |t| t.contains("Up to date"),
+    )
+    .await?;
     click(client, "[data-nav=accounts]").await?;
     wait_for_text(
         client,
@@ -386,7 +450,8 @@ fn a_legalserver_account_is_added_with_a_token_and_syncs_in_the_window() {
     let outcome: TestResult = runtime.block_on(async {
         let config = casefile_sandbox::SandboxConfig::default()
             .with_dialect(casefile_sandbox::Dialect::LegalServer)
-            .with_per_minute(0);
+            .with_per_minute(0)
+            .with_premium(false);
         let firm = Firm::sandbox_only(data_dir.clone(), config).await?;
         let dump = firm.dump().await?;
         let case_id = dump["records"]["cases"][0]["id"]
