@@ -10,8 +10,6 @@ use std::sync::Arc;
 
 use casefile_domain::entity::{Event, Kind, Task};
 use casefile_domain::ids::AccountId;
-use casefile_providers::legalserver::LegalServer;
-use casefile_providers::{Auth, Connect, Connection, Credentials, MemorySecrets};
 use casefile_sandbox::{Dialect, SandboxConfig};
 use casefile_store::Store;
 use casefile_sync::{pull, Engine, SyncOptions, Syncer};
@@ -32,15 +30,7 @@ async fn the_legalserver_provider_pulls_the_whole_firm_and_a_second_sync_duplica
     let info = sandbox.info().clone();
     assert_eq!(info.dialect, "legalserver");
     // A personal access token, as a LegalServer user makes one.
-    let auth = Arc::new(Auth::new(Arc::new(MemorySecrets::default()), "ls", None));
-    auth.store_tokens(&info.access_token, None).unwrap();
-    let provider = LegalServer::connect(Connection {
-        base_url: info.base_url.clone(),
-        credentials: Credentials::Bearer(auth),
-        rate_limit_per_s: Some(0),
-        retry: Default::default(),
-    })
-    .unwrap();
+    let provider = common::connect_legalserver(&sandbox);
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(Store::open(dir.path(), &AccountId("ls".into())).unwrap());
     let syncer = Syncer {

@@ -19,9 +19,7 @@ use casefile_domain::entity::{Event, Kind, Meta, Priority, Task};
 use casefile_domain::ids::{AccountId, LocalId};
 use casefile_domain::time::EventTime;
 use casefile_providers::legalserver::{LegalServer, PREMIUM};
-use casefile_providers::{
-    Auth, Connect, Connection, Credentials, MemorySecrets, Provider, RetryPolicy,
-};
+use casefile_providers::Provider;
 use casefile_sandbox::{Dialect, FaultConfig, RunningSandbox, SandboxConfig};
 use casefile_store::Store;
 use casefile_sync::{Engine, SyncOptions, Syncer};
@@ -41,20 +39,7 @@ async fn firm(config: SandboxConfig) -> Firm {
         casefile_sandbox::start(config.with_dialect(Dialect::LegalServer).with_per_minute(0))
             .await
             .unwrap();
-    let info = sandbox.info().clone();
-    let auth = Arc::new(Auth::new(Arc::new(MemorySecrets::default()), "ls", None));
-    auth.store_tokens(&info.access_token, None).unwrap();
-    let provider = LegalServer::connect(Connection {
-        base_url: info.base_url.clone(),
-        credentials: Credentials::Bearer(auth),
-        rate_limit_per_s: Some(0),
-        retry: RetryPolicy {
-            min_delay: std::time::Duration::from_millis(5),
-            max_delay: std::time::Duration::from_millis(100),
-            max_times: 8,
-        },
-    })
-    .unwrap();
+    let provider = common::connect_legalserver(&sandbox);
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(Store::open(dir.path(), &AccountId("ls".into())).unwrap());
     Firm {
