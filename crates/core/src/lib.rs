@@ -14,6 +14,7 @@
 //! - [`edits`]: the edit rules for events and tasks, checked against the
 //!   provider's capabilities;
 //! - [`status`]: the status view-model every front end shows;
+//! - [`me`]: which staff member the signed-in user is ("my events");
 //! - [`documents`]: a case's folder tree and files with their state, and
 //!   files dropped from the desktop;
 //! - [`folders`]: a case's server folders (walked, cached) and folders
@@ -31,6 +32,7 @@ pub mod error;
 pub mod folders;
 pub mod ics;
 pub mod keychain;
+pub mod me;
 pub mod reminders;
 pub mod roster;
 pub mod session;

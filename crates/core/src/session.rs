@@ -123,11 +123,20 @@ impl Session {
     /// transfer stays queued with its reason; it never fails the sync.
     pub async fn sync(&self, options: SyncOptions) -> Result<SessionReport, CoreError> {
         let sync = self.engine.sync_now(options).await?;
+        self.learn_who_i_am().await;
         let transfers = self.run_transfers().await?;
         if let Err(e) = self.refresh_pinned_folders().await {
             tracing::info!(code = %e.class(), "the kept-offline cases' folders were not walked");
         }
         Ok(SessionReport { sync, transfers })
+    }
+
+    /// Learns which staff member the user is, once; a failure waits for
+    /// the next sync.
+    async fn learn_who_i_am(&self) {
+        if let Err(e) = crate::me::learn(&self.cache.store, self.provider()).await {
+            tracing::info!(code = %e.class(), "who the user is among the staff is not known yet");
+        }
     }
 
     /// Queues the pinned cases' missing documents, then runs every due
@@ -209,6 +218,7 @@ impl Session {
                                 tracing::warn!(code = %crate::error::store_class(&e), "could not requeue the waiting transfers");
                             }
                         }
+                        self.learn_who_i_am().await;
                         if let Err(e) = self.run_transfers().await {
                             tracing::warn!(code = %e.class(), "transfers after a sync failed");
                         }

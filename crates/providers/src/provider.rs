@@ -196,6 +196,12 @@ pub trait Provider: Send + Sync {
         remote: &RemoteId,
     ) -> impl Future<Output = Result<(), ProviderError>> + Send;
 
+    /// The staff member the account signs in as, when the API says
+    /// (MyCase's `/v1/me`); none when it cannot tell.
+    fn who_am_i(&self) -> impl Future<Output = Result<Option<RemoteId>, ProviderError>> + Send {
+        async { Ok(None) }
+    }
+
     fn throttled_until(&self) -> Option<DateTime<Utc>>;
 
     fn request_count(&self) -> u64;

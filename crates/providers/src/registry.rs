@@ -178,6 +178,9 @@ macro_rules! registry {
             async fn delete(&self, kind: Kind, remote: &RemoteId) -> Result<(), ProviderError> {
                 match self { $(AnyProvider::$variant(p) => Provider::delete(p, kind, remote).await,)+ }
             }
+            async fn who_am_i(&self) -> Result<Option<RemoteId>, ProviderError> {
+                match self { $(AnyProvider::$variant(p) => Provider::who_am_i(p).await,)+ }
+            }
             fn throttled_until(&self) -> Option<DateTime<Utc>> {
                 match self { $(AnyProvider::$variant(p) => Provider::throttled_until(p),)+ }
             }

@@ -166,6 +166,9 @@ pub struct CalendarSettings {
     pub tasks: Changes,
     /// Why some change is not offered, for the tooltips; none when all are.
     pub read_only: Option<String>,
+    /// The signed-in user's own staff id, for "my events" and "my tasks";
+    /// none until the provider has said who that is.
+    pub me: Option<String>,
 }
 
 /// Which changes of one kind the shown account's provider takes.
@@ -205,11 +208,13 @@ fn reminder_error(e: casefile_core::reminders::ReminderError) -> UiError {
 #[specta::specta]
 pub async fn calendar_settings(state: State<'_, AppState>) -> Result<CalendarSettings, UiError> {
     let store = state.store()?;
-    let lead =
-        tauri::async_runtime::spawn_blocking(move || casefile_core::reminders::saved_lead(&store))
-            .await
-            .map_err(|_| UiError::internal("The request was interrupted."))?
-            .map_err(reminder_error)?;
+    let (lead, me) = tauri::async_runtime::spawn_blocking(move || {
+        let lead = casefile_core::reminders::saved_lead(&store).map_err(reminder_error)?;
+        let me = casefile_core::me::my_staff(&store).map_err(|e| UiError::from(&e))?;
+        Ok::<_, UiError>((lead, me))
+    })
+    .await
+    .map_err(|_| UiError::internal("The request was interrupted."))??;
     let session = state.session();
     let (events, tasks, read_only) = match &session {
         Some(s) => {
@@ -259,6 +264,7 @@ pub async fn calendar_settings(state: State<'_, AppState>) -> Result<CalendarSet
         events,
         tasks,
         read_only,
+        me: me.map(|id| id.to_string()),
     })
 }
 

@@ -75,6 +75,11 @@ export type CalendarSettings = {
 	tasks: Changes,
 	/**  Why some change is not offered, for the tooltips; none when all are. */
 	read_only: string | null,
+	/**
+	 *  The signed-in user's own staff id, for "my events" and "my tasks";
+	 *  none until the provider has said who that is.
+	 */
+	me: string | null,
 };
 
 /**  Everything the case screen shows. */

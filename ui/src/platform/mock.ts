@@ -55,6 +55,8 @@ export interface MockData {
   /** What the shown account's provider takes, for events and tasks alike, and why not. */
   changes: Changes;
   readOnly: string | null;
+  /** The signed-in user's staff id ("my events"), or none. */
+  me: string | null;
 }
 
 export interface MockPlatform extends Platform {
@@ -108,7 +110,7 @@ export function createMockPlatform(overrides: Partial<AppInfo> = {}, data: Parti
   const listeners = new Set<(s: SyncStatus) => void>();
   const cacheListeners = new Set<() => void>();
   const ok = <T>(value: T): Outcome<T> => ({ status: 'ok', data: value });
-  const store: MockData = { cases: [], events: [], tasks: [], details: {}, folders: {}, files: {}, transfers: [], recent: [], filterOptions: { stages: [], practice_areas: [], staff: [], clients: [], locations: [] }, dropAnswer: null, accounts: { accounts: [], demo_shown: true, providers: [{ id: 'firmapi', label: 'Firm API', authorize_url: 'https://auth.example.test/authorize', token_url: 'https://auth.example.test/token' }] }, signInAnswer: null, searchHits: [], conflicts: [], firmZone: null, reminderMinutes: 15, changes: { create: true, update: true, delete: true, description: true }, readOnly: null, ...data };
+  const store: MockData = { cases: [], events: [], tasks: [], details: {}, folders: {}, files: {}, transfers: [], recent: [], filterOptions: { stages: [], practice_areas: [], staff: [], clients: [], locations: [] }, dropAnswer: null, accounts: { accounts: [], demo_shown: true, providers: [{ id: 'firmapi', label: 'Firm API', authorize_url: 'https://auth.example.test/authorize', token_url: 'https://auth.example.test/token' }] }, signInAnswer: null, searchHits: [], conflicts: [], firmZone: null, reminderMinutes: 15, changes: { create: true, update: true, delete: true, description: true }, readOnly: null, me: null, ...data };
   const caseRequests: Parameters<Platform['listCases']>[0][] = [];
   const drops: Parameters<Platform['dropFiles']>[] = [];
   const transferActions: Parameters<Platform['transferAction']>[] = [];
@@ -312,7 +314,7 @@ export function createMockPlatform(overrides: Partial<AppInfo> = {}, data: Parti
       return ok(store.events.filter((e) => e.start < range.to && e.end > range.from && (!range.case_id || e.case?.id === range.case_id) && (!range.staff_id || e.lead?.id === range.staff_id)));
     },
     async calendarSettings() {
-      return ok({ firm_zone: store.firmZone, reminder_minutes: store.reminderMinutes, events: store.changes, tasks: store.changes, read_only: store.readOnly });
+      return ok({ firm_zone: store.firmZone, reminder_minutes: store.reminderMinutes, events: store.changes, tasks: store.changes, read_only: store.readOnly, me: store.me });
     },
     async setReminderMinutes(minutes) {
       this.edits.push(['set_reminder_minutes', minutes]);

@@ -43,6 +43,16 @@ describe('tasks', () => {
     expect(platform.edits).toEqual([]);
   });
 
+  it('offers "Me" first among the assignees once the account knows who that is', async () => {
+    const platform = createMockPlatform({}, { tasks: [], filterOptions: staff, me: 's2' });
+    render(App, { props: { platform } });
+    await fireEvent.click(screen.getByRole('button', { name: /Tasks/ }));
+    const select = await screen.findByRole('combobox', { name: 'Assigned to' }) as HTMLSelectElement;
+    await waitFor(() => expect(select.options[1]?.textContent).toBe('Me (Ben Cho)'));
+    expect(select.options[1]?.value).toBe('s2');
+    expect([...select.options].filter((o) => o.value === 's2')).toHaveLength(1);
+  });
+
   it('offers no description field where the provider keeps none', async () => {
     const platform = createMockPlatform({}, {
       tasks: [], filterOptions: staff, changes: { create: true, update: true, delete: false, description: false },

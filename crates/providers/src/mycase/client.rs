@@ -281,6 +281,22 @@ impl MyCase {
         }
     }
 
+    /// `GET /v1/me`: the staff member the token belongs to.
+    pub async fn me(&self) -> Result<Option<RemoteId>, ProviderError> {
+        let url = format!("{}/v1/me", self.core.base);
+        let answer = self
+            .core
+            .send_idempotent(Method::GET, &url, &[], None)
+            .await?;
+        let me: Value = serde_json::from_slice(&answer.body)
+            .map_err(|e| ProviderError::Decode(format!("/v1/me: {e}")))?;
+        Ok(match &me["id"] {
+            Value::Number(n) => Some(RemoteId(n.to_string())),
+            Value::String(s) if !s.is_empty() => Some(RemoteId(s.clone())),
+            _ => None,
+        })
+    }
+
     /// Reads one record, where the resource allows it.
     pub async fn get(&self, kind: Kind, remote: &RemoteId) -> Result<Value, ProviderError> {
         let url = format!("{}/v1/{}/{}", self.core.base, Self::path(kind)?, remote.0);

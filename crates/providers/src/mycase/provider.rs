@@ -107,6 +107,10 @@ impl Provider for MyCase {
         MyCase::delete(self, kind, remote).await
     }
 
+    async fn who_am_i(&self) -> Result<Option<RemoteId>, ProviderError> {
+        MyCase::me(self).await
+    }
+
     fn throttled_until(&self) -> Option<DateTime<Utc>> {
         MyCase::throttled_until(self)
     }
