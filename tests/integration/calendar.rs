@@ -212,6 +212,42 @@ fn an_event_made_by_dragging_is_edited_moved_and_reaches_the_sandbox() {
             click(&client, ".fc-dayGridMonth-button").await?;
             wait_for(&client, ".fc-dayGridMonth-view").await?;
             shot(&client, "calendar-month").await?;
+            // "My events": the account learnt who the user is; the filter offers "Me" first.
+            let attending = "select[aria-label='Only events this staff member attends']";
+            let deadline = std::time::Instant::now() + Duration::from_secs(60);
+            let me_id = loop {
+                let second = client
+                    .execute(
+                        "const o = document.querySelector(arguments[0])?.options[1];
+                         return o ? [o.textContent, o.value] : null;",
+                        vec![serde_json::json!(attending)],
+                    )
+                    .await?;
+                if let Some([text, value]) = second
+                    .as_array()
+                    .map(|a| [a[0].clone(), a[1].clone()])
+                    .as_ref()
+                {
+                    if text.as_str().is_some_and(|t| t.starts_with("Me (")) {
+                        break value.as_str().unwrap_or_default().to_owned();
+                    }
+                }
+                if std::time::Instant::now() > deadline {
+                    return Err("the calendar never offered \"Me\" among the attendees".into());
+                }
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            };
+            set_field(&client, attending, &me_id).await?;
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            shot(&client, "calendar-month-mine").await?;
+            client
+                .execute(
+                    "const el = document.querySelector(arguments[0]);
+                     el.selectedIndex = 0;
+                     el.dispatchEvent(new Event('change', { bubbles: true }));",
+                    vec![serde_json::json!(attending)],
+                )
+                .await?;
             click(&client, ".fc-timeGridDay-button").await?;
             wait_for(&client, ".fc-timeGridDay-view").await?;
             shot(&client, "calendar-day").await?;
