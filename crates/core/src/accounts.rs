@@ -110,7 +110,7 @@ pub struct AccountSettings {
     /// so two data directories never share tokens.
     #[serde(default)]
     pub secrets_ns: String,
-    /// For HTTP Basic (a LegalServer user with API access): the user name;
+    /// For HTTP Basic (an API user, where the provider signs in so): the user name;
     /// the password is in the keychain.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub basic_user: Option<String>,

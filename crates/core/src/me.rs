@@ -1,8 +1,8 @@
 //! Who the signed-in user is among the firm's staff, for "my events" and
 //! "my tasks". The provider is asked once, after a sync has brought the
-//! staff in (MyCase's `/v1/me`; a provider that cannot tell says nothing),
-//! and the answer is kept in the cache's own settings, so the filter works
-//! offline and costs no request afterwards.
+//! staff in (an API's "who am I"; a provider that cannot tell says
+//! nothing), and the answer is kept in the cache's own settings, so the
+//! filter works offline and costs no request afterwards.
 
 use casefile_domain::entity::Kind;
 use casefile_domain::ids::{LocalId, RemoteId};

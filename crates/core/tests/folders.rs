@@ -5,11 +5,12 @@
 
 use std::sync::Arc;
 
-use casefile_core::accounts::AccountSettings;
+mod common;
+
 use casefile_core::{documents, folders, Cache, Session};
 use casefile_domain::ids::{AccountId, LocalId};
 use casefile_providers::documents::DocumentTransport;
-use casefile_providers::{AnyProvider, Auth, Connection, Credentials, MemorySecrets, ProviderId};
+use casefile_providers::AnyProvider;
 use casefile_sandbox::SandboxConfig;
 use casefile_store::{CacheKey, Store};
 use casefile_transfer::BlobStore;
@@ -31,29 +32,13 @@ async fn folders_made_here_reach_the_server_and_the_servers_empty_folders_show()
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(Store::open(dir.path(), &AccountId("t".into())).unwrap());
     let blobs = BlobStore::open(&dir.path().join("blobs"), &CacheKey::generate().unwrap()).unwrap();
-    let dialect = ProviderId::parse(&info.dialect).unwrap();
-    let auth = Arc::new(Auth::new(Arc::new(MemorySecrets::default()), "t", None));
-    auth.store_tokens(&info.access_token, None).unwrap();
-    let connection = || Connection {
-        base_url: info.base_url.clone(),
-        credentials: Credentials::Bearer(auth.clone()),
-        rate_limit_per_s: Some(0),
-        retry: Default::default(),
-    };
-    let settings = AccountSettings {
-        id: "t".into(),
-        provider: dialect,
-        base_url: info.base_url.clone(),
-        token_env: None,
-        zone: "UTC".into(),
-        rate_limit_per_s: Some(0),
-        oauth: None,
-        secrets_ns: "t".into(),
-        basic_user: None,
-    };
+    let settings = common::sandbox_settings(&info);
+    let dialect = settings.provider;
     let cache = Cache::from_parts(settings, store.clone(), Some(blobs)).unwrap();
-    let session =
-        Session::with_provider(cache, AnyProvider::connect(dialect, connection()).unwrap());
+    let session = Session::with_provider(
+        cache,
+        AnyProvider::connect(dialect, common::sandbox_connection(&info)).unwrap(),
+    );
     session.sync(Default::default()).await.unwrap();
     let case_id = store
         .cases(&casefile_store::query::cases::CaseQuery {

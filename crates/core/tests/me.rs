@@ -4,13 +4,12 @@
 
 use std::sync::Arc;
 
-use casefile_core::accounts::AccountSettings;
+mod common;
+
 use casefile_core::{me, Cache, Session};
 use casefile_domain::entity::Kind;
 use casefile_domain::ids::{AccountId, RemoteId};
-use casefile_providers::{
-    AnyProvider, Auth, Connection, Credentials, MemorySecrets, Provider, ProviderId,
-};
+use casefile_providers::{AnyProvider, Provider};
 use casefile_sandbox::{Dialect, SandboxConfig};
 use casefile_store::Store;
 
@@ -28,29 +27,13 @@ async fn synced(
     let info = sandbox.info().clone();
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(Store::open(dir.path(), &AccountId("t".into())).unwrap());
-    let provider = ProviderId::parse(&info.dialect).unwrap();
-    let auth = Arc::new(Auth::new(Arc::new(MemorySecrets::default()), "t", None));
-    auth.store_tokens(&info.access_token, None).unwrap();
-    let connection = Connection {
-        base_url: info.base_url.clone(),
-        credentials: Credentials::Bearer(auth),
-        rate_limit_per_s: Some(0),
-        retry: Default::default(),
-    };
-    let settings = AccountSettings {
-        id: "t".into(),
-        provider,
-        base_url: info.base_url.clone(),
-        token_env: None,
-        zone: "UTC".into(),
-        rate_limit_per_s: Some(0),
-        oauth: None,
-        secrets_ns: "t".into(),
-        basic_user: None,
-    };
+    let settings = common::sandbox_settings(&info);
+    let provider = settings.provider;
     let cache = Cache::from_parts(settings, store, None).unwrap();
-    let session =
-        Session::with_provider(cache, AnyProvider::connect(provider, connection).unwrap());
+    let session = Session::with_provider(
+        cache,
+        AnyProvider::connect(provider, common::sandbox_connection(&info)).unwrap(),
+    );
     session.sync(Default::default()).await.unwrap();
     (sandbox, dir, session)
 }

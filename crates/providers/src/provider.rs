@@ -197,7 +197,7 @@ pub trait Provider: Send + Sync {
     ) -> impl Future<Output = Result<(), ProviderError>> + Send;
 
     /// The staff member the account signs in as, when the API says
-    /// (MyCase's `/v1/me`); none when it cannot tell.
+    /// (an API's "who am I"); none when it cannot tell.
     fn who_am_i(&self) -> impl Future<Output = Result<Option<RemoteId>, ProviderError>> + Send {
         async { Ok(None) }
     }

@@ -64,7 +64,7 @@ pub struct PushReport {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Held {
     pub kind: Kind,
-    /// What they need, in the provider's words ("LegalServer's Premium APIs").
+    /// What they need, in the provider's words (the name of its paid plan).
     pub plan: String,
     /// How many changes of the kind wait for it.
     pub changes: usize,
