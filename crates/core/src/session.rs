@@ -123,11 +123,12 @@ impl Session {
     /// transfer stays queued with its reason; it never fails the sync.
     pub async fn sync(&self, options: SyncOptions) -> Result<SessionReport, CoreError> {
         let sync = self.engine.sync_now(options).await?;
-        self.learn_who_i_am().await;
         let transfers = self.run_transfers().await?;
         if let Err(e) = self.refresh_pinned_folders().await {
             tracing::info!(code = %e.class(), "the kept-offline cases' folders were not walked");
         }
+        // Last: the documents waiting matter more than a filter.
+        self.learn_who_i_am().await;
         Ok(SessionReport { sync, transfers })
     }
 
@@ -218,13 +219,18 @@ impl Session {
                                 tracing::warn!(code = %crate::error::store_class(&e), "could not requeue the waiting transfers");
                             }
                         }
-                        self.learn_who_i_am().await;
-                        if let Err(e) = self.run_transfers().await {
-                            tracing::warn!(code = %e.class(), "transfers after a sync failed");
+                        match self.run_transfers().await {
+                            // Bring the uploaded documents in now, not at the next tick.
+                            Ok(report) if report.done > 0 => self.engine.request(),
+                            Ok(_) => {}
+                            Err(e) => {
+                                tracing::warn!(code = %e.class(), "transfers after a sync failed");
+                            }
                         }
                         if let Err(e) = self.refresh_pinned_folders().await {
                             tracing::info!(code = %e.class(), "the kept-offline cases' folders were not walked");
                         }
+                        self.learn_who_i_am().await;
                     }
                 }
                 _ = stop.cancelled() => break,
