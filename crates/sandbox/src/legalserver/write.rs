@@ -375,9 +375,8 @@ pub fn patch(
         };
         let row = tx.get(kind, id)?.ok_or_else(|| unknown_uuid(what))?;
         let Value::Object(mut base) = row.body else {
-            return Err(internal(SandboxError::Demo(
-                "a stored record is not an object".into(),
-            )));
+            tracing::warn!("legalserver dialect: a stored record is not an object");
+            return Err(error(StatusCode::INTERNAL_SERVER_ERROR, "Internal error"));
         };
         match kind {
             Kind::Event => apply_event(tx, &mut base, &body, Some(id))?,
