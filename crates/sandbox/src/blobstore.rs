@@ -87,7 +87,7 @@ fn check(app: &AppState, method: &str, version_id: i64, q: &Signed) -> Option<Re
     None
 }
 
-fn blob_path(app: &AppState, version_id: i64) -> PathBuf {
+pub(crate) fn blob_path(app: &AppState, version_id: i64) -> PathBuf {
     app.doc_dir.join(format!("v{version_id}.bin"))
 }
 
@@ -265,16 +265,19 @@ pub async fn download(
             )
         }
     };
-    let file = match tokio::fs::File::open(&blob.path).await {
-        Ok(f) => f,
-        Err(_) => {
-            return s3_error(
-                StatusCode::NOT_FOUND,
-                "NoSuchKey",
-                "The specified key does not exist.",
-            )
-        }
-    };
+    serve(&blob).await.unwrap_or_else(|| {
+        s3_error(
+            StatusCode::NOT_FOUND,
+            "NoSuchKey",
+            "The specified key does not exist.",
+        )
+    })
+}
+
+/// A stored version's bytes as a streamed answer, with their length and
+/// SHA-256; `None` when the file is gone.
+pub(crate) async fn serve(blob: &Blob) -> Option<Response> {
+    let file = tokio::fs::File::open(&blob.path).await.ok()?;
     let body = Body::from_stream(tokio_util::io::ReaderStream::with_capacity(file, 64 * 1024));
     let mut response = (StatusCode::OK, body).into_response();
     let h = response.headers_mut();
@@ -288,5 +291,5 @@ pub async fn download(
             h.insert("x-amz-checksum-sha256", v);
         }
     }
-    response
+    Some(response)
 }

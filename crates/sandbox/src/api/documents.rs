@@ -20,7 +20,7 @@ use super::folders::{ensure_path, segments};
 use crate::blobstore::{put_headers, signed_url};
 use crate::error::{ApiError, ApiResult, SandboxError};
 use crate::state::AppState;
-use crate::store::{Cond, Kind, Tx};
+use crate::store::{Blob, Cond, Kind, Tx};
 
 /// Download URLs live one minute, as the contract says.
 const DOWNLOAD_TTL: Duration = Duration::from_secs(60);
@@ -313,25 +313,34 @@ fn no_data() -> ApiError {
     )
 }
 
+/// The newest version of a document that has bytes, and those bytes.
+pub fn latest_blob(tx: &Tx<'_>, doc_id: i64) -> Result<Option<(i64, Blob)>, SandboxError> {
+    let mut best: Option<(i64, i64, Blob)> = None;
+    for v in versions_of(tx, doc_id)? {
+        let (Some(vid), Some(n)) = (
+            v.get("id").and_then(Value::as_i64),
+            v.get("version").and_then(Value::as_i64),
+        ) else {
+            continue;
+        };
+        if best.as_ref().is_some_and(|(_, bn, _)| *bn >= n) {
+            continue;
+        }
+        if let Some(blob) = tx.blob(vid)? {
+            best = Some((vid, n, blob));
+        }
+    }
+    Ok(best.map(|(vid, _, blob)| (vid, blob)))
+}
+
 /// `GET /v1/documents/{id}/data`: 302 to the newest uploaded version's bytes.
 pub async fn data(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> ApiResult<Response> {
     let doc_id = doc_exists(&app, &id)?;
-    let latest = app.store.read(|tx| {
-        let mut best: Option<(i64, i64)> = None;
-        for v in versions_of(tx, doc_id)? {
-            let (Some(vid), Some(n)) = (
-                v.get("id").and_then(Value::as_i64),
-                v.get("version").and_then(Value::as_i64),
-            ) else {
-                continue;
-            };
-            if tx.blob(vid)?.is_some() && best.is_none_or(|(_, bn)| n > bn) {
-                best = Some((vid, n));
-            }
-        }
-        Ok::<_, ApiError>(best)
-    })?;
-    let (vid, _) = latest.ok_or_else(no_data)?;
+    let latest = app
+        .store
+        .read(|tx| latest_blob(tx, doc_id))?
+        .map(|(vid, _)| vid);
+    let vid = latest.ok_or_else(no_data)?;
     Ok(redirect_to(&app, vid))
 }
 

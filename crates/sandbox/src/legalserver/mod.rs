@@ -5,8 +5,10 @@
 //! every answer. It serves the searches and reads the sync needs (matters,
 //! contacts, organizations, users, events, tasks), the writes of events and
 //! tasks (`POST`, `PATCH`; Premium's 402 when Premium is off), and the
-//! seeded faults. Documents and notes are still to come.
+//! seeded faults, and documents: the multipart upload, a matter's list
+//! and the download ([`documents`]). Notes are still to come.
 
+mod documents;
 pub mod faults;
 mod ids;
 mod limit;
@@ -18,9 +20,10 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::body::Bytes;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 
 use crate::state::AppState;
@@ -31,7 +34,14 @@ pub use search::Resource;
 
 /// Routes of `/api/v1/`.
 pub fn router() -> Router<Arc<AppState>> {
-    let mut r = Router::new();
+    // A document is as large as the firm's files: the upload streams to disk.
+    let mut r = Router::new()
+        .route(
+            "/api/v1/documents",
+            post(documents::upload).layer(DefaultBodyLimit::disable()),
+        )
+        .route("/api/v1/matters/{uuid}/documents", get(documents::list))
+        .route("/modules/document/download.php", get(documents::download));
     for resource in Resource::ALL {
         let base = format!("/api/v1/{}", resource.path());
         let searched =

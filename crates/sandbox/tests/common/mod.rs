@@ -2,6 +2,8 @@
 //! admin calls, and contract schemas read from the shared contracts directory.
 #![allow(dead_code)]
 
+pub mod legalserver;
+
 use std::path::PathBuf;
 
 use casefile_sandbox::{start, ReadyInfo, RunningSandbox, SandboxConfig};
