@@ -114,6 +114,9 @@ async fn an_upload_is_listed_under_its_matter_and_downloads_byte_for_byte() {
     env.sandbox.shutdown().await;
 }
 
+/// Metadata, file, the status and the spec's words.
+type BadUpload = (Option<Value>, Option<Vec<u8>>, u16, &'static str);
+
 #[tokio::test]
 async fn bad_uploads_are_refused_in_the_specs_words_and_leave_nothing() {
     let dir = tempfile::tempdir().unwrap();
@@ -126,7 +129,7 @@ async fn bad_uploads_are_refused_in_the_specs_words_and_leave_nothing() {
     .await;
     let matter = first_matter(&env).await;
     let before = listed(&env, &matter).await.len();
-    let cases: [(Option<Value>, Option<Vec<u8>>, u16, &str); 5] = [
+    let cases: [BadUpload; 5] = [
         (
             None,
             Some(b"x".to_vec()),
