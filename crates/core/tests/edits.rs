@@ -21,6 +21,8 @@ fn caps(event: ResourceCaps) -> Capabilities {
         rate_limit_per_s: 0,
         documents: None,
         folders: false,
+        document_versions: true,
+        documents_per_case: false,
         update_returns_record: true,
         deletions: Deletions::Reported,
     }

@@ -21,6 +21,7 @@ pub enum Paging {
 pub enum UploadStyle {
     /// The API returns a pre-signed URL for one streaming PUT.
     PresignedPut,
+    /// One `multipart/form-data` request carries the record and the bytes.
     Multipart,
 }
 
@@ -115,6 +116,14 @@ pub struct Capabilities {
     /// makes new ones ([`crate::DocumentTransport::case_folders`]); without
     /// it, folders exist only as the paths of documents.
     pub folders: bool,
+    /// Whether a document takes new versions of its bytes (LegalServer's
+    /// do not): without it a name clash can only keep both files.
+    pub document_versions: bool,
+    /// Whether documents are listed one case at a time and not with the
+    /// sync ([`crate::DocumentTransport::case_documents`]; LegalServer has
+    /// no list across matters): a case's documents come in when it is
+    /// opened online, for pinned cases after each sync, and after an upload.
+    pub documents_per_case: bool,
     /// Whether an update's answer carries the new server copy.
     pub update_returns_record: bool,
     pub deletions: Deletions,

@@ -1,13 +1,16 @@
 //! Moving document bytes, provider-neutrally. A provider that stores files
 //! behind pre-signed URLs (S3-style storage) creates the document record first,
-//! then takes one streaming PUT of the bytes; a download follows the
-//! provider's redirect to storage. The transfer queue drives these calls
-//! and owns resumption; nothing here buffers a file in memory.
+//! then takes one streaming PUT of the bytes; one with a multipart upload
+//! takes the record and the bytes in one request ([`DocumentTransport::post_document`]).
+//! A download follows the provider's link to the bytes. The transfer queue
+//! drives these calls and owns resumption; nothing here buffers a file in memory.
 
 use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use casefile_domain::ids::RemoteId;
-use futures_util::Stream;
+use futures_util::{Stream, StreamExt};
 use serde_json::Value;
 
 pub use bytes::Bytes;
@@ -45,6 +48,41 @@ pub struct Incoming {
     pub length: Option<u64>,
     pub sha256: Option<String>,
     pub response: reqwest::Response,
+}
+
+/// `body` with a count of the bytes read from it so far.
+pub(crate) fn counted<S>(body: S) -> (impl Stream<Item = std::io::Result<Bytes>>, Arc<AtomicU64>)
+where
+    S: Stream<Item = std::io::Result<Bytes>>,
+{
+    let sent = Arc::new(AtomicU64::new(0));
+    let counter = sent.clone();
+    let stream = body.map(move |chunk| {
+        if let Ok(c) = &chunk {
+            counter.fetch_add(c.len() as u64, Ordering::Relaxed);
+        }
+        chunk
+    });
+    (stream, sent)
+}
+
+/// Sends `request`, reporting the count five times a second until it answers.
+pub(crate) async fn with_progress(
+    request: reqwest::RequestBuilder,
+    sent: &AtomicU64,
+    progress: Progress<'_>,
+) -> Result<reqwest::Response, ProviderError> {
+    let send = request.send();
+    tokio::pin!(send);
+    let mut tick = tokio::time::interval(std::time::Duration::from_millis(200));
+    let response = loop {
+        tokio::select! {
+            r = &mut send => break r?,
+            _ = tick.tick() => progress(sent.load(Ordering::Relaxed)),
+        }
+    };
+    progress(sent.load(Ordering::Relaxed));
+    Ok(response)
 }
 
 fn no_documents() -> ProviderError {
@@ -94,6 +132,34 @@ pub trait DocumentTransport: Send + Sync {
         S: Stream<Item = std::io::Result<Bytes>> + Send + 'static,
     {
         let _ = (target, body, size, progress);
+        async { Err(no_documents()) }
+    }
+
+    /// Creates the document `path` in a case and uploads its `size` bytes in
+    /// one request (a multipart upload); returns its id. Not retried: a
+    /// failure may have created it, which [`Self::find_document`] settles.
+    fn post_document<S>(
+        &self,
+        case: &RemoteId,
+        path: &str,
+        filename: &str,
+        body: S,
+        size: u64,
+        progress: Progress<'_>,
+    ) -> impl Future<Output = Result<RemoteId, ProviderError>> + Send
+    where
+        S: Stream<Item = std::io::Result<Bytes>> + Send + 'static,
+    {
+        let _ = (case, path, filename, body, size, progress);
+        async { Err(no_documents()) }
+    }
+
+    /// Every document of a case as the server lists it, for a provider
+    /// that lists them one case at a time (`capabilities.documents_per_case`).
+    fn case_documents(
+        &self,
+        _case: &RemoteId,
+    ) -> impl Future<Output = Result<Vec<Value>, ProviderError>> + Send {
         async { Err(no_documents()) }
     }
 

@@ -33,6 +33,17 @@ pub fn client(request_timeout: Duration) -> Result<reqwest::Client, ProviderErro
         .build()?)
 }
 
+/// A client for document bytes: a transfer takes as long as the file and
+/// the line need, so there is no limit on the whole request, only on each
+/// wait for the server (a silent server still fails it).
+pub fn transfer_client() -> Result<reqwest::Client, ProviderError> {
+    Ok(reqwest::Client::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .read_timeout(REQUEST_TIMEOUT)
+        .user_agent(concat!("Casefile/", env!("CARGO_PKG_VERSION")))
+        .build()?)
+}
+
 /// How requests prove who they are.
 pub enum Credentials {
     /// A bearer token from the secret store; on a 401 it is refreshed
@@ -74,9 +85,14 @@ pub struct Answer {
     pub body: Bytes,
 }
 
+/// The bearer token a request carried, and its generation, for a refresh after a 401.
+type Generation<'a> = (&'a Arc<Auth>, u64);
+
 /// One account's connection to one provider's API.
 pub struct HttpCore {
     pub http: reqwest::Client,
+    /// For document bytes ([`transfer_client`]).
+    pub transfers: reqwest::Client,
     /// The server's root, without a trailing slash.
     pub base: String,
     credentials: Credentials,
@@ -98,6 +114,7 @@ impl HttpCore {
     ) -> Result<Self, ProviderError> {
         Ok(Self {
             http: client(REQUEST_TIMEOUT)?,
+            transfers: transfer_client()?,
             base: base_url.trim_end_matches('/').to_owned(),
             credentials,
             pacer: Pacer::new(rate_limit_per_s),
@@ -142,24 +159,56 @@ impl HttpCore {
         query: &[(&str, String)],
         body: Option<&Value>,
     ) -> Result<reqwest::Response, ProviderError> {
+        self.send_on(&self.http, method, url, query, body).await
+    }
+
+    /// [`Self::send_authorized`] on the transfer client: a download, whose
+    /// body may take longer than any one request should.
+    pub async fn open_transfer(
+        &self,
+        url: &str,
+        query: &[(&str, String)],
+    ) -> Result<reqwest::Response, ProviderError> {
+        self.send_on(&self.transfers, Method::GET, url, query, None)
+            .await
+    }
+
+    /// The request with this account's credentials; the token generation
+    /// it carries, for a refresh after a 401.
+    fn authorize(
+        &self,
+        mut request: reqwest::RequestBuilder,
+    ) -> Result<(reqwest::RequestBuilder, Option<Generation<'_>>), ProviderError> {
+        let generation = match &self.credentials {
+            Credentials::Bearer(auth) => {
+                let (generation, token) = auth.access()?;
+                request = request.header(AUTHORIZATION, format!("Bearer {token}"));
+                Some((auth, generation))
+            }
+            Credentials::Basic { user, password } => {
+                request = request.basic_auth(user, Some(password));
+                None
+            }
+            Credentials::ApiKey { header, value } => {
+                request = request.header(header.clone(), value.as_str());
+                None
+            }
+        };
+        Ok((request, generation))
+    }
+
+    async fn send_on(
+        &self,
+        client: &reqwest::Client,
+        method: Method,
+        url: &str,
+        query: &[(&str, String)],
+        body: Option<&Value>,
+    ) -> Result<reqwest::Response, ProviderError> {
         let mut refreshed = false;
         loop {
-            let mut request = self.http.request(method.clone(), url).query(query);
-            let generation = match &self.credentials {
-                Credentials::Bearer(auth) => {
-                    let (generation, token) = auth.access()?;
-                    request = request.header(AUTHORIZATION, format!("Bearer {token}"));
-                    Some((auth, generation))
-                }
-                Credentials::Basic { user, password } => {
-                    request = request.basic_auth(user, Some(password));
-                    None
-                }
-                Credentials::ApiKey { header, value } => {
-                    request = request.header(header.clone(), value.as_str());
-                    None
-                }
-            };
+            let (mut request, generation) =
+                self.authorize(client.request(method.clone(), url).query(query))?;
             if let Some(body) = body {
                 request = request.json(body);
             }
@@ -176,6 +225,30 @@ impl HttpCore {
             }
             return Ok(response);
         }
+    }
+
+    /// One `multipart/form-data` POST on the transfer client, reporting
+    /// the bytes `sent` as they go. Sent once: its body is a stream that
+    /// cannot be read twice, and any failure may have created the record.
+    /// A 401 refreshes a refreshable token for the next attempt.
+    pub async fn send_form(
+        &self,
+        url: &str,
+        form: reqwest::multipart::Form,
+        sent: &AtomicU64,
+        progress: crate::documents::Progress<'_>,
+    ) -> Result<Answer, ProviderError> {
+        let (request, generation) = self.authorize(self.transfers.post(url).multipart(form))?;
+        self.pacer.wait().await;
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        let response = crate::documents::with_progress(request, sent, progress).await?;
+        self.note_rate_headers(response.headers());
+        if response.status() == StatusCode::UNAUTHORIZED {
+            if let Some((auth, generation)) = generation {
+                auth.refresh_after_401(generation).await?;
+            }
+        }
+        self.read_answer(response).await
     }
 
     /// Holds every request until the window resets once the server says
@@ -209,6 +282,12 @@ impl HttpCore {
         body: Option<&Value>,
     ) -> Result<Answer, ProviderError> {
         let response = self.send_authorized(method, url, query, body).await?;
+        self.read_answer(response).await
+    }
+
+    /// An answer read whole; an error status is classified (and a
+    /// throttled answer holds the pacer).
+    async fn read_answer(&self, response: reqwest::Response) -> Result<Answer, ProviderError> {
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response.bytes().await?;

@@ -205,6 +205,15 @@ macro_rules! registry {
             {
                 match self { $(AnyProvider::$variant(p) => DocumentTransport::put_stream(p, target, body, size, progress).await,)+ }
             }
+            async fn post_document<S>(&self, case: &RemoteId, path: &str, filename: &str, body: S, size: u64, progress: Progress<'_>) -> Result<RemoteId, ProviderError>
+            where
+                S: futures_util::Stream<Item = std::io::Result<Bytes>> + Send + 'static,
+            {
+                match self { $(AnyProvider::$variant(p) => DocumentTransport::post_document(p, case, path, filename, body, size, progress).await,)+ }
+            }
+            async fn case_documents(&self, case: &RemoteId) -> Result<Vec<Value>, ProviderError> {
+                match self { $(AnyProvider::$variant(p) => DocumentTransport::case_documents(p, case).await,)+ }
+            }
             async fn discard_document(&self, document: &RemoteId) -> Result<(), ProviderError> {
                 match self { $(AnyProvider::$variant(p) => DocumentTransport::discard_document(p, document).await,)+ }
             }

@@ -179,6 +179,8 @@ mod tests {
             rate_limit_per_s: 0,
             documents: None,
             folders: false,
+            document_versions: true,
+            documents_per_case: false,
             update_returns_record: true,
             deletions: casefile_providers::Deletions::Reported,
         }

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use casefile_domain::ids::LocalId;
 use casefile_providers::documents::DocumentTransport;
-use casefile_providers::ProviderError;
+use casefile_providers::{Provider, ProviderError};
 use casefile_store::transfers::{Direction, NewTransfer, Transfer, TransferState};
 use casefile_store::{Store, StoreError};
 use chrono::Utc;
@@ -276,7 +276,7 @@ fn retry_at(attempts: i64) -> String {
 }
 
 /// Runs every transfer that is due, one at a time.
-pub async fn run_due<P: DocumentTransport>(
+pub async fn run_due<P: Provider + DocumentTransport>(
     store: &Store,
     provider: &P,
     blobs: &BlobStore,
@@ -338,7 +338,7 @@ async fn stop_requested(store: &Store, id: &str) -> &'static str {
     }
 }
 
-async fn run_one<P: DocumentTransport>(
+async fn run_one<P: Provider + DocumentTransport>(
     store: &Store,
     provider: &P,
     blobs: &BlobStore,

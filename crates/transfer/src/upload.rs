@@ -4,14 +4,21 @@
 //! or an expired link, the next attempt finds the document (on the server
 //! if need be) and puts the bytes as a new version of it. Exactly one
 //! document results, however many times an attempt is cut short.
+//!
+//! A provider with a multipart upload takes the record and the bytes in
+//! one request: the row records the create as sent, then the request goes;
+//! after a cut, the document is looked for on the server by its path, and
+//! one found is the upload done (it came with every byte). It has no
+//! versions, so a new version of a document is refused with its words.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use casefile_domain::entity::Kind;
 use casefile_domain::ids::{LocalId, RemoteId};
+use casefile_providers::capabilities::UploadStyle;
 use casefile_providers::documents::{DocumentTransport, PutTarget};
-use casefile_providers::ProviderError;
+use casefile_providers::{Provider, ProviderError};
 use casefile_store::transfers::Transfer;
 use casefile_store::Store;
 use futures_util::StreamExt;
@@ -21,7 +28,7 @@ use crate::queue::{Progressor, TransferError};
 use crate::seal::SealError;
 
 /// Uploads `t`'s blob; returns the server's document id.
-pub async fn run<P: DocumentTransport>(
+pub async fn run<P: Provider + DocumentTransport>(
     store: &Store,
     provider: &P,
     blobs: &BlobStore,
@@ -36,28 +43,56 @@ pub async fn run<P: DocumentTransport>(
         .ok_or(TransferError::NoCase)?;
     let path = t.path.clone().unwrap_or_else(|| t.file_name.clone());
 
-    let (remote, target) = target(store, provider, t, &case_remote, &path).await?;
     let progress = Progressor::new(store, &t.id, Some(size as i64));
     let progress = &progress;
-    let put = |target: PutTarget| async move {
-        // A damaged segment ends the body with an error, which the transport can only
-        // report as a broken connection; note it here, so it is not retried as one.
-        let damaged = Arc::new(AtomicBool::new(false));
+    // A damaged segment ends the body with an error, which the transport can only
+    // report as a broken connection; `damaged` notes it, so it is not retried as one.
+    let body = |damaged: &Arc<AtomicBool>| {
         let seen = damaged.clone();
-        let body = blobs.stream(sha)?.inspect(move |item| {
+        Ok::<_, TransferError>(blobs.stream(sha)?.inspect(move |item| {
             if let Err(e) = item {
                 if e.get_ref().is_some_and(|inner| inner.is::<SealError>()) {
                     seen.store(true, Ordering::Relaxed);
                 }
             }
-        });
-        let sent = provider
-            .put_stream(&target, body, size, &|n| progress.report(n))
-            .await;
-        match sent {
-            Err(_) if damaged.load(Ordering::Relaxed) => Err(TransferError::Damaged),
-            other => other.map_err(TransferError::from),
+        }))
+    };
+    let failed = |damaged: &AtomicBool, e: ProviderError| {
+        if damaged.load(Ordering::Relaxed) {
+            TransferError::Damaged
+        } else {
+            TransferError::from(e)
         }
+    };
+    if provider.capabilities().documents == Some(UploadStyle::Multipart) {
+        if let Some(done) = already_posted(store, provider, t, &case_remote, &path).await? {
+            return Ok(done);
+        }
+        let damaged = Arc::new(AtomicBool::new(false));
+        let sent = provider
+            .post_document(
+                &case_remote,
+                &path,
+                &t.file_name,
+                body(&damaged)?,
+                size,
+                &|n| progress.report(n),
+            )
+            .await;
+        let remote = sent.map_err(|e| failed(&damaged, e))?;
+        // Complete (the bytes came with it): kept even if the row is cancelled.
+        store.set_transfer_remote(&t.id, &remote.0, false)?;
+        progress.report(size);
+        return Ok(remote);
+    }
+
+    let (remote, target) = target(store, provider, t, &case_remote, &path).await?;
+    let put = |target: PutTarget| async move {
+        let damaged = Arc::new(AtomicBool::new(false));
+        let sent = provider
+            .put_stream(&target, body(&damaged)?, size, &|n| progress.report(n))
+            .await;
+        sent.map_err(|e| failed(&damaged, e))
     };
     match put(target).await {
         // One fresh link if the first has expired (a long queue, a slow network).
@@ -69,6 +104,40 @@ pub async fn run<P: DocumentTransport>(
     }
     progress.report(size);
     Ok(remote)
+}
+
+/// For a one-request upload: the document already made (a resumed row,
+/// or found on the server after a cut, bytes and all), or `None` once the
+/// create is marked as about to be sent. A new version is refused.
+async fn already_posted<P: DocumentTransport>(
+    store: &Store,
+    provider: &P,
+    t: &Transfer,
+    case_remote: &RemoteId,
+    path: &str,
+) -> Result<Option<RemoteId>, TransferError> {
+    let found = match (&t.remote_document, &t.document_id) {
+        (Some(remote), _) => Some(RemoteId(remote.clone())),
+        (None, Some(_)) => return Err(TransferError::Provider(ProviderError::Unsupported(
+            "the firm's system keeps no versions of a document; upload the file under a new name"
+                .into(),
+        ))),
+        (None, None) if t.create_sent => provider
+            .find_document(case_remote, path)
+            .await?
+            .map(|(id, _)| id),
+        (None, None) => None,
+    };
+    match found {
+        Some(remote) => {
+            store.set_transfer_remote(&t.id, &remote.0, false)?;
+            Ok(Some(remote))
+        }
+        None => {
+            store.mark_create_sent(&t.id)?;
+            Ok(None)
+        }
+    }
 }
 
 /// The document the bytes belong to, and where to put them.

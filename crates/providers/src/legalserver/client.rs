@@ -9,7 +9,7 @@ use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
-use crate::capabilities::{Capabilities, Deletions, Paging, ResourceCaps};
+use crate::capabilities::{Capabilities, Deletions, Paging, ResourceCaps, UploadStyle};
 use crate::error::ProviderError;
 use crate::http::{classify_status, HttpCore, RateLimitHeaders};
 use crate::provider::ListPage;
@@ -60,7 +60,8 @@ impl Connect for LegalServer {
 impl LegalServer {
     /// It reads users, contacts, organizations, matters, events and tasks,
     /// and creates and changes events and tasks. v1 deletes neither, so
-    /// neither is offered. Searches have no updated-since filter, and
+    /// neither is offered. Documents go up in one multipart request, have
+    /// no versions and no folders, and are listed one matter at a time. Searches have no updated-since filter, and
     /// deletions only show as absences. An event's create is keyed by its
     /// `external_id`; a task's is found again by its fields.
     pub fn capabilities() -> Capabilities {
@@ -95,8 +96,10 @@ impl LegalServer {
                 max_page_size: PAGE_SIZE,
             },
             rate_limit_per_s: RATE_LIMIT_PER_MINUTE / 60,
-            documents: None,
+            documents: Some(UploadStyle::Multipart),
             folders: false,
+            document_versions: false,
+            documents_per_case: true,
             update_returns_record: true,
             deletions: Deletions::IdSets,
         }

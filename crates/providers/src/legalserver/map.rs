@@ -1,12 +1,14 @@
 //! LegalServer's objects as Casefile's records. Each is named by its UUID
-//! (`user_uuid`, `uuid`, `matter_uuid`, `event_uuid`, `task_uuid`), and
+//! (`user_uuid`, `uuid`, `matter_uuid`, `event_uuid`, `task_uuid`; a
+//! document by its `guid`), and
 //! refers to others by UUID inside LegalServer's multi-value lists
 //! (`individual_values`). `%empty%` and empty strings mean no value. What is
 //! not modelled stays in the record's `extra`, so nothing the server sent is
 //! lost.
 
 use casefile_domain::entity::{
-    Case, CaseStaff, CaseStatus, Client, Company, Event, Kind, Meta, Priority, Staff, Task,
+    Case, CaseStaff, CaseStatus, Client, Company, Document, Event, Kind, Meta, Priority, Staff,
+    Task,
 };
 use casefile_domain::ids::{LocalId, RemoteId};
 use casefile_domain::time::EventTime;
@@ -277,5 +279,67 @@ pub fn task(v: &Value, ctx: &Context<'_>) -> Result<Task, MapError> {
         case,
         staff,
         meta: f.meta("task_uuid", ctx)?,
+    })
+}
+
+/// LegalServer's document times: an offset without a colon
+/// (`2019-06-04T09:09:36-0400`), or RFC 3339.
+fn document_time(raw: Option<String>) -> Option<DateTime<Utc>> {
+    let raw = raw?;
+    DateTime::parse_from_str(&raw, "%Y-%m-%dT%H:%M:%S%z")
+        .or_else(|_| DateTime::parse_from_rfc3339(&raw))
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// A document from a matter's list, which the provider told its matter
+/// (`matter_uuid`). Its title is what Casefile shows and where Casefile's
+/// own uploads keep their path; a title made on LegalServer without the
+/// file's extension gets the stored name's, so it opens in the right
+/// application.
+pub fn document(v: &Value, ctx: &Context<'_>) -> Result<Document, MapError> {
+    let mut f = Fields::new(v)?;
+    let case = f
+        .text(super::documents::MATTER)
+        .and_then(|u| ctx.resolve.local(Kind::Case, &RemoteId(u)))
+        .ok_or_else(|| MapError("the document's matter is not known".into()))?;
+    let stored = f.text("name");
+    let title = f
+        .text("title")
+        .or_else(|| stored.clone())
+        .ok_or_else(|| MapError("a document without a title or name".into()))?;
+    let ext = stored
+        .as_deref()
+        .and_then(|n| n.rsplit_once('.'))
+        .map(|(_, e)| e.to_owned())
+        .filter(|e| !e.is_empty() && !e.contains('/'));
+    let name_part = title.rsplit('/').next().unwrap_or(&title);
+    let path = match ext {
+        Some(e) if !name_part.contains('.') => format!("{title}.{e}"),
+        _ => title.clone(),
+    };
+    let name = path.rsplit('/').next().unwrap_or(&path).to_owned();
+    if let Some(stored) = stored {
+        // Kept among the extras under its own word.
+        f.0.insert("name".into(), Value::from(stored));
+    }
+    let size = match f.take("disk_file_size") {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    };
+    let updated =
+        document_time(f.text("date_update")).or_else(|| document_time(f.text("date_create")));
+    let mut meta = f.meta("guid", ctx)?;
+    meta.server_updated_at = updated;
+    Ok(Document {
+        case,
+        folder: None,
+        name,
+        path,
+        size,
+        content_hash: None,
+        local_blob: None,
+        meta,
     })
 }

@@ -9,9 +9,11 @@
 //! neither). An event's create is keyed by its `external_id`. Both are
 //! Premium endpoints: without the subscription the server answers 402,
 //! which the engine holds as "needs LegalServer's Premium APIs", not as a
-//! refusal. Still to come: documents and notes.
+//! refusal. Documents go up in one multipart request and are listed one
+//! matter at a time ([`documents`]). Still to come: notes.
 
 mod client;
+mod documents;
 mod encode;
 mod map;
 mod provider;

@@ -1,7 +1,8 @@
 //! LegalServer as a [`Provider`]: the engine's view of the client, the
 //! mappers and the encoders. It creates and changes events and tasks
 //! (`POST`, and `PATCH` with only what changed); v1 deletes neither, and
-//! every other kind is read-only, as its capabilities declare.
+//! every other kind is read-only, as its capabilities declare. Documents
+//! move through [`super::documents`].
 
 use casefile_domain::entity::Kind;
 use casefile_domain::ids::RemoteId;
@@ -12,7 +13,6 @@ use serde_json::Value;
 use super::encode::{self, EXTERNAL_ID};
 use super::{map, LegalServer};
 use crate::capabilities::Capabilities;
-use crate::documents::DocumentTransport;
 use crate::error::ProviderError;
 use crate::provider::{Context, EncodeError, Known, ListPage, MapError, Provider, RemoteRefs};
 
@@ -30,6 +30,8 @@ pub(super) const PULL_ORDER: &[Kind] = &[
 /// The key each object carries its own UUID under.
 fn uuid_key(item: &Value) -> Option<&'static str> {
     [
+        // First: a document is told its matter's `matter_uuid` as well.
+        "guid",
         "matter_uuid",
         "event_uuid",
         "task_uuid",
@@ -96,6 +98,7 @@ impl Provider for LegalServer {
             Kind::Case => Record::Case(map::matter(item, ctx)?),
             Kind::Event => Record::Event(map::event(item, ctx)?),
             Kind::Task => Record::Task(map::task(item, ctx)?),
+            Kind::Document => Record::Document(map::document(item, ctx)?),
             other => {
                 return Err(MapError(format!(
                     "LegalServer does not list {} here",
@@ -195,6 +198,3 @@ impl Provider for LegalServer {
         self.core.request_count()
     }
 }
-
-/// No documents yet: every method answers "unsupported".
-impl DocumentTransport for LegalServer {}

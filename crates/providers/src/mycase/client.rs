@@ -116,6 +116,8 @@ impl MyCase {
             rate_limit_per_s: RATE_LIMIT_PER_S,
             documents: Some(UploadStyle::PresignedPut),
             folders: true,
+            document_versions: true,
+            documents_per_case: false,
             update_returns_record: false,
             // MyCase lists never mention deleted records.
             deletions: Deletions::IdSets,

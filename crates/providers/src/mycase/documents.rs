@@ -4,17 +4,17 @@
 //! /v1/documents/{id}/data` answers 302 to storage, which reqwest follows
 //! (and, leaving our host, drops the bearer token).
 
-use std::sync::atomic::Ordering;
-
 use bytes::Bytes;
 use casefile_domain::ids::RemoteId;
-use futures_util::{Stream, StreamExt};
+use futures_util::Stream;
 use reqwest::header::CONTENT_LENGTH;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use super::client::MyCase;
-use crate::documents::{CreatedDocument, DocumentTransport, Incoming, Progress, PutTarget};
+use crate::documents::{
+    counted, with_progress, CreatedDocument, DocumentTransport, Incoming, Progress, PutTarget,
+};
 use crate::error::ProviderError;
 
 fn put_target(item: &Value) -> Result<PutTarget, ProviderError> {
@@ -118,33 +118,17 @@ impl DocumentTransport for MyCase {
     where
         S: Stream<Item = std::io::Result<Bytes>> + Send + 'static,
     {
-        let sent = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
-        let counter = sent.clone();
-        let stream = body.map(move |chunk| {
-            if let Ok(c) = &chunk {
-                counter.fetch_add(c.len() as u64, Ordering::Relaxed);
-            }
-            chunk
-        });
+        let (stream, sent) = counted(body);
         let mut request = self
             .core
-            .http
+            .transfers
             .put(&target.url)
             .header(CONTENT_LENGTH, size)
             .body(reqwest::Body::wrap_stream(stream));
         for (k, v) in &target.headers {
             request = request.header(k.as_str(), v.as_str());
         }
-        let send = request.send();
-        tokio::pin!(send);
-        let mut tick = tokio::time::interval(std::time::Duration::from_millis(200));
-        let response = loop {
-            tokio::select! {
-                r = &mut send => break r?,
-                _ = tick.tick() => progress(sent.load(Ordering::Relaxed)),
-            }
-        };
-        progress(sent.load(Ordering::Relaxed));
+        let response = with_progress(request, &sent, progress).await?;
         storage_status(response.status())
     }
 
@@ -158,10 +142,7 @@ impl DocumentTransport for MyCase {
 
     async fn open_download(&self, document: &RemoteId) -> Result<Incoming, ProviderError> {
         let url = format!("{}/v1/documents/{}/data", self.core.base, document.0);
-        let response = self
-            .core
-            .send_authorized(Method::GET, &url, &[], None)
-            .await?;
+        let response = self.core.open_transfer(&url, &[]).await?;
         let status = response.status();
         if response.url().as_str().starts_with(&url) && !status.is_success() {
             // Still our API (no redirect happened): a classified API error.

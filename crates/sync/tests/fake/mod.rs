@@ -297,6 +297,8 @@ impl Fake {
                 rate_limit_per_s: 0,
                 documents: None,
                 folders: false,
+                document_versions: true,
+                documents_per_case: false,
                 update_returns_record: true,
                 // Lists never mention deleted records.
                 deletions: Deletions::IdSets,
