@@ -325,6 +325,15 @@ pub fn apply_remote_deletions<E: Entity>(
                 }
             }
             Some(_) => {
+                if E::KIND == casefile_domain::entity::Kind::Document {
+                    // A finished upload of it no longer stands in for a file of
+                    // the case (it shows one until the document comes in).
+                    tx.prepare_cached(
+                        "UPDATE transfers SET path = NULL WHERE direction = 'upload' AND state = 'done'
+                           AND remote_document = (SELECT remote_id FROM documents WHERE id = ?1)",
+                    )?
+                    .execute([id.to_string()])?;
+                }
                 // Gone on the server: a pending local delete has nothing left to do.
                 tx.prepare_cached(&format!("DELETE FROM {table} WHERE id = ?1"))?
                     .execute([id.to_string()])?;

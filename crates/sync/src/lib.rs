@@ -4,11 +4,13 @@
 //! the outbox, retry-safely; [`reconcile`] finds server deletions; the
 //! [`engine::Engine`] runs them one at a time per account, periodically and
 //! on demand, cancellably, and reports [`status::SyncStatus`]. The decisions
-//! are pure tables in [`policy`]. Nothing here knows which provider it
+//! are pure tables in [`policy`]; [`case_documents`] writes a case's
+//! documents from a provider that lists them one case at a time. Nothing here knows which provider it
 //! talks to (that is [`casefile_providers::Provider`] and its
 //! capabilities), nor anything about accounts, secrets or front ends
 //! (casefile-core).
 
+pub mod case_documents;
 pub mod engine;
 pub mod error;
 mod id_cache;
