@@ -279,8 +279,10 @@ pub struct DropProblem {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DropOutcome {
     /// Some files are named like documents already there: nothing was
-    /// queued; ask once, then drop again with the answer.
-    Clashes { names: Vec<String> },
+    /// queued; ask once, then drop again with the answer. `versions` says
+    /// whether "upload as a new version" is an answer (the provider keeps
+    /// versions); without it, only "keep both" is.
+    Clashes { names: Vec<String>, versions: bool },
     Queued {
         transfers: Vec<String>,
         problems: Vec<DropProblem>,
@@ -413,7 +415,9 @@ fn join(folder: &str, name: &str) -> String {
 /// Drops files and folders into `folder` of a case: each file is sealed
 /// into the blob store and queued for upload. A dropped folder keeps its
 /// structure as subfolders. With a name clash and no `clash` answer,
-/// nothing is queued and the clashing names are returned.
+/// nothing is queued and the clashing names are returned. `versions`:
+/// whether the provider keeps versions of a document; without, a new
+/// version is refused before anything is queued.
 pub async fn drop_files(
     store: &Store,
     blobs: &BlobStore,
@@ -421,7 +425,16 @@ pub async fn drop_files(
     folder: &str,
     paths: &[PathBuf],
     clash: Option<Clash>,
+    versions: bool,
 ) -> Result<DropOutcome, CoreError> {
+    if clash == Some(Clash::NewVersion) && !versions {
+        return Err(CoreError::Edit(crate::edits::EditError::Invalid {
+            field: "clash",
+            message: "The firm's system keeps no versions of a document: keep both, and the \
+                      new file gets a numbered name."
+                .into(),
+        }));
+    }
     let folder = folder.trim_matches('/');
     let case_text = case.to_string();
     let (planned, mut problems) = plan_drop(paths, folder);
@@ -439,7 +452,10 @@ pub async fn drop_files(
         .map(|p| join(&p.folder, &p.name))
         .collect();
     if !clashing.is_empty() && clash.is_none() {
-        return Ok(DropOutcome::Clashes { names: clashing });
+        return Ok(DropOutcome::Clashes {
+            names: clashing,
+            versions,
+        });
     }
     let mut transfers = Vec::new();
     for p in planned {

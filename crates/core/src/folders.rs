@@ -4,6 +4,11 @@
 //! folders made on this laptop, kept at once and created on the server at
 //! the next document run. A provider without folders of its own
 //! (`capabilities.folders` false) has only the folders documents name.
+//!
+//! A provider that lists documents one case at a time
+//! (`capabilities.documents_per_case`) has its case's documents brought in
+//! the same way (on open, for pinned cases after each sync) and after an
+//! upload to the case finishes, since no sync brings them.
 
 use casefile_domain::entity::Case;
 use casefile_domain::ids::{LocalId, RemoteId};
@@ -78,33 +83,89 @@ impl Session {
         self.cache.blobs.is_some() && self.provider().capabilities().folders
     }
 
-    /// Walks a case's folders on the server and caches them. Nothing for a
-    /// case the server does not have yet.
-    pub async fn refresh_folders(&self, case: &LocalId) -> Result<(), CoreError> {
-        if !self.has_folders() {
+    fn lists_documents(&self) -> bool {
+        self.cache.blobs.is_some() && self.provider().capabilities().documents_per_case
+    }
+
+    /// Walks a case's folders on the server and caches them, and brings in
+    /// its documents where they are listed one case at a time. Nothing for
+    /// a case the server does not have yet.
+    pub async fn refresh_case(&self, case: &LocalId) -> Result<(), CoreError> {
+        let (folders, documents) = (self.has_folders(), self.lists_documents());
+        if !folders && !documents {
             return Ok(());
         }
-        let case = case.to_string();
-        let Some(remote) = remote_of(self.store(), &case)? else {
+        let case_text = case.to_string();
+        let Some(remote) = remote_of(self.store(), &case_text)? else {
             return Ok(());
         };
-        let paths = self.provider().case_folders(&remote).await?;
-        self.store().replace_case_folders(&case, paths)?;
+        if folders {
+            let paths = self.provider().case_folders(&remote).await?;
+            self.store().replace_case_folders(&case_text, paths)?;
+        }
+        if documents {
+            let items = self.provider().case_documents(&remote).await?;
+            let provider = self.provider().as_ref();
+            casefile_sync::case_documents::apply(
+                self.store(),
+                provider,
+                self.cache.zone,
+                case,
+                items,
+            )
+            .await?;
+            if !folders {
+                // No server folders to keep; this notes when the case was last brought in.
+                self.store().replace_case_folders(&case_text, Vec::new())?;
+            }
+        }
         Ok(())
     }
 
-    /// Walks the folders of every pinned case (after a sync); one that
-    /// fails is logged and the rest go on.
-    pub async fn refresh_pinned_folders(&self) -> Result<(), CoreError> {
-        if !self.has_folders() {
+    /// Refreshes every pinned case (after a sync); one that fails is
+    /// logged and the rest go on, unless the server is gone.
+    pub async fn refresh_pinned_cases(&self) -> Result<(), CoreError> {
+        let cases = self.store().pinned_cases()?;
+        self.refresh_each(cases).await
+    }
+
+    /// Brings in the documents of the cases whose finished uploads have none
+    /// here yet (a provider whose sync does not bring documents).
+    pub async fn refresh_uploaded_cases(&self) -> Result<(), CoreError> {
+        if !self.lists_documents() {
             return Ok(());
         }
-        for case in self.store().pinned_cases()? {
+        let store = self.store();
+        let mut cases = std::collections::BTreeSet::new();
+        for t in store.transfers()? {
+            let Some(remote) = &t.remote_document else {
+                continue;
+            };
+            if t.direction == casefile_store::transfers::Direction::Upload
+                && t.state == casefile_store::transfers::TransferState::Done
+                && store
+                    .local_id_for(
+                        casefile_domain::entity::Kind::Document,
+                        &RemoteId(remote.clone()),
+                    )?
+                    .is_none()
+            {
+                cases.insert(t.case_id.clone());
+            }
+        }
+        self.refresh_each(cases.into_iter().collect()).await
+    }
+
+    async fn refresh_each(&self, cases: Vec<String>) -> Result<(), CoreError> {
+        if !self.has_folders() && !self.lists_documents() {
+            return Ok(());
+        }
+        for case in cases {
             let Ok(id) = LocalId::parse(&case) else {
                 continue;
             };
-            if let Err(e) = self.refresh_folders(&id).await {
-                tracing::info!(code = %e.class(), "a kept-offline case's folders could not be walked");
+            if let Err(e) = self.refresh_case(&id).await {
+                tracing::info!(code = %e.class(), "a case's folders or documents could not be brought in");
                 if e.class() == casefile_domain::error::ErrorCode::Offline {
                     return Err(e);
                 }

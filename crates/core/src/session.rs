@@ -124,7 +124,7 @@ impl Session {
     pub async fn sync(&self, options: SyncOptions) -> Result<SessionReport, CoreError> {
         let sync = self.engine.sync_now(options).await?;
         let transfers = self.run_transfers().await?;
-        if let Err(e) = self.refresh_pinned_folders().await {
+        if let Err(e) = self.refresh_pinned_cases().await {
             tracing::info!(code = %e.class(), "the kept-offline cases' folders were not walked");
         }
         // Last: the documents waiting matter more than a filter.
@@ -156,6 +156,11 @@ impl Session {
         }
         let report =
             casefile_transfer::run_due(&self.cache.store, self.provider().as_ref(), blobs).await?;
+        if report.done > 0 {
+            if let Err(e) = self.refresh_uploaded_cases().await {
+                tracing::info!(code = %e.class(), "the uploaded documents come in at the next refresh");
+            }
+        }
         if report.failed > 0 {
             // If the server went away, the sync that this asks for notices,
             // retries on the engine's short offline backoff, and requeues
@@ -227,7 +232,7 @@ impl Session {
                                 tracing::warn!(code = %e.class(), "transfers after a sync failed");
                             }
                         }
-                        if let Err(e) = self.refresh_pinned_folders().await {
+                        if let Err(e) = self.refresh_pinned_cases().await {
                             tracing::info!(code = %e.class(), "the kept-offline cases' folders were not walked");
                         }
                         self.learn_who_i_am().await;

@@ -58,9 +58,17 @@ impl Setup {
     }
 
     async fn drop(&self, folder: &str, paths: &[PathBuf], clash: Option<Clash>) -> DropOutcome {
-        documents::drop_files(&self.store, &self.blobs, &self.case, folder, paths, clash)
-            .await
-            .unwrap()
+        documents::drop_files(
+            &self.store,
+            &self.blobs,
+            &self.case,
+            folder,
+            paths,
+            clash,
+            true,
+        )
+        .await
+        .unwrap()
     }
 }
 
@@ -187,7 +195,8 @@ async fn a_name_clash_is_asked_once_and_keep_both_numbers_the_new_file() {
     assert_eq!(
         asked,
         DropOutcome::Clashes {
-            names: vec!["brief.pdf".into()]
+            names: vec!["brief.pdf".into()],
+            versions: true,
         },
         "nothing is queued until the user answers"
     );
@@ -253,4 +262,42 @@ async fn a_saved_copy_has_the_bytes_a_safe_name_and_never_replaces_a_file() {
         .unwrap();
     assert_eq!(odd.parent().unwrap(), out.path().canonicalize().unwrap());
     assert_eq!(std::fs::read(&first).unwrap(), b"the brief's bytes");
+}
+
+#[tokio::test]
+async fn without_versions_a_clash_offers_only_keep_both_and_a_new_version_is_refused() {
+    let s = setup();
+    let brief = s.file("brief.pdf", b"first");
+    queued(s.drop("", std::slice::from_ref(&brief), None).await);
+    let again = s.file("again/brief.pdf", b"second");
+    let drop = |clash| {
+        documents::drop_files(
+            &s.store,
+            &s.blobs,
+            &s.case,
+            "",
+            std::slice::from_ref(&again),
+            clash,
+            false,
+        )
+    };
+    assert_eq!(
+        drop(None).await.unwrap(),
+        DropOutcome::Clashes {
+            names: vec!["brief.pdf".into()],
+            versions: false,
+        }
+    );
+    let refused = drop(Some(Clash::NewVersion)).await.unwrap_err();
+    assert_eq!(
+        refused.class(),
+        casefile_domain::error::ErrorCode::Validation
+    );
+    assert_eq!(
+        s.store.transfers().unwrap().len(),
+        1,
+        "nothing more is queued"
+    );
+    let (n, _) = queued(drop(Some(Clash::KeepBoth)).await.unwrap());
+    assert_eq!(n, 1);
 }

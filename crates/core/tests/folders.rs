@@ -99,7 +99,7 @@ async fn folders_made_here_reach_the_server_and_the_servers_empty_folders_show()
     assert!(!tree(&store, &case_id)
         .iter()
         .any(|(p, _)| p == "Discovery/Empty"));
-    session.refresh_folders(&case_id).await.unwrap();
+    session.refresh_case(&case_id).await.unwrap();
     sandbox.shutdown().await;
     let shown = tree(&store, &case_id);
     assert!(shown.contains(&("Discovery".into(), false)), "{shown:?}");

@@ -279,6 +279,9 @@ pub enum DropResult {
     },
     Clashes {
         names: Vec<String>,
+        /// Whether "upload as a new version" may be offered (the firm's
+        /// system keeps versions); otherwise only "keep both".
+        versions: bool,
     },
 }
 
@@ -309,11 +312,14 @@ pub async fn drop_files(
         ClashChoice::NewVersion => Clash::NewVersion,
         ClashChoice::KeepBoth => Clash::KeepBoth,
     });
-    let outcome = documents::drop_files(&store, &blobs, &case, &folder, &paths, clash)
+    let versions = state
+        .session()
+        .is_none_or(|s| s.cache.capabilities().document_versions);
+    let outcome = documents::drop_files(&store, &blobs, &case, &folder, &paths, clash, versions)
         .await
         .map_err(|e| UiError::from(&e))?;
     Ok(match outcome {
-        DropOutcome::Clashes { names } => DropResult::Clashes { names },
+        DropOutcome::Clashes { names, versions } => DropResult::Clashes { names, versions },
         DropOutcome::Queued {
             transfers,
             problems,

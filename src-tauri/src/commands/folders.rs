@@ -67,7 +67,7 @@ pub async fn refresh_case_folders(
     let store = state.store()?;
     let problem = match state.session() {
         Some(session) => session
-            .refresh_folders(&case)
+            .refresh_case(&case)
             .await
             .err()
             .map(|e| UiError::from(&e)),

@@ -194,7 +194,12 @@ export type DropProblem = {
  *  How a drop went: files queued (with any that were not, and why), or
  *  names that clash, to be asked about before anything is queued.
  */
-export type DropResult = { outcome: "queued"; queued: number; problems: DropProblem[] } | { outcome: "clashes"; names: string[] };
+export type DropResult = { outcome: "queued"; queued: number; problems: DropProblem[] } | { outcome: "clashes"; names: string[]; 
+/**
+ *  Whether "upload as a new version" may be offered (the firm's
+ *  system keeps versions); otherwise only "keep both".
+ */
+versions: boolean };
 
 /**
  *  Where a record's local edits stand, for its badge: waiting to sync,

@@ -85,14 +85,29 @@ describe('A case screen', () => {
     const platform = firm();
     await openDocuments(platform);
     pointAt(screen.getByTestId('files-table'));
-    platform.data.dropAnswer = { outcome: 'clashes', names: ['Engagement letter.pdf'] };
+    platform.data.dropAnswer = { outcome: 'clashes', names: ['Engagement letter.pdf'], versions: true };
     platform.emitFileDrag({ type: 'drop', x: 1, y: 1, paths: ['/d/Engagement letter.pdf', '/d/empty.txt'] });
     const dialog = await screen.findByTestId('clash-dialog');
+    expect(within(dialog).getByRole('button', { name: 'Upload as a new version' })).toBeTruthy();
     platform.data.dropAnswer = { outcome: 'queued', queued: 1, problems: [{ name: 'empty.txt', message: 'It is empty (0 bytes); nothing to upload.' }] };
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Keep both' }));
     await waitFor(() => expect(platform.drops.at(-1)).toEqual(['c1', '', ['/d/Engagement letter.pdf', '/d/empty.txt'], 'keep_both']));
     expect((await screen.findByTestId('drop-problems')).textContent).toContain('empty.txt: It is empty (0 bytes); nothing to upload.');
     expect(screen.queryByTestId('clash-dialog')).toBeNull();
+  });
+
+  it('offers only "keep both" when the firm\'s system keeps no versions', async () => {
+    const platform = firm();
+    await openDocuments(platform);
+    pointAt(screen.getByTestId('files-table'));
+    platform.data.dropAnswer = { outcome: 'clashes', names: ['Engagement letter.pdf'], versions: false };
+    platform.emitFileDrag({ type: 'drop', x: 1, y: 1, paths: ['/d/Engagement letter.pdf'] });
+    const dialog = await screen.findByTestId('clash-dialog');
+    expect(within(dialog).queryByRole('button', { name: 'Upload as a new version' })).toBeNull();
+    expect(within(dialog).getByTestId('no-versions').textContent).toContain('keeps no versions');
+    platform.data.dropAnswer = { outcome: 'queued', queued: 1, problems: [] };
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Keep both' }));
+    await waitFor(() => expect(platform.drops.at(-1)).toEqual(['c1', '', ['/d/Engagement letter.pdf'], 'keep_both']));
   });
 
   it('says where to drop when a file lands on nothing', async () => {
