@@ -128,16 +128,34 @@ pub(crate) async fn week_of(client: &Client, monday: &str) -> TestResult {
     )
     .await?;
     click(client, "[data-nav=calendar]").await?;
-    click(client, ".fc-timeGridWeek-button").await?;
-    set_field(client, "input[aria-label='Go to date']", monday).await?;
-    client
+    let column = format!(".fc-timegrid-col[data-date='{monday}']");
+    // The calendar is drawn while its settings and the first events still
+    // arrive; a click in that moment can be lost, so the user's two steps
+    // (Week, then Go to) are repeated until the week shows.
+    for _ in 0..3 {
+        click(client, ".fc-timeGridWeek-button").await?;
+        set_field(client, "input[aria-label='Go to date']", monday).await?;
+        client
+            .execute(
+                "document.querySelector(\"input[aria-label='Go to date']\").form.requestSubmit();",
+                vec![],
+            )
+            .await?;
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if client.find(fantoccini::Locator::Css(&column)).await.is_ok() {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+    }
+    let shown = client
         .execute(
-            "document.querySelector(\"input[aria-label='Go to date']\").form.requestSubmit();",
+            "return document.querySelector('.fc-toolbar-title')?.textContent ?? '(no calendar)';",
             vec![],
         )
         .await?;
-    wait_for(client, &format!(".fc-timegrid-col[data-date='{monday}']")).await?;
-    Ok(())
+    Err(format!("the week of {monday} never showed; the calendar shows {shown}").into())
 }
 
 /// Scrolls the week's time grid so the slot line of `time` (HH:MM:SS) is in the middle.

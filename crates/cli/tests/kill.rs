@@ -3,7 +3,9 @@
 //! acknowledged edit is lost, and at the end nothing is duplicated on the
 //! server and the pull has resumed from its checkpoints to hold exactly what
 //! the server holds. 50 kills by default; `CASEFILE_KILLS=1000` for the long
-//! run, `CASEFILE_KILL_SEED` to replay one.
+//! run, `CASEFILE_KILL_SEED` to replay one. The same run goes against
+//! LegalServer's dialect (its tasks keep no description, so the edits there
+//! change the due date; its walks restart from the first page).
 
 mod common;
 
@@ -12,7 +14,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use casefile_domain::ids::AccountId;
-use casefile_sandbox::{DemoData, ReadyInfo, SandboxConfig};
+use casefile_sandbox::{DemoData, Dialect, ReadyInfo, SandboxConfig};
 use casefile_store::{CacheKey, Store};
 use serde_json::Value;
 
@@ -98,6 +100,35 @@ async fn wait_for_mid_walk(accounts: &Path, key: &CacheKey) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn killed_syncs_lose_nothing_and_duplicate_nothing() {
+    killed_syncs(Dialect::MyCase).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn killed_syncs_against_legalserver_lose_nothing_and_duplicate_nothing() {
+    killed_syncs(Dialect::LegalServer).await;
+}
+
+/// An acknowledged edit of round `i`: the command's arguments, and the
+/// field and value the server's task must then hold.
+fn edit(dialect: Dialect, i: u32) -> (Vec<String>, &'static str, String) {
+    match dialect {
+        Dialect::MyCase => {
+            let text = format!("edit {i}");
+            (
+                vec!["--description".into(), text.clone()],
+                "description",
+                text,
+            )
+        }
+        // v1 keeps no description of a task.
+        Dialect::LegalServer => {
+            let due = format!("2027-01-{:02}", i % 28 + 1);
+            (vec!["--due".into(), due.clone()], "due_date", due)
+        }
+    }
+}
+
+async fn killed_syncs(dialect: Dialect) {
     if common::keychain_or_skip().is_none() {
         return;
     }
@@ -109,7 +140,9 @@ async fn killed_syncs_lose_nothing_and_duplicate_nothing() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(42);
-    eprintln!("kill -9: {kills} kills, seed {seed} (replay with CASEFILE_KILL_SEED={seed})");
+    eprintln!(
+        "kill -9 ({dialect:?}): {kills} kills, seed {seed} (replay with CASEFILE_KILL_SEED={seed})"
+    );
     let mut rng = fastrand::Rng::with_seed(seed);
     // Several pages per resource, so kills land inside walks.
     let data_set = DemoData::Scaled {
@@ -121,12 +154,15 @@ async fn killed_syncs_lose_nothing_and_duplicate_nothing() {
     let (info, stop_sandbox) = sandbox_on_own_thread(
         SandboxConfig::default()
             .with_rate_limit(0)
+            .with_per_minute(0)
+            .with_dialect(dialect)
             .with_demo(data_set, 1),
     );
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
     let token = info.access_token.clone();
-    let account = common::add_token_account(data, &info.base_url, "SANDBOX_TOKEN", &token);
+    let account =
+        common::add_token_account_for(data, &info.dialect, &info.base_url, "SANDBOX_TOKEN", &token);
     // The cache is encrypted; the test reads it with the account's key.
     let key = casefile_core::accounts::pick(data, Some(account.as_str()))
         .unwrap()
@@ -134,8 +170,8 @@ async fn killed_syncs_lose_nothing_and_duplicate_nothing() {
         .unwrap();
 
     let mut acknowledged: Vec<String> = Vec::new();
-    // The last acknowledged description of each edited task, by name.
-    let mut described: std::collections::HashMap<String, String> = Default::default();
+    // The last acknowledged edit of each edited task, by name: the field and its value.
+    let mut edited: std::collections::HashMap<String, (&str, String)> = Default::default();
     let mut resumed_walks = 0;
     for i in 0..kills {
         if i > 0 {
@@ -157,18 +193,17 @@ async fn killed_syncs_lose_nothing_and_duplicate_nothing() {
             if rng.bool() {
                 let which = rng.usize(0..acknowledged.len());
                 let id = acknowledged[which].clone();
-                let out = cli(
-                    data,
-                    &token,
-                    &["task", "update", &id, "--description", &format!("edit {i}")],
-                );
+                let (args, field, value) = edit(dialect, i);
+                let mut command = vec!["task", "update", id.as_str()];
+                command.extend(args.iter().map(String::as_str));
+                let out = cli(data, &token, &command);
                 assert!(
                     out.status.success(),
                     "{}",
                     String::from_utf8_lossy(&out.stderr)
                 );
                 // Task `which` was created in round `which + 1`.
-                described.insert(format!("Killed-{seed}-{}", which + 1), format!("edit {i}"));
+                edited.insert(format!("Killed-{seed}-{}", which + 1), (field, value));
             }
         }
         let mut child = Command::new(BIN)
@@ -260,10 +295,10 @@ async fn killed_syncs_lose_nothing_and_duplicate_nothing() {
     );
     assert_eq!(unique.len(), ours.len(), "nothing duplicated");
     for task in dump["records"]["tasks"].as_array().unwrap() {
-        if let Some(edit) = task["name"].as_str().and_then(|n| described.get(n)) {
+        if let Some((field, value)) = task["name"].as_str().and_then(|n| edited.get(n)) {
             assert_eq!(
-                task["description"],
-                edit.as_str(),
+                task[*field],
+                value.as_str(),
                 "an acknowledged edit reached the server"
             );
         }
@@ -276,7 +311,7 @@ async fn killed_syncs_lose_nothing_and_duplicate_nothing() {
             "{kind}: the cache holds what the server holds"
         );
     }
-    eprintln!("kill -9: {kills} kills, {resumed_walks} left a walk mid-way and resumed; {} creates, 0 lost, 0 duplicated", acknowledged.len());
+    eprintln!("kill -9 ({dialect:?}): {kills} kills, {resumed_walks} left a walk mid-way and resumed; {} creates, 0 lost, 0 duplicated", acknowledged.len());
     assert!(
         resumed_walks > 0,
         "no kill landed inside a walk: the resume path was not exercised"

@@ -48,13 +48,24 @@ pub fn run_env(data: &Path, env: &[(&str, &str)], args: &[&str]) -> (i32, String
 /// environment variable `token_env` (set to `token`), with no pacing.
 /// Returns the new account's id, as `account add` prints it.
 pub fn add_token_account(data: &Path, base_url: &str, token_env: &str, token: &str) -> String {
+    add_token_account_for(data, "mycase", base_url, token_env, token)
+}
+
+/// [`add_token_account`] for the provider the sandbox's ready line names.
+pub fn add_token_account_for(
+    data: &Path,
+    provider: &str,
+    base_url: &str,
+    token_env: &str,
+    token: &str,
+) -> String {
     let (code, out, err) = run_env(
         data,
         &[(token_env, token)],
         &[
             "account",
             "add",
-            "mycase",
+            provider,
             "--base-url",
             base_url,
             "--token-env",
