@@ -39,6 +39,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/admin/faults", get(get_faults).put(set_faults))
         .route("/admin/rate_limit", put(set_rate_limit))
         .route("/admin/premium", put(set_premium))
+        .route("/admin/per_minute", get(get_per_minute).put(set_per_minute))
         .route("/admin/tokens", post(issue_tokens))
         .route("/admin/tokens/expire", post(expire_tokens))
 }
@@ -230,6 +231,27 @@ async fn set_rate_limit(State(app): State<Arc<AppState>>, body: Bytes) -> ApiRes
     let b: RateLimitBody = serde_json::from_slice(&body)
         .map_err(|e| ApiError::bad_request(format!("invalid body: {e}")))?;
     lock(&app.limiter).set_per_second(b.per_second);
+    Ok(no_content())
+}
+
+#[derive(Deserialize)]
+struct PerMinuteBody {
+    per_minute: u32,
+}
+
+/// `GET /admin/per_minute`: LegalServer's per-minute limit and what it has
+/// admitted and refused (429) so far.
+async fn get_per_minute(State(app): State<Arc<AppState>>) -> Json<Value> {
+    let limit = lock(&app.per_minute);
+    Json(json!({ "per_minute": limit.limit(), "totals": limit.totals() }))
+}
+
+/// `PUT /admin/per_minute` with `{"per_minute": N}` (0 = off): LegalServer's
+/// limit from now on, with the current window's count started again.
+async fn set_per_minute(State(app): State<Arc<AppState>>, body: Bytes) -> ApiResult<Response> {
+    let b: PerMinuteBody = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::bad_request(format!("invalid body: {e}")))?;
+    lock(&app.per_minute).set_limit(b.per_minute);
     Ok(no_content())
 }
 

@@ -10,6 +10,16 @@ pub struct PerMinute {
     limit: u32,
     window_start: i64,
     used: u32,
+    /// Requests answered and refused with 429 since the start, so a test
+    /// can tell a client that kept the limit from one that hit it.
+    totals: Totals,
+}
+
+/// What the limit has let through and refused since the sandbox started.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Totals {
+    pub admitted: u64,
+    pub refused: u64,
 }
 
 /// What the headers say after a request.
@@ -31,12 +41,21 @@ impl PerMinute {
             limit,
             window_start: 0,
             used: 0,
+            totals: Totals::default(),
         }
     }
 
     pub fn set_limit(&mut self, limit: u32) {
         self.limit = limit;
         self.used = 0;
+    }
+
+    pub fn limit(&self) -> u32 {
+        self.limit
+    }
+
+    pub fn totals(&self) -> Totals {
+        self.totals
     }
 
     /// Counts a request at `now`.
@@ -48,6 +67,7 @@ impl PerMinute {
         }
         let reset = minute + 60;
         if self.limit == 0 {
+            self.totals.admitted += 1;
             return Window {
                 limit: 200,
                 remaining: 200,
@@ -56,8 +76,11 @@ impl PerMinute {
             };
         }
         let refused = self.used >= self.limit;
-        if !refused {
+        if refused {
+            self.totals.refused += 1;
+        } else {
             self.used += 1;
+            self.totals.admitted += 1;
         }
         Window {
             limit: self.limit,
@@ -93,6 +116,13 @@ mod tests {
         );
         assert_eq!(w.take(t).remaining, 0);
         assert!(w.take(t).refused);
+        assert_eq!(
+            w.totals(),
+            Totals {
+                admitted: 2,
+                refused: 1
+            }
+        );
         let next = t + chrono::Duration::seconds(60);
         assert_eq!(w.take(next).remaining, 1);
     }
