@@ -1,13 +1,15 @@
 //! A stolen laptop's disk shows no client data: after an account syncs the
 //! demo firm and uploads a memo, no file under the data directory (cache,
 //! WAL, settings, blob store) holds a client's name, a case's name or the
-//! memo's text in the clear. Run with the real keychain, which holds the key.
+//! memo's text in the clear. Run with the real keychain, which holds the key,
+//! against both dialects (LegalServer's upload is one multipart request).
 
 use std::path::{Path, PathBuf};
 
 mod common;
 
-use common::{add_token_account, dump, files_under, run_env};
+use casefile_sandbox::{Dialect, SandboxConfig};
+use common::{add_token_account_for, dump, files_under, run_env};
 use serde_json::Value;
 
 fn cli(data: &Path, token: &str, args: &[&str]) -> (i32, String, String) {
@@ -29,15 +31,31 @@ fn files_containing(dir: &Path, needle: &str) -> Vec<PathBuf> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_stolen_disk_shows_no_client_data() {
+    stolen_disk(Dialect::MyCase).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stolen_disk_shows_no_client_data_of_a_legalserver_firm() {
+    stolen_disk(Dialect::LegalServer).await;
+}
+
+async fn stolen_disk(dialect: Dialect) {
     if common::keychain_or_skip().is_none() {
         return;
     }
-    let sandbox = common::sandbox().await;
+    let sandbox = casefile_sandbox::start(
+        SandboxConfig::default()
+            .with_rate_limit(0)
+            .with_per_minute(0)
+            .with_dialect(dialect),
+    )
+    .await
+    .unwrap();
     let info = sandbox.info().clone();
     let home = tempfile::tempdir().unwrap();
     let data = home.path().join("data");
     let token = info.access_token.as_str();
-    add_token_account(&data, &info.base_url, "AT_REST_TOKEN", token);
+    add_token_account_for(&data, &info.dialect, &info.base_url, "AT_REST_TOKEN", token);
     let (code, _, err) = cli(&data, token, &["sync"]);
     assert_eq!(code, 0, "{err}");
 
@@ -112,4 +130,5 @@ async fn a_stolen_disk_shows_no_client_data() {
         uploaded,
         "the queued memo was uploaded from the sealed store"
     );
+    sandbox.shutdown().await;
 }
