@@ -474,3 +474,118 @@ fn a_legalserver_account_is_added_with_a_token_and_syncs_in_the_window() {
         panic!("token account window test failed: {err}");
     }
 }
+
+/// A LegalServer account added in the window with an API user and its
+/// password (HTTP Basic): it syncs, the Accounts screen names the user,
+/// and the password is in no file of the data directory.
+#[test]
+fn a_legalserver_account_is_added_with_an_api_user_and_password_in_the_window() {
+    if !window_tests_enabled(
+        "a_legalserver_account_is_added_with_an_api_user_and_password_in_the_window",
+    ) {
+        return;
+    }
+    let _serial = APP_LOCK.lock().unwrap_or_else(|p| p.into_inner());
+    let (_scratch, data_dir, runtime) = window_scratch("casefile-basic-account-");
+    let outcome: TestResult = runtime.block_on(async {
+        let config = casefile_sandbox::SandboxConfig::default()
+            .with_dialect(casefile_sandbox::Dialect::LegalServer)
+            .with_per_minute(0);
+        let firm = Firm::sandbox_only(data_dir.clone(), config).await?;
+        let driver = start_driver_with(&data_dir, &[])?;
+        let client = connect_with(driver.port, &[]).await?;
+        let result = add_by_password(&client, &firm, &data_dir).await;
+        let result = end_session(client, "failure-basic-account.png", result).await;
+        drop(driver);
+        result
+    });
+    if let Err(err) = outcome {
+        panic!("basic account window test failed: {err}");
+    }
+}
+
+async fn add_by_password(client: &Client, firm: &Firm, data_dir: &std::path::Path) -> TestResult {
+    click(client, "[data-nav=accounts]").await?;
+    let form = "[data-testid=add-account]";
+    wait_for(client, form).await?;
+    client
+        .find(Locator::Css(&format!("{form} select[name=provider]")))
+        .await?
+        .select_by_value("legalserver")
+        .await?;
+    click(client, "[data-testid=sign-in-with-password]").await?;
+    fill(
+        client,
+        &format!("{form} input[name=base_url]"),
+        &firm.info.base_url,
+    )
+    .await?;
+    fill(
+        client,
+        &format!("{form} input[name=user]"),
+        &firm.info.api_user,
+    )
+    .await?;
+    // Without the password its field says what is missing.
+    click(client, "[data-testid=add-submit]").await?;
+    wait_for_text(
+        client,
+        &format!("{form} label:has(input[name=password]) .field-error"),
+        "the password's error",
+        |t| t.contains("password"),
+    )
+    .await?;
+    fill(
+        client,
+        &format!("{form} input[name=password]"),
+        &firm.info.api_password,
+    )
+    .await?;
+    shot(client, "accounts-add-by-password").await?;
+    click(client, "[data-testid=add-submit]").await?;
+    wait_for(client, "[data-view=cases]").await?;
+    wait_for_text_within(
+        client,
+        "[data-testid=sync-status]",
+        "the account's sync",
+        Duration::from_secs(60),
+        |t| t.contains("Up to date"),
+    )
+    .await?;
+    wait_for(client, "[data-testid=cases-table] tbody tr td.name").await?;
+    click(client, "[data-nav=accounts]").await?;
+    let user = firm.info.api_user.clone();
+    wait_for_text(
+        client,
+        "[data-testid=account] [data-testid=account-state]",
+        "signed in as the API user",
+        |t| t == format!("Signed in as {user}"),
+    )
+    .await?;
+    shot(client, "accounts-basic-full").await?;
+    let needle = firm.info.api_password.as_bytes();
+    for entry in walkdir(data_dir) {
+        let bytes = std::fs::read(&entry).unwrap_or_default();
+        if bytes.windows(needle.len()).any(|w| w == needle) {
+            return Err(format!("the password is readable in {}", entry.display()).into());
+        }
+    }
+    Ok(())
+}
+
+/// Every file under `dir`.
+fn walkdir(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                todo.push(path);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out
+}

@@ -29,6 +29,8 @@ pub struct AccountView {
     pub browser_sign_in: bool,
     /// Whether a token is held for it; none when the keychain cannot be asked.
     pub signed_in: Option<bool>,
+    /// The API user it signs in as over HTTP Basic, if it does.
+    pub api_user: Option<String>,
 }
 
 /// A provider an account can be added for.
@@ -69,6 +71,7 @@ impl AccountView {
             zone: settings.zone.clone(),
             browser_sign_in: settings.token_env.is_none() && settings.oauth.is_some(),
             signed_in: settings.signed_in().ok(),
+            api_user: settings.basic_user.clone(),
         }
     }
 }

@@ -3,7 +3,7 @@
 //! show another account, and sign one out. The rules are the core's
 //! ([`casefile_core::accounts`], [`casefile_core::roster`]); this routes.
 
-use casefile_core::accounts::{self, AccountError, NewAccount};
+use casefile_core::accounts::{self, AccountError, BasicLogin, NewAccount};
 use casefile_core::roster::{self, Shown};
 use casefile_core::signin::SIGN_IN_TIMEOUT;
 use casefile_core::CoreError;
@@ -29,6 +29,8 @@ pub struct AccountRow {
     pub browser_sign_in: bool,
     /// Whether a sign-in is held; none when the keychain cannot be asked.
     pub signed_in: Option<bool>,
+    /// The API user it signs in as over HTTP Basic, if it does.
+    pub api_user: Option<String>,
     /// Whether the window shows this account now.
     pub shown: bool,
 }
@@ -63,6 +65,10 @@ pub struct NewAccountForm {
     /// For providers that sign in with a personal access token (kept in
     /// the keychain, never in the settings).
     pub token: Option<String>,
+    /// Instead of a token, where the provider takes HTTP Basic: an API
+    /// user and its password (kept in the keychain, never in the settings).
+    pub user: Option<String>,
+    pub password: Option<String>,
     /// Only for firms whose app registration has one.
     pub client_secret: Option<String>,
     /// Empty: the provider's own.
@@ -137,6 +143,7 @@ fn overview_of(
             zone: a.zone,
             browser_sign_in: a.browser_sign_in,
             signed_in: a.signed_in,
+            api_user: a.api_user,
         })
         .collect();
     Ok(AccountsOverview {
@@ -182,15 +189,28 @@ pub async fn add_account(
     let zone = form.zone.trim().to_owned();
     let data_dir = state.paths.data_dir.clone();
     if provider.sign_in() == SignIn::Token {
-        let token = some(form.token).ok_or_else(|| {
-            UiError::validation(
-                "token",
-                format!(
-                    "Paste a personal access token from your {} profile.",
-                    provider.label()
-                ),
-            )
-        })?;
+        // An API user and password, or a personal access token: one of them.
+        let basic = match some(form.user) {
+            Some(user) => Some(BasicLogin {
+                user,
+                password: form.password.filter(|p| !p.is_empty()).ok_or_else(|| {
+                    UiError::validation("password", "Enter the API user's password.")
+                })?,
+            }),
+            None => None,
+        };
+        let token = match basic {
+            Some(_) => None,
+            None => Some(some(form.token).ok_or_else(|| {
+                UiError::validation(
+                    "token",
+                    format!(
+                        "Paste a personal access token from your {} profile.",
+                        provider.label()
+                    ),
+                )
+            })?),
+        };
         let new = NewAccount {
             provider,
             base_url,
@@ -202,11 +222,13 @@ pub async fn add_account(
             zone,
             id: None,
             rate_limit_per_s: None,
-            basic: None,
+            basic,
         };
         return account_task(move || {
             let settings = accounts::add(&data_dir, new)?;
-            settings.store_access_token(&token)?;
+            if let Some(token) = token {
+                settings.store_access_token(&token)?;
+            }
             Ok(settings.id)
         })
         .await;

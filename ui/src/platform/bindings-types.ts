@@ -13,6 +13,8 @@ export type AccountRow = {
 	browser_sign_in: boolean,
 	/**  Whether a sign-in is held; none when the keychain cannot be asked. */
 	signed_in: boolean | null,
+	/**  The API user it signs in as over HTTP Basic, if it does. */
+	api_user: string | null,
 	/**  Whether the window shows this account now. */
 	shown: boolean,
 };
@@ -335,6 +337,12 @@ export type NewAccountForm = {
 	 *  the keychain, never in the settings).
 	 */
 	token: string | null,
+	/**
+	 *  Instead of a token, where the provider takes HTTP Basic: an API
+	 *  user and its password (kept in the keychain, never in the settings).
+	 */
+	user: string | null,
+	password: string | null,
 	/**  Only for firms whose app registration has one. */
 	client_secret: string | null,
 	/**  Empty: the provider's own. */

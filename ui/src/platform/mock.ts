@@ -190,8 +190,10 @@ export function createMockPlatform(overrides: Partial<AppInfo> = {}, data: Parti
       if (!form.base_url.startsWith('http')) return { status: 'error', error: { code: 'validation', field: 'base_url', message: `${form.base_url} is not an http(s) URL` } };
       const id = `${form.provider}-${form.base_url.replace(/^https?:\/\//, '')}`;
       const byToken = store.accounts.providers.find((p) => p.id === form.provider)?.authorize_url === null;
-      if (byToken && !form.token) return { status: 'error', error: { code: 'validation', field: 'token', message: 'Paste a personal access token.' } };
-      store.accounts.accounts.push({ id, provider: byToken ? 'Token API' : 'Firm API', base_url: form.base_url, zone: form.zone, browser_sign_in: !byToken, signed_in: byToken, shown: false });
+      const user = form.user?.trim() || null;
+      if (byToken && user && !form.password) return { status: 'error', error: { code: 'validation', field: 'password', message: "Enter the API user's password." } };
+      if (byToken && !user && !form.token) return { status: 'error', error: { code: 'validation', field: 'token', message: 'Paste a personal access token.' } };
+      store.accounts.accounts.push({ id, provider: byToken ? 'Token API' : 'Firm API', base_url: form.base_url, zone: form.zone, browser_sign_in: !byToken, signed_in: byToken, api_user: byToken ? user : null, shown: false });
       return ok(id);
     },
     async signInAccount(id) {

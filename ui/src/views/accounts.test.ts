@@ -14,6 +14,7 @@ const account = (over: Partial<AccountRow> = {}): AccountRow => ({
   zone: 'America/Chicago',
   browser_sign_in: true,
   signed_in: true,
+  api_user: null,
   shown: false,
   ...over,
 });
@@ -67,6 +68,30 @@ describe('First run and the Accounts screen', () => {
     await waitFor(() => expect(platform.accountCalls.map((c) => c[0])).toEqual(['add', 'add', 'switch']));
     expect(platform.accountCalls[1]?.[1]).toMatchObject({ provider: 'tokenapi', token: 'pat-123', client_id: '' });
     await waitFor(() => expect(screen.getByTestId('shown-firm').textContent).toContain('site.example'));
+  });
+
+  it('adds an account with an API user and password where a token is taken, never sending a token', async () => {
+    const platform = createMockPlatform();
+    platform.data.accounts.providers.push({ id: 'tokenapi', label: 'Token API', authorize_url: null, token_url: null });
+    render(App, { props: { platform } });
+    await fireEvent.keyDown(window, { key: '5', ctrlKey: true });
+    const form = await screen.findByTestId('add-account');
+    await fireEvent.change(within(form).getByLabelText('Provider'), { target: { value: 'tokenapi' } });
+    await fireEvent.click(await within(form).findByTestId('sign-in-with-password'));
+    expect(within(form).queryByLabelText(/^Personal access token/)).toBeNull();
+    await fireEvent.input(within(form).getByLabelText('Server address'), { target: { value: 'https://site.example' } });
+    await fireEvent.input(within(form).getByLabelText(/^API user/), { target: { value: 'casefile-api' } });
+    await fireEvent.submit(form);
+    // No password yet: its field says so.
+    await waitFor(() => expect(within(form).getByLabelText(/^Password/).getAttribute('aria-invalid')).toBe('true'));
+    expect(form.textContent).toContain("Enter the API user's password.");
+    await fireEvent.input(within(form).getByLabelText(/^Password/), { target: { value: 'pw-1' } });
+    await fireEvent.submit(form);
+    await waitFor(() => expect(platform.accountCalls.map((c) => c[0])).toEqual(['add', 'add', 'switch']));
+    expect(platform.accountCalls[1]?.[1]).toMatchObject({ provider: 'tokenapi', user: 'casefile-api', password: 'pw-1', token: null });
+    await waitFor(() => expect(screen.getByTestId('shown-firm').textContent).toContain('site.example'));
+    await fireEvent.keyDown(window, { key: '5', ctrlKey: true });
+    expect(await screen.findByText('Signed in as casefile-api')).toBeTruthy();
   });
 
   it('marks the field the core refused, and keeps what was typed', async () => {
