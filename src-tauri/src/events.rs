@@ -18,6 +18,8 @@ pub enum SyncState {
     Syncing,
     Offline,
     Throttled,
+    /// Changes wait for a plan the firm's server lacks (its Premium APIs).
+    NeedsPlan,
     AuthRequired,
     Error,
 }

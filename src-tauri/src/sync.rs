@@ -27,6 +27,7 @@ fn shown(view: StatusView) -> SyncStatus {
         StatusState::Syncing => SyncState::Syncing,
         StatusState::Offline => SyncState::Offline,
         StatusState::Throttled => SyncState::Throttled,
+        StatusState::NeedsPlan => SyncState::NeedsPlan,
         StatusState::SignInRequired => SyncState::AuthRequired,
         StatusState::Error => SyncState::Error,
     };

@@ -368,6 +368,13 @@ async fn add_by_token(client: &Client, firm: &Firm) -> TestResult {
         |t| t.contains("needs LegalServer's Premium APIs") && t.contains("1 change waits"),
     )
     .await?;
+    let state = wait_for(client, "[data-testid=sync-status]")
+        .await?
+        .attr("data-state")
+        .await?;
+    if state.as_deref() != Some("needs_plan") {
+        return Err(format!("changes held for Premium show as {state:?}, not a warning").into());
+    }
     shot(client, "status-needs-premium").await?;
     let on_server = |dump: Value| {
         dump["records"]["tasks"]

@@ -24,6 +24,9 @@ pub enum StatusState {
     SignInRequired,
     /// Local changes wait to be sent (or were refused and wait for an edit).
     ChangesWaiting,
+    /// Changes wait for a plan the firm lacks (a 402): nothing to do here
+    /// but upgrade, so it is a warning, not "waiting to sync".
+    NeedsPlan,
     /// The last sync failed for another reason.
     Error,
 }
@@ -108,7 +111,7 @@ pub fn view(s: &SyncStatus, cases: u64) -> StatusView {
             .map(|h| h.kind.plural().replace('_', " "))
             .collect();
         (
-            StatusState::ChangesWaiting,
+            StatusState::NeedsPlan,
             format!(
                 "Changing {} needs {}; {} here until the firm has it.",
                 kinds.join(" and "),
@@ -222,7 +225,7 @@ mod tests {
                     }],
                     ..synced.clone()
                 },
-                StatusState::ChangesWaiting,
+                StatusState::NeedsPlan,
             ),
         ];
         for (status, want) in table {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pendingText, toneOf } from './status';
 
-const status = (pending_changes: number, state: 'idle' | 'offline' = 'offline') => ({ state, detail: '', pending_changes, last_success: null });
+const status = (pending_changes: number, state: 'idle' | 'offline' | 'needs_plan' = 'offline') => ({ state, detail: '', pending_changes, last_success: null });
 
 describe('status helpers', () => {
   it('pluralises pending changes and hides zero', () => {
@@ -12,11 +12,14 @@ describe('status helpers', () => {
 
   it('leaves the count to the state when idle, whose words already say it', () => {
     expect(pendingText(status(3, 'idle'))).toBeNull();
+    expect(pendingText(status(3, 'needs_plan'))).toBeNull();
   });
 
   it('gives attention-needing states a warning or error tone', () => {
     expect(toneOf('auth_required')).toBe('error');
     expect(toneOf('throttled')).toBe('warn');
+    // Changes held for the firm's plan are not "all well".
+    expect(toneOf('needs_plan')).toBe('warn');
     expect(toneOf('idle')).toBe('ok');
   });
 });

@@ -9,6 +9,7 @@ const TONES: Record<SyncState, Tone> = {
   syncing: 'busy',
   offline: 'warn',
   throttled: 'warn',
+  needs_plan: 'warn',
   auth_required: 'error',
   error: 'error',
 };
@@ -19,10 +20,11 @@ export function toneOf(state: SyncState): Tone {
 
 /**
  * "3 changes waiting to sync" beside the state, or null when nothing waits
- * or the state already says so (idle with changes waiting is worded so by Rust).
+ * or the state already says so (idle with changes waiting, and changes held for a
+ * plan, are worded so by Rust).
  */
 export function pendingText(status: SyncStatus): string | null {
   const n = status.pending_changes;
-  if (n <= 0 || status.state === 'idle') return null;
+  if (n <= 0 || status.state === 'idle' || status.state === 'needs_plan') return null;
   return `${n} change${n === 1 ? '' : 's'} waiting to sync`;
 }

@@ -435,7 +435,9 @@ export type SyncDetails = {
 /**  The phase of the sync engine, as the status bar shows it. */
 export type SyncState = 
 /**  No firm account is connected: the app runs on its local cache only. */
-"no_account" | "idle" | "syncing" | "offline" | "throttled" | "auth_required" | "error";
+"no_account" | "idle" | "syncing" | "offline" | "throttled" | 
+/**  Changes wait for a plan the firm's server lacks (its Premium APIs). */
+"needs_plan" | "auth_required" | "error";
 
 /**  What the status bar shows about sync. */
 export type SyncStatus = {
