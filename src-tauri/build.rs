@@ -31,6 +31,7 @@ const COMMANDS: &[&str] = &[
     "case_detail",
     "case_folders",
     "refresh_case_folders",
+    "case_notes",
     "new_folder",
     "folder_files",
     "drop_files",

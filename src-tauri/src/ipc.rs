@@ -58,6 +58,7 @@ pub fn builder<R: tauri::Runtime>() -> Builder<R> {
             commands::documents::case_detail,
             commands::folders::case_folders,
             commands::folders::refresh_case_folders,
+            commands::notes::case_notes,
             commands::folders::new_folder,
             commands::documents::folder_files,
             commands::documents::drop_files,

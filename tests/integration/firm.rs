@@ -45,12 +45,13 @@ impl Firm {
         })
     }
 
-    /// Adds the firm's account, reaching the server at `base_url`.
+    /// Adds the firm's account (of the provider the sandbox's dialect is),
+    /// reaching the server at `base_url`.
     pub(crate) fn add_account(&self, base_url: &str) -> TestResult {
         self.cli(&[
             "account",
             "add",
-            "mycase",
+            &self.info.dialect,
             "--base-url",
             base_url,
             "--token-env",

@@ -15,6 +15,7 @@
 //! - `calendar`: events made, edited and moved with a real pointer; the DST gap; an all-day event in two zones.
 //! - `calendar_conflicts`: an offline edit marked then synced; the conflict chooser, field by field.
 //! - `tasks`: a task made and ticked off in the window.
+//! - `notes`: a LegalServer matter's case notes in the case screen, and offline afterwards.
 //! - `calendar_kit`: what those share (fields, a real pointer, slots, the sandbox's records by name).
 
 mod accounts;
@@ -30,6 +31,7 @@ mod firm;
 mod folders;
 mod layout;
 mod names;
+mod notes;
 mod offline;
 mod reminders;
 mod startup_bench;

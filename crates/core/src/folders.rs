@@ -8,7 +8,8 @@
 //! A provider that lists documents one case at a time
 //! (`capabilities.documents_per_case`) has its case's documents brought in
 //! the same way (on open, for pinned cases after each sync) and after an
-//! upload to the case finishes, since no sync brings them.
+//! upload to the case finishes, since no sync brings them. Its case notes,
+//! where the provider keeps them, come in with them ([`crate::notes`]).
 
 use casefile_domain::entity::Case;
 use casefile_domain::ids::{LocalId, RemoteId};
@@ -71,7 +72,7 @@ pub fn new_folder(
     Ok(path)
 }
 
-fn remote_of(store: &Store, case: &str) -> Result<Option<RemoteId>, CoreError> {
+pub(crate) fn remote_of(store: &Store, case: &str) -> Result<Option<RemoteId>, CoreError> {
     let Ok(id) = LocalId::parse(case) else {
         return Ok(None);
     };
@@ -92,7 +93,8 @@ impl Session {
     /// a case the server does not have yet.
     pub async fn refresh_case(&self, case: &LocalId) -> Result<(), CoreError> {
         let (folders, documents) = (self.has_folders(), self.lists_documents());
-        if !folders && !documents {
+        let notes = self.keeps_notes();
+        if !folders && !documents && !notes {
             return Ok(());
         }
         let case_text = case.to_string();
@@ -118,6 +120,9 @@ impl Session {
                 // No server folders to keep; this notes when the case was last brought in.
                 self.store().replace_case_folders(&case_text, Vec::new())?;
             }
+        }
+        if notes {
+            self.read_case_notes(&case_text, &remote).await?;
         }
         Ok(())
     }
@@ -157,7 +162,7 @@ impl Session {
     }
 
     async fn refresh_each(&self, cases: Vec<String>) -> Result<(), CoreError> {
-        if !self.has_folders() && !self.lists_documents() {
+        if !self.has_folders() && !self.lists_documents() && !self.keeps_notes() {
             return Ok(());
         }
         for case in cases {

@@ -33,6 +33,7 @@ pub mod folders;
 pub mod ics;
 pub mod keychain;
 pub mod me;
+pub mod notes;
 pub mod reminders;
 pub mod roster;
 pub mod session;

@@ -23,6 +23,7 @@ fn caps(event: ResourceCaps) -> Capabilities {
         folders: false,
         document_versions: true,
         documents_per_case: false,
+        case_notes: false,
         update_returns_record: true,
         deletions: Deletions::Reported,
     }

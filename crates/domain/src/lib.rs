@@ -9,5 +9,6 @@
 pub mod entity;
 pub mod error;
 pub mod ids;
+pub mod note;
 pub mod record;
 pub mod time;

@@ -124,6 +124,9 @@ pub struct Capabilities {
     /// no list across matters): a case's documents come in when it is
     /// opened online, for pinned cases after each sync, and after an upload.
     pub documents_per_case: bool,
+    /// Whether the provider keeps case notes ([`crate::Provider::case_notes`]),
+    /// read one case at a time, as documents per case are.
+    pub case_notes: bool,
     /// Whether an update's answer carries the new server copy.
     pub update_returns_record: bool,
     pub deletions: Deletions,

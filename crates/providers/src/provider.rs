@@ -202,6 +202,20 @@ pub trait Provider: Send + Sync {
         async { Ok(None) }
     }
 
+    /// A case's notes, read whole, where the provider keeps them
+    /// (`capabilities.case_notes`); read-only here.
+    fn case_notes(
+        &self,
+        _case: &RemoteId,
+    ) -> impl Future<Output = Result<Vec<casefile_domain::note::CaseNote>, ProviderError>> + Send
+    {
+        async {
+            Err(ProviderError::Unsupported(
+                "this provider keeps no case notes".into(),
+            ))
+        }
+    }
+
     fn throttled_until(&self) -> Option<DateTime<Utc>>;
 
     fn request_count(&self) -> u64;

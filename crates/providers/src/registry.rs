@@ -181,6 +181,12 @@ macro_rules! registry {
             async fn who_am_i(&self) -> Result<Option<RemoteId>, ProviderError> {
                 match self { $(AnyProvider::$variant(p) => Provider::who_am_i(p).await,)+ }
             }
+            async fn case_notes(
+                &self,
+                case: &RemoteId,
+            ) -> Result<Vec<casefile_domain::note::CaseNote>, ProviderError> {
+                match self { $(AnyProvider::$variant(p) => Provider::case_notes(p, case).await,)+ }
+            }
             fn throttled_until(&self) -> Option<DateTime<Utc>> {
                 match self { $(AnyProvider::$variant(p) => Provider::throttled_until(p),)+ }
             }

@@ -40,6 +40,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/admin/rate_limit", put(set_rate_limit))
         .route("/admin/premium", put(set_premium))
         .route("/admin/per_minute", get(get_per_minute).put(set_per_minute))
+        .route("/admin/notes/{case_id}", post(add_note))
         .route("/admin/tokens", post(issue_tokens))
         .route("/admin/tokens/expire", post(expire_tokens))
 }
@@ -252,6 +253,26 @@ async fn set_per_minute(State(app): State<Arc<AppState>>, body: Bytes) -> ApiRes
     let b: PerMinuteBody = serde_json::from_slice(&body)
         .map_err(|e| ApiError::bad_request(format!("invalid body: {e}")))?;
     lock(&app.per_minute).set_limit(b.per_minute);
+    Ok(no_content())
+}
+
+/// `POST /admin/notes/{case_id}` with a `v1_core_matter_note` body (its
+/// ids are filled in): a case note made on LegalServer, listed after the
+/// matter's others.
+async fn add_note(
+    State(app): State<Arc<AppState>>,
+    Path(case_id): Path<i64>,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let note: Value = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::bad_request(format!("invalid note: {e}")))?;
+    if !note.is_object() {
+        return Err(ApiError::bad_request("a note is a JSON object"));
+    }
+    if !app.store.read(|tx| tx.exists(Kind::Case, case_id))? {
+        return Err(ApiError::not_found("cases"));
+    }
+    lock(&app.notes).entry(case_id).or_default().push(note);
     Ok(no_content())
 }
 

@@ -157,6 +157,7 @@ pub async fn start(cfg: SandboxConfig) -> Result<RunningSandbox, SandboxError> {
         firm: Mutex::new(serde_json::json!({})),
         me: Mutex::new(None),
         raw_items: Mutex::new(Default::default()),
+        notes: Default::default(),
     });
     {
         let app = app.clone();

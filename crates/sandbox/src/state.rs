@@ -41,6 +41,9 @@ pub struct AppState {
     /// as extra elements of a kind's first list page: hostile input for
     /// the client, exactly as given (`POST /admin/raw_items/{kind}`).
     pub raw_items: Mutex<std::collections::HashMap<crate::store::Kind, Vec<String>>>,
+    /// Case notes added on LegalServer (`POST /admin/notes/{case_id}`), by
+    /// case id, after the ones each matter is served with.
+    pub notes: Mutex<std::collections::BTreeMap<i64, Vec<serde_json::Value>>>,
 }
 
 /// Locks a mutex, recovering from poisoning (a panicked handler must not wedge the server).

@@ -28,6 +28,7 @@ pub mod key;
 pub mod listing;
 pub mod merge;
 pub mod migrations;
+pub mod notes;
 pub mod push;
 pub mod query;
 mod readers;

@@ -23,11 +23,12 @@ pub fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0006_case_folders.sql")),
         M::up(include_str!("../migrations/0007_bulk_first_sync.sql")),
         M::up(include_str!("../migrations/0008_doubts_and_backoff.sql")),
+        M::up(include_str!("../migrations/0009_case_notes.sql")),
     ])
 }
 
 /// The schema version the code expects.
-pub const LATEST: i64 = 8;
+pub const LATEST: i64 = 9;
 
 /// Migration 4's second half: quarantine rows without a remote id are keyed
 /// by their payload's hash (SQL has no SHA-256), newest first, and an older

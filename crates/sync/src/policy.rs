@@ -181,6 +181,7 @@ mod tests {
             folders: false,
             document_versions: true,
             documents_per_case: false,
+            case_notes: false,
             update_returns_record: true,
             deletions: casefile_providers::Deletions::Reported,
         }

@@ -13,5 +13,6 @@ pub mod copies;
 pub mod documents;
 pub mod export;
 pub mod folders;
+pub mod notes;
 pub mod tasks;
 pub mod transfers;

@@ -142,6 +142,23 @@ export type CaseListRequest = {
 	limit: number,
 };
 
+/**  A case's notes and where they stand. */
+export type CaseNotes = {
+	/**
+	 *  Whether the account's provider keeps case notes at all; without
+	 *  them the case screen shows no notes.
+	 */
+	kept: boolean,
+	notes: NoteItem[],
+	/**  When they were last read from the server (RFC 3339); none if never. */
+	read_at: string | null,
+	/**
+	 *  Why they could not be read now (offline, signed out); none when
+	 *  they were, or were not asked for.
+	 */
+	problem: UiError | null,
+};
+
 export type CasePage = {
 	items: CaseListItem[],
 	total: number,
@@ -350,6 +367,21 @@ export type NewAccountForm = {
 	token_url: string | null,
 	/**  The IANA zone the firm schedules in. */
 	zone: string,
+};
+
+/**  One case note, as the server wrote it. */
+export type NoteItem = {
+	id: string,
+	subject: string,
+	/**  Plain text, or HTML when `is_html`: the window shows its text only. */
+	body: string,
+	is_html: boolean,
+	note_type: string | null,
+	/**  YYYY-MM-DD. */
+	posted_on: string | null,
+	/**  RFC 3339. */
+	created_at: string | null,
+	author: string | null,
 };
 
 export type OpenTask = {

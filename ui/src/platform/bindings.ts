@@ -5,7 +5,7 @@
 
 import { invoke as __TAURI_INVOKE } from "@tauri-apps/api/core";
 import * as __TAURI_EVENT from "@tauri-apps/api/event";
-import type { AccountRow, AccountsOverview, AppInfo, CacheChanged, CacheSummary, CalendarEvent, CalendarSettings, CaseDetail, CaseFilterOptions, CaseListItem, CaseListRequest, CasePage, CaseSort, CaseStatus, Changes, ClashChoice, ConflictItem, DropProblem, DropResult, EditBadge, EventDetail, EventEdit, EventMove, EventRange, FileBadge, FileItem, FilterOption, FolderItem, FolderRefresh, Keep, NewAccountForm, OpenTask, OpenedDocument, Person, ProviderOption, RecentDocument, SavedCopy, SearchResult, SyncDetails, SyncState, SyncStatus, SyncStatusChanged, TaskEdit, TaskFilter, TaskItem, TaskListRequest, TaskPage, TransferAction, TransferItem, UiError, UpcomingEvent } from "./bindings-types";
+import type { AccountRow, AccountsOverview, AppInfo, CacheChanged, CacheSummary, CalendarEvent, CalendarSettings, CaseDetail, CaseFilterOptions, CaseListItem, CaseListRequest, CaseNotes, CasePage, CaseSort, CaseStatus, Changes, ClashChoice, ConflictItem, DropProblem, DropResult, EditBadge, EventDetail, EventEdit, EventMove, EventRange, FileBadge, FileItem, FilterOption, FolderItem, FolderRefresh, Keep, NewAccountForm, NoteItem, OpenTask, OpenedDocument, Person, ProviderOption, RecentDocument, SavedCopy, SearchResult, SyncDetails, SyncState, SyncStatus, SyncStatusChanged, TaskEdit, TaskFilter, TaskItem, TaskListRequest, TaskPage, TransferAction, TransferItem, UiError, UpcomingEvent } from "./bindings-types";
 export type * from "./bindings-types";
 
 /** Commands */
@@ -52,6 +52,7 @@ export const commands = {
 	 *  connected), so empty folders show and the tree browses offline later.
 	 */
 	refreshCaseFolders: (caseId: string) => typedError<FolderRefresh, UiError>(__TAURI_INVOKE("refresh_case_folders", { caseId })),
+	caseNotes: (caseId: string, refresh: boolean) => typedError<CaseNotes, UiError>(__TAURI_INVOKE("case_notes", { caseId, refresh })),
 	/**
 	 *  Makes a folder inside `parent` at once; it is created on the server now
 	 *  when connected, else at the next sync. Returns its path.

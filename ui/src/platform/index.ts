@@ -27,6 +27,7 @@ import type {
   FileItem,
   FolderItem,
   FolderRefresh,
+  CaseNotes,
   OpenedDocument,
   RecentDocument,
   SavedCopy,
@@ -73,6 +74,8 @@ export type {
   FileItem,
   FolderItem,
   FolderRefresh,
+  CaseNotes,
+  NoteItem,
   OpenTask,
   Person,
   TransferAction,
@@ -142,6 +145,8 @@ export interface Platform {
   folderFiles(caseId: string, folder: string): Promise<Outcome<FileItem[]>>;
   /** Walks a case's folders on the server now (when connected); says when they were last walked. */
   refreshCaseFolders(caseId: string): Promise<Outcome<FolderRefresh>>;
+  /** A case's notes (read-only), read from the server first when `refresh` and connected. */
+  caseNotes(caseId: string, refresh: boolean): Promise<Outcome<CaseNotes>>;
   /** Makes a folder inside `parent` at once (created on the server at the next sync); resolves to its path. */
   newFolder(caseId: string, parent: string, name: string): Promise<Outcome<string>>;
   /** Files and folders dropped on a case folder (paths from the OS; the bytes never cross IPC). */

@@ -14,6 +14,7 @@ import type {
   FileDrag,
   FileItem,
   FolderItem,
+  NoteItem,
   RecentDocument,
   TransferItem,
   Outcome,
@@ -32,6 +33,8 @@ export interface MockData {
   details: Record<string, CaseDetail>;
   /** Folder trees by case id. */
   folders: Record<string, FolderItem[]>;
+  /** A case's notes, for a provider that keeps them; a case absent here has none kept. */
+  notes: Record<string, NoteItem[]>;
   /** Files by `${caseId}/${folder}`. */
   files: Record<string, FileItem[]>;
   transfers: TransferItem[];
@@ -110,7 +113,7 @@ export function createMockPlatform(overrides: Partial<AppInfo> = {}, data: Parti
   const listeners = new Set<(s: SyncStatus) => void>();
   const cacheListeners = new Set<() => void>();
   const ok = <T>(value: T): Outcome<T> => ({ status: 'ok', data: value });
-  const store: MockData = { cases: [], events: [], tasks: [], details: {}, folders: {}, files: {}, transfers: [], recent: [], filterOptions: { stages: [], practice_areas: [], staff: [], clients: [], locations: [] }, dropAnswer: null, accounts: { accounts: [], demo_shown: true, providers: [{ id: 'firmapi', label: 'Firm API', authorize_url: 'https://auth.example.test/authorize', token_url: 'https://auth.example.test/token' }] }, signInAnswer: null, searchHits: [], conflicts: [], firmZone: null, reminderMinutes: 15, changes: { create: true, update: true, delete: true, description: true }, readOnly: null, me: null, ...data };
+  const store: MockData = { cases: [], events: [], tasks: [], details: {}, folders: {}, notes: {}, files: {}, transfers: [], recent: [], filterOptions: { stages: [], practice_areas: [], staff: [], clients: [], locations: [] }, dropAnswer: null, accounts: { accounts: [], demo_shown: true, providers: [{ id: 'firmapi', label: 'Firm API', authorize_url: 'https://auth.example.test/authorize', token_url: 'https://auth.example.test/token' }] }, signInAnswer: null, searchHits: [], conflicts: [], firmZone: null, reminderMinutes: 15, changes: { create: true, update: true, delete: true, description: true }, readOnly: null, me: null, ...data };
   const caseRequests: Parameters<Platform['listCases']>[0][] = [];
   const drops: Parameters<Platform['dropFiles']>[] = [];
   const transferActions: Parameters<Platform['transferAction']>[] = [];
@@ -247,6 +250,10 @@ export function createMockPlatform(overrides: Partial<AppInfo> = {}, data: Parti
     },
     async refreshCaseFolders() {
       return ok({ refreshed_at: '2026-12-01T09:30:00Z', problem: null });
+    },
+    async caseNotes(caseId) {
+      const notes = store.notes[caseId];
+      return ok({ kept: notes !== undefined, notes: notes ?? [], read_at: notes ? '2026-12-01T09:30:00Z' : null, problem: null });
     },
     async newFolder(caseId, parent, name) {
       const tree = store.folders[caseId] ?? (store.folders[caseId] = [{ path: '', name: '', depth: 0, documents: 0, pending: false }]);

@@ -48,6 +48,7 @@ export const tauriPlatform: Platform = {
   caseFolders: async (caseId) => normalise(await commands.caseFolders(caseId)),
   folderFiles: async (caseId, folder) => normalise(await commands.folderFiles(caseId, folder)),
   refreshCaseFolders: async (caseId) => normalise(await commands.refreshCaseFolders(caseId)),
+  caseNotes: async (caseId, refresh) => normalise(await commands.caseNotes(caseId, refresh)),
   newFolder: async (caseId, parent, name) => normalise(await commands.newFolder(caseId, parent, name)),
   dropFiles: async (caseId, folder, paths, onClash) => normalise(await commands.dropFiles(caseId, folder, paths, onClash)),
   listTransfers: async () => normalise(await commands.listTransfers()),

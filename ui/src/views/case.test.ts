@@ -55,6 +55,32 @@ describe('A case screen', () => {
     expect(overview.textContent).toContain('Lead lawyer');
   });
 
+  it('shows no notes where the provider keeps none, and a matter\'s notes newest first, as text, where it does', async () => {
+    const platform = firm();
+    render(App, { props: { platform } });
+    const row = (await screen.findByTestId('cases-table')).querySelector<HTMLElement>('tbody tr')!;
+    await fireEvent.keyDown(row, { key: 'Enter' });
+    await screen.findByTestId('case-overview');
+    expect(screen.queryByTestId('case-notes')).toBeNull();
+    cleanup();
+
+    const kept = firm();
+    const note = (id: string, subject: string, body: string, is_html = false) => ({ id, subject, body, is_html, note_type: 'Case Note', posted_on: '2026-11-02', created_at: null, author: 'Ann Lee' });
+    kept.data.notes.c1 = [
+      note('n1', 'Intake interview', 'Met the client.'),
+      note('n2', 'Hearing moved', '<p>To <b>3 pm</b></p><img src=x onerror="window.hacked=1">', true),
+    ];
+    render(App, { props: { platform: kept } });
+    const row2 = (await screen.findByTestId('cases-table')).querySelector<HTMLElement>('tbody tr')!;
+    await fireEvent.keyDown(row2, { key: 'Enter' });
+    const notes = await screen.findByTestId('case-notes');
+    const items = within(notes).getAllByTestId('case-note');
+    expect(items.map((i) => i.querySelector('.subject')?.textContent)).toEqual(['Hearing moved', 'Intake interview']);
+    expect(items[0]?.querySelector('.body')?.textContent).toBe('To 3 pm');
+    expect(notes.querySelector('img')).toBeNull();
+    expect(items[1]?.textContent).toContain('Ann Lee');
+  });
+
   it('walks into a subfolder with the keyboard and shows its files and badges', async () => {
     const platform = firm();
     await openDocuments(platform);

@@ -100,6 +100,7 @@ impl LegalServer {
             folders: false,
             document_versions: false,
             documents_per_case: true,
+            case_notes: true,
             update_returns_record: true,
             deletions: Deletions::IdSets,
         }

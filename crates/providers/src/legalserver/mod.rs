@@ -10,12 +10,14 @@
 //! Premium endpoints: without the subscription the server answers 402,
 //! which the engine holds as "needs LegalServer's Premium APIs", not as a
 //! refusal. Documents go up in one multipart request and are listed one
-//! matter at a time ([`documents`]). Still to come: notes.
+//! matter at a time ([`documents`]); a matter's case notes are read, one
+//! matter at a time too ([`notes`]).
 
 mod client;
 mod documents;
 mod encode;
 mod map;
+mod notes;
 mod provider;
 
 pub use client::{LegalServer, PAGE_SIZE, PREMIUM, RATE_LIMIT_PER_MINUTE};

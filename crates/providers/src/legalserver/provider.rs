@@ -190,6 +190,13 @@ impl Provider for LegalServer {
         Err(unsupported(kind, "delete"))
     }
 
+    async fn case_notes(
+        &self,
+        case: &RemoteId,
+    ) -> Result<Vec<casefile_domain::note::CaseNote>, ProviderError> {
+        self.matter_notes(case).await
+    }
+
     fn throttled_until(&self) -> Option<DateTime<Utc>> {
         self.core.throttled_until()
     }

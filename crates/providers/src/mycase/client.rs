@@ -118,6 +118,7 @@ impl MyCase {
             folders: true,
             document_versions: true,
             documents_per_case: false,
+            case_notes: false,
             update_returns_record: false,
             // MyCase lists never mention deleted records.
             deletions: Deletions::IdSets,

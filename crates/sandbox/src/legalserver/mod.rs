@@ -6,12 +6,13 @@
 //! contacts, organizations, users, events, tasks), the writes of events and
 //! tasks (`POST`, `PATCH`; Premium's 402 when Premium is off), and the
 //! seeded faults, and documents: the multipart upload, a matter's list
-//! and the download ([`documents`]). Notes are still to come.
+//! and the download ([`documents`]), and a matter's case notes ([`notes`]).
 
 mod documents;
 pub mod faults;
 mod ids;
 mod limit;
+mod notes;
 mod search;
 mod shapes;
 mod write;
@@ -41,6 +42,7 @@ pub fn router() -> Router<Arc<AppState>> {
             post(documents::upload).layer(DefaultBodyLimit::disable()),
         )
         .route("/api/v1/matters/{uuid}/documents", get(documents::list))
+        .route("/api/v1/matters/{uuid}/notes", get(notes::list))
         .route("/modules/document/download.php", get(documents::download));
     for resource in Resource::ALL {
         let base = format!("/api/v1/{}", resource.path());

@@ -144,7 +144,11 @@ pub(super) fn admit(app: &AppState, headers: &HeaderMap) -> Result<HeaderMap, Re
     Ok(out)
 }
 
-fn number(params: &BTreeMap<String, String>, key: &str, default: u64) -> Result<u64, Refusal> {
+pub(super) fn number(
+    params: &BTreeMap<String, String>,
+    key: &str,
+    default: u64,
+) -> Result<u64, Refusal> {
     match params.get(key) {
         None => Ok(default),
         Some(v) => v.parse::<u64>().ok().filter(|n| *n >= 1).ok_or_else(|| {

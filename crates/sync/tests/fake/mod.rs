@@ -299,6 +299,7 @@ impl Fake {
                 folders: false,
                 document_versions: true,
                 documents_per_case: false,
+                case_notes: false,
                 update_returns_record: true,
                 // Lists never mention deleted records.
                 deletions: Deletions::IdSets,
