@@ -13,7 +13,8 @@
 //! limit on for the sync (the raw fetch before it runs with the limit off; the
 //! incremental sync is skipped), and prints beside the time taken the least time the
 //! limit allows: the requests sent one after another at the raw fetch's pace, each
-//! minute's allowance spent, then a wait for the next minute.
+//! minute's allowance spent, then a wait for the next minute. The same as flags:
+//! `-- --dialect legalserver --per-minute 200 --scale 0.1`.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -109,6 +110,15 @@ async fn set_per_minute(base: &str, admin_token: &str, per_minute: u32) {
     );
 }
 
+/// A setting from the command line (`--name value`), else its environment variable.
+fn setting(flag: &str, var: &str) -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == flag)
+        .and_then(|i| args.get(i + 1).cloned())
+        .or_else(|| std::env::var(var).ok())
+}
+
 /// The sandbox process, killed (by its own handle) when dropped.
 struct Sandbox(std::process::Child);
 
@@ -121,8 +131,7 @@ impl Drop for Sandbox {
 
 #[tokio::main]
 async fn main() {
-    let scale: f64 = std::env::var("SYNC_BENCH_SCALE")
-        .ok()
+    let scale: f64 = setting("--scale", "SYNC_BENCH_SCALE")
         .and_then(|s| s.parse().ok())
         .unwrap_or(1.0);
     let n = |x: f64| ((x * scale) as usize).max(1).to_string();
@@ -139,9 +148,8 @@ async fn main() {
     // SYNC_BENCH_DIALECT=legalserver serves the firm in LegalServer's dialect;
     // SYNC_BENCH_PER_MINUTE=200 turns its rate limit on (off by default).
     // (The sandbox's own default when unset.)
-    let asked_dialect = std::env::var("SYNC_BENCH_DIALECT").ok();
-    let per_minute: u32 = std::env::var("SYNC_BENCH_PER_MINUTE")
-        .ok()
+    let asked_dialect = setting("--dialect", "SYNC_BENCH_DIALECT");
+    let per_minute: u32 = setting("--per-minute", "SYNC_BENCH_PER_MINUTE")
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
     let child = Command::new(&sandbox_bin)
