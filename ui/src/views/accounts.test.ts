@@ -86,6 +86,9 @@ describe('First run and the Accounts screen', () => {
     await waitFor(() => expect(within(form).getByLabelText(/^Password/).getAttribute('aria-invalid')).toBe('true'));
     expect(form.textContent).toContain("Enter the API user's password.");
     await fireEvent.input(within(form).getByLabelText(/^Password/), { target: { value: 'pw-1' } });
+    // Typing the password takes its error away at once.
+    expect(within(form).getByLabelText(/^Password/).getAttribute('aria-invalid')).toBeNull();
+    expect(form.textContent).not.toContain("Enter the API user's password.");
     await fireEvent.submit(form);
     await waitFor(() => expect(platform.accountCalls.map((c) => c[0])).toEqual(['add', 'add', 'switch']));
     expect(platform.accountCalls[1]?.[1]).toMatchObject({ provider: 'tokenapi', user: 'casefile-api', password: 'pw-1', token: null });
