@@ -198,8 +198,11 @@ pub(crate) async fn connect_with(port: u16, args: &[&str]) -> TestResult<Client>
         "tauri:options".into(),
         serde_json::json!({ "application": env!("CARGO_BIN_EXE_casefile"), "args": args }),
     );
+    // tauri-driver listens before WebKitWebDriver behind it is ready; on a
+    // loaded machine that can take seconds, and the session request is cut
+    // (IncompleteMessage) until then: ask again for up to ~10 s.
     let mut last = None;
-    for _ in 0..3 {
+    for attempt in 0..8u64 {
         match ClientBuilder::rustls()?
             .capabilities(caps.clone())
             .connect(&format!("http://127.0.0.1:{port}"))
@@ -208,7 +211,7 @@ pub(crate) async fn connect_with(port: u16, args: &[&str]) -> TestResult<Client>
             Ok(client) => return Ok(client),
             Err(err) => last = Some(err),
         }
-        tokio::time::sleep(Duration::from_millis(500)).await;
+        tokio::time::sleep(Duration::from_millis(500 + 250 * attempt)).await;
     }
     Err(format!("could not open a WebDriver session: {last:?}").into())
 }
