@@ -45,7 +45,7 @@ async fn a_cases_notes_come_in_on_open_and_read_offline_afterwards() {
         })
         .unwrap()
         .items;
-    let http = reqwest::Client::new();
+    let http = casefile_providers::http::client(std::time::Duration::from_secs(30)).unwrap();
     // The first case the server keeps notes for, and those notes.
     let mut found: Option<(LocalId, String, Vec<Value>)> = None;
     for row in cases {

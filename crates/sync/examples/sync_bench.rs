@@ -96,7 +96,8 @@ fn limited_bound(requests: u64, per_minute: u64, start_second: f64, per_request_
 
 /// Sets the sandbox's per-minute limit (0 = off).
 async fn set_per_minute(base: &str, admin_token: &str, per_minute: u32) {
-    let answer = reqwest::Client::new()
+    let answer = casefile_providers::http::client(std::time::Duration::from_secs(30))
+        .expect("an HTTP client")
         .put(format!("{base}/admin/per_minute"))
         .bearer_auth(admin_token)
         .json(&serde_json::json!({ "per_minute": per_minute }))

@@ -122,7 +122,7 @@ async fn a_429_with_legalserver_headers_is_waited_out_until_the_reset() {
     let limit = u32::try_from(first_sync_cost(&sandbox).await + 20).unwrap();
     set_limit(&sandbox, limit).await;
     // Another client of the site spends the minute.
-    let http = reqwest::Client::new();
+    let http = casefile_providers::http::client(std::time::Duration::from_secs(30)).unwrap();
     let url = format!("{}/api/v1/users", sandbox.info().base_url);
     let reset = loop {
         let answer = http
