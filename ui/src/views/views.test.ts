@@ -158,6 +158,23 @@ describe('Global search', () => {
     expect(platform.caseRequests.at(-1)).toMatchObject({ sort: 'opened' });
   });
 
+  it('keeps its results when the box loses focus and gets it back at once', async () => {
+    const platform = createMockPlatform({}, { cases: [caseRow(7, { name: 'Martinez v. Hollis Trucking LLC', number: '2024-CV-001.2' })] });
+    render(App, { props: { platform } });
+    const box = screen.getByRole('combobox', { name: 'Search everything' });
+    box.focus();
+    box.blur();
+    box.focus();
+    await fireEvent.input(box, { target: { value: 'martinez' } });
+    await screen.findByTestId('search-results');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(screen.getByTestId('search-results').textContent).toContain('Martinez v. Hollis Trucking LLC');
+    box.blur();
+    await waitFor(() => expect(screen.queryByTestId('search-results')).toBeNull());
+    box.focus();
+    expect((await screen.findByTestId('search-results')).textContent).toContain('Martinez');
+  });
+
   it('says so when nothing matches', async () => {
     const platform = createMockPlatform();
     render(App, { props: { platform } });
