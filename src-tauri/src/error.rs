@@ -34,6 +34,9 @@ pub enum UiError {
     /// The requested record does not exist in the local cache.
     #[error("{message}")]
     NotFound { message: String },
+    /// The disk is full: nothing was lost; the work goes on once there is room.
+    #[error("{message}")]
+    DiskFull { message: String },
     /// Anything else. The message is safe to show; details go to the log.
     #[error("{message}")]
     Internal { message: String },
@@ -80,6 +83,7 @@ impl UiError {
                     .unwrap_or_default(),
             },
             ErrorCode::Conflict => Self::Conflict { message },
+            ErrorCode::DiskFull => Self::DiskFull { message },
             ErrorCode::NotFound => Self::NotFound { message },
             ErrorCode::Validation | ErrorCode::Rejected => Self::Validation {
                 message,
@@ -134,6 +138,10 @@ impl From<&StoreError> for UiError {
                     format!("The local cache refused the request ({detail})."),
                 )
             }
+            StoreError::DiskFull => UiError::from_class(
+                ErrorCode::DiskFull,
+                "The disk is full, so this was not saved. Free some space and try again; nothing already saved was lost.",
+            ),
             StoreError::Sqlite(_)
             | StoreError::Migration(_)
             | StoreError::Io(_)
@@ -204,7 +212,7 @@ mod tests {
     }
 
     /// Every shared class, and the UI code it becomes.
-    const CLASSES: [(ErrorCode, &str); 18] = [
+    const CLASSES: [(ErrorCode, &str); 19] = [
         (ErrorCode::Offline, "offline"),
         (ErrorCode::SignInRequired, "auth_required"),
         (ErrorCode::Throttled, "throttled"),
@@ -219,6 +227,7 @@ mod tests {
         (ErrorCode::File, "internal"),
         (ErrorCode::Secrets, "internal"),
         (ErrorCode::Cache, "internal"),
+        (ErrorCode::DiskFull, "disk_full"),
         (ErrorCode::Conflict, "conflict"),
         (ErrorCode::Validation, "validation"),
         (ErrorCode::Cancelled, "internal"),

@@ -77,6 +77,9 @@ fn store_code(e: &StoreError) -> i32 {
 }
 
 fn core_code(e: &CoreError) -> i32 {
+    if e.class() == casefile_domain::error::ErrorCode::DiskFull {
+        return 10;
+    }
     match e {
         CoreError::Account(a) => match a {
             AccountError::NoAccount | AccountError::Unknown(_) => 3,

@@ -85,7 +85,7 @@ impl AccountError {
             AccountError::Keychain(_) | AccountError::Secrets(_) | AccountError::CacheKey(_) => {
                 ErrorCode::Secrets
             }
-            AccountError::Store(_) => ErrorCode::Cache,
+            AccountError::Store(e) => e.class(),
             AccountError::Client(e) => e.class(),
         }
     }

@@ -41,7 +41,7 @@ impl EditError {
             EditError::Invalid { .. } => ErrorCode::Validation,
             EditError::NotFound { .. } => ErrorCode::NotFound,
             EditError::NotAllowed(_) => ErrorCode::Unsupported,
-            EditError::Store(e) => crate::error::store_class(e),
+            EditError::Store(e) => e.class(),
         }
     }
 

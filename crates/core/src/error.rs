@@ -26,24 +26,14 @@ pub enum CoreError {
     Provider(#[from] casefile_providers::ProviderError),
 }
 
-/// The class of a store failure: a missing record, bad input, or the cache.
-pub fn store_class(e: &StoreError) -> ErrorCode {
-    match e {
-        StoreError::NotFound { .. } => ErrorCode::NotFound,
-        StoreError::Invalid(_) => ErrorCode::Validation,
-        _ => ErrorCode::Cache,
-    }
-}
-
 impl CoreError {
     pub fn class(&self) -> ErrorCode {
         match self {
             CoreError::Account(e) => e.class(),
             CoreError::Edit(e) => e.class(),
-            CoreError::Store(e) => store_class(e),
-            CoreError::Sync(casefile_sync::SyncError::Store(e)) => store_class(e),
+            CoreError::Store(e) => e.class(),
             CoreError::Sync(e) => e.class(),
-            CoreError::Blobs(_) => ErrorCode::File,
+            CoreError::Blobs(e) => e.class(),
             CoreError::Transfer(e) => e.class(),
             CoreError::Provider(e) => e.class(),
         }

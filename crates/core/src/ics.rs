@@ -54,7 +54,7 @@ impl ExportError {
         match self {
             ExportError::EmptyRange => ErrorCode::Validation,
             ExportError::UnknownCase(_) => ErrorCode::NotFound,
-            ExportError::Store(e) => crate::error::store_class(e),
+            ExportError::Store(e) => e.class(),
         }
     }
 }

@@ -70,7 +70,7 @@ impl ReminderError {
     pub fn class(&self) -> ErrorCode {
         match self {
             ReminderError::LeadOutOfRange { .. } => ErrorCode::Validation,
-            ReminderError::Store(e) => crate::error::store_class(e),
+            ReminderError::Store(e) => e.class(),
         }
     }
 }

@@ -221,7 +221,7 @@ impl Session {
                             // The connection is back: what waited for it goes now.
                             let at = chrono::Utc::now().to_rfc3339();
                             if let Err(e) = self.cache.store.retry_waiting_transfers(&at) {
-                                tracing::warn!(code = %crate::error::store_class(&e), "could not requeue the waiting transfers");
+                                tracing::warn!(code = %e.class(), "could not requeue the waiting transfers");
                             }
                         }
                         match self.run_transfers().await {

@@ -92,6 +92,11 @@ pub fn view(s: &SyncStatus, cases: u64) -> StatusView {
                 StatusState::Error,
                 "Sync could not write the local cache; details are in the log.".to_owned(),
             ),
+            ErrorCode::DiskFull => (
+                StatusState::Error,
+                "The disk is full: sync stopped without losing anything. Free some space and it picks up where it stopped."
+                    .to_owned(),
+            ),
             ErrorCode::Secrets => (
                 StatusState::Error,
                 "The OS keychain did not answer; unlock it and sync again.".to_owned(),

@@ -37,6 +37,9 @@ pub enum ErrorCode {
     Secrets,
     /// The local cache failed.
     Cache,
+    /// The disk (or the file size the system allows) is full: nothing was
+    /// lost, and the work resumes once there is space.
+    DiskFull,
     /// A local and a server change collided and wait for the user.
     Conflict,
     /// The input was refused before anything was sent.
@@ -65,6 +68,7 @@ impl ErrorCode {
             ErrorCode::File => "file",
             ErrorCode::Secrets => "secrets",
             ErrorCode::Cache => "cache",
+            ErrorCode::DiskFull => "disk_full",
             ErrorCode::Conflict => "conflict",
             ErrorCode::Validation => "validation",
             ErrorCode::Cancelled => "cancelled",
@@ -90,6 +94,7 @@ mod tests {
             ErrorCode::SignInRequired,
             ErrorCode::Forbidden,
             ErrorCode::ServerError,
+            ErrorCode::DiskFull,
             ErrorCode::Internal,
         ] {
             let json = serde_json::to_value(code).unwrap();

@@ -70,11 +70,12 @@ pub(crate) fn full_check_due(path: &Path) -> bool {
 
 /// The cheap check: the file opens, the key unlocks it, and its schema (page
 /// 1 onwards) reads. Proves the key and the header, not every page.
-fn opens(path: &Path, key: Option<&CacheKey>) -> bool {
-    let Ok(conn) = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE) else {
-        return false;
-    };
-    unlock(&conn, key).is_ok()
+fn opens(path: &Path, key: Option<&CacheKey>) -> Result<bool> {
+    recovery::verdict((|| {
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+        unlock(&conn, key)?;
+        Ok(true)
+    })())
 }
 
 /// What the open found.
@@ -101,9 +102,9 @@ pub(crate) fn check_at_open(path: &Path, key: Option<&CacheKey>, full: bool) -> 
         tracing::info!(
             "the cache was not closed cleanly or a check was asked for: checking the whole file"
         );
-        recovery::is_healthy(path, key)
+        recovery::is_healthy(path, key)?
     } else {
-        opens(path, key)
+        opens(path, key)?
     };
     let recovery = if healthy {
         None
@@ -122,9 +123,16 @@ pub(crate) fn check_at_open(path: &Path, key: Option<&CacheKey>, full: bool) -> 
 }
 
 /// Marks the store at `path` open; a clean close removes the mark.
+/// With the disk full the mark cannot be written; the store still opens,
+/// so the cache reads, and nothing can be torn while no write fits.
 pub(crate) fn mark_open(path: &Path) -> Result<()> {
-    std::fs::write(open_marker(path), Utc::now().to_rfc3339())?;
-    Ok(())
+    match std::fs::write(open_marker(path), Utc::now().to_rfc3339()) {
+        Err(e) if crate::error::is_disk_full(&e) => {
+            tracing::warn!("the disk is full: the cache opens without its open marker");
+            Ok(())
+        }
+        other => Ok(other?),
+    }
 }
 
 /// After the last connection closed: the close was clean if it left no WAL;
@@ -259,6 +267,33 @@ mod tests {
             rusqlite::Error::QueryReturnedNoRows
         )));
         assert!(!is_corruption(&StoreError::Closed));
+    }
+
+    #[test]
+    fn a_check_that_found_no_room_is_no_verdict_on_the_file() {
+        let err = |code| {
+            Err(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(code),
+                None,
+            ))
+        };
+        assert!(matches!(
+            recovery::verdict(err(rusqlite::ffi::SQLITE_FULL)),
+            Err(StoreError::DiskFull)
+        ));
+        assert!(matches!(
+            recovery::verdict(err(rusqlite::ffi::SQLITE_IOERR_SHMSIZE)),
+            Err(StoreError::DiskFull)
+        ));
+        assert!(matches!(
+            recovery::verdict(err(rusqlite::ffi::SQLITE_CORRUPT)),
+            Ok(false)
+        ));
+        assert!(matches!(
+            recovery::verdict(err(rusqlite::ffi::SQLITE_NOTADB)),
+            Ok(false)
+        ));
+        assert!(matches!(recovery::verdict(Ok(true)), Ok(true)));
     }
 
     #[test]

@@ -10,7 +10,7 @@ use rusqlite::{Connection, OpenFlags};
 use serde::{Deserialize, Serialize};
 
 use crate::connection::unlock;
-use crate::error::Result;
+use crate::error::{Result, StoreError};
 use crate::key::CacheKey;
 
 /// A pending operation rescued from a damaged database.
@@ -39,18 +39,26 @@ pub struct Recovery {
 
 /// Whether the file at `path` is a healthy SQLite database (that `key`
 /// opens, when the cache is encrypted). Reads every page, so an open runs it
-/// only when [`crate::integrity`] has a reason to doubt the file.
-pub fn is_healthy(path: &Path, key: Option<&CacheKey>) -> bool {
-    let Ok(conn) = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE) else {
-        return false;
-    };
-    if unlock(&conn, key).is_err() {
-        return false;
+/// only when [`crate::integrity`] has a reason to doubt the file. A check
+/// that could not run for want of disk space is an error, not a verdict.
+pub fn is_healthy(path: &Path, key: Option<&CacheKey>) -> Result<bool> {
+    verdict((|| {
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+        unlock(&conn, key)?;
+        let answer: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+        Ok(answer == "ok")
+    })())
+}
+
+/// A check's outcome as a verdict on the file: any failure says it is
+/// damaged, except a full disk, which says nothing about the file and must
+/// never get a healthy cache moved aside.
+pub(crate) fn verdict(checked: rusqlite::Result<bool>) -> Result<bool> {
+    match checked {
+        Ok(healthy) => Ok(healthy),
+        Err(e) if crate::error::no_room(&e) => Err(StoreError::DiskFull),
+        Err(_) => Ok(false),
     }
-    matches!(
-        conn.query_row("PRAGMA quick_check", [], |r| r.get::<_, String>(0)),
-        Ok(ref s) if s == "ok"
-    )
 }
 
 /// Reads whatever outbox rows can still be read from a damaged file.

@@ -19,7 +19,7 @@ impl SyncError {
     pub fn class(&self) -> ErrorCode {
         match self {
             SyncError::Provider(e) => e.class(),
-            SyncError::Store(_) => ErrorCode::Cache,
+            SyncError::Store(e) => e.class(),
             SyncError::Cancelled => ErrorCode::Cancelled,
             SyncError::Internal(_) => ErrorCode::Internal,
         }

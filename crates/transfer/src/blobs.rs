@@ -28,7 +28,10 @@ pub enum BlobError {
         source: std::io::Error,
     },
     #[error("could not write to the document store: {0}")]
-    Write(#[from] std::io::Error),
+    Write(std::io::Error),
+    /// No room for the document's bytes: nothing half-written is kept.
+    #[error("the disk is full, so the document could not be stored; free some space and it is tried again")]
+    DiskFull,
     #[error("the file changed or was damaged in transit: expected {expected}, got {got}")]
     Mismatch { expected: String, got: String },
     #[error("the download broke off: {0}")]
@@ -39,6 +42,27 @@ pub enum BlobError {
     Changed,
     #[error(transparent)]
     Seal(#[from] SealError),
+}
+
+impl From<std::io::Error> for BlobError {
+    fn from(e: std::io::Error) -> Self {
+        if casefile_store::error::is_disk_full(&e) {
+            BlobError::DiskFull
+        } else {
+            BlobError::Write(e)
+        }
+    }
+}
+
+impl BlobError {
+    /// The class of this failure: a full disk, or a local file.
+    pub fn class(&self) -> casefile_domain::error::ErrorCode {
+        use casefile_domain::error::ErrorCode;
+        match self {
+            BlobError::DiskFull => ErrorCode::DiskFull,
+            _ => ErrorCode::File,
+        }
+    }
 }
 
 /// A stored blob: its hash (hex) and size.

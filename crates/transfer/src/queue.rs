@@ -73,7 +73,11 @@ impl TransferError {
             TransferError::Provider(e) => {
                 e.is_retryable() || matches!(e, ProviderError::Network(_))
             }
-            TransferError::Blob(BlobError::Incoming(_) | BlobError::Mismatch { .. }) => true,
+            TransferError::Blob(
+                BlobError::Incoming(_) | BlobError::Mismatch { .. } | BlobError::DiskFull,
+            ) => true,
+            // Space may come back; the queue tries again later.
+            TransferError::Store(StoreError::DiskFull) => true,
             TransferError::NoCase => true,
             _ => false,
         }
@@ -91,11 +95,11 @@ impl TransferError {
         match self {
             TransferError::Provider(e) => e.class(),
             TransferError::NoCase | TransferError::NoDocument => ErrorCode::NotFound,
-            TransferError::NoBlob
-            | TransferError::Damaged
-            | TransferError::Save(_)
-            | TransferError::Blob(_) => ErrorCode::File,
-            TransferError::Store(_) => ErrorCode::Cache,
+            TransferError::Blob(e) => e.class(),
+            TransferError::NoBlob | TransferError::Damaged | TransferError::Save(_) => {
+                ErrorCode::File
+            }
+            TransferError::Store(e) => e.class(),
         }
     }
 

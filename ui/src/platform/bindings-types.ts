@@ -571,6 +571,8 @@ export type UiError =
 { code: "validation"; message: string; field: string } | 
 /**  The requested record does not exist in the local cache. */
 { code: "not_found"; message: string } | 
+/**  The disk is full: nothing was lost; the work goes on once there is room. */
+{ code: "disk_full"; message: string } | 
 /**  Anything else. The message is safe to show; details go to the log. */
 { code: "internal"; message: string };
 
