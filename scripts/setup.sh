@@ -16,7 +16,7 @@ BUILD_PACKAGES=(libwebkit2gtk-4.1-dev build-essential curl wget file libssl-dev
   libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev libxdo-dev pkg-config libdbus-1-dev)
 # ... and running it headless under test: Xvfb, WebDriver, a session bus and a keychain.
 TEST_PACKAGES=(xvfb xauth webkit2gtk-driver gnome-keyring dbus dbus-x11 dbus-user-session
-  libsecret-tools libdbus-1-dev x11-utils xdotool python3-gi gir1.2-gtk-3.0)
+  libsecret-tools libdbus-1-dev x11-utils xdotool python3-gi gir1.2-gtk-3.0 faketime)
 
 ensure_apt() {
   local missing=()

@@ -1,0 +1,166 @@
+//! A wrong laptop clock: the CLI runs with its clock a day fast, then a day
+//! slow (`faketime`, an LD_PRELOAD library that shifts the clock of the one
+//! process it starts), against the sandbox, whose clock is right. What
+//! syncs must not change: a change made on the server after each sync
+//! arrives at the next, an edit made here reaches the server once, and
+//! nothing is pulled twice. Pulls go from the server's own times (the
+//! watermark is the newest `updated_at` the server sent), so a laptop's
+//! clock that is off never skips a change.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{add_token_account, dump, run_env, BIN};
+use serde_json::{json, Value};
+
+const TOKEN_ENV: &str = "WRONG_CLOCK_TOKEN";
+
+/// Runs the CLI with its clock shifted by `offset` (faketime's syntax,
+/// such as "+1d").
+fn shifted(data: &Path, token: &str, offset: &str, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new("faketime")
+        .args(["-f", offset, BIN, "--data-dir"])
+        .arg(data)
+        .args(args)
+        .env(TOKEN_ENV, token)
+        .output()
+        .expect("faketime runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Whether `faketime` is here and shifts this machine's clock for a child.
+fn faketime_works() -> bool {
+    let now = chrono::Utc::now().timestamp();
+    Command::new("faketime")
+        .args(["-f", "+1d", "date", "+%s"])
+        .output()
+        .ok()
+        .and_then(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .trim()
+                .parse::<i64>()
+                .ok()
+        })
+        .is_some_and(|then| then - now > 80_000)
+}
+
+async fn admin(info: &casefile_sandbox::ReadyInfo, path: &str, body: Value) {
+    casefile_providers::http::client(std::time::Duration::from_secs(30))
+        .unwrap()
+        .put(format!("{}{path}", info.base_url))
+        .bearer_auth(&info.admin_token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_clock_a_day_fast_or_slow_changes_nothing_about_what_syncs() {
+    if common::keychain_or_skip().is_none() {
+        return;
+    }
+    if !faketime_works() {
+        eprintln!(
+            "SKIPPED: faketime (Debian's faketime package, which the README's test command \
+             installs) is missing or does not shift the clock here; the wrong-clock test did not run"
+        );
+        return;
+    }
+    let sandbox = common::sandbox().await;
+    let info = sandbox.info().clone();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let token = info.access_token.as_str();
+    add_token_account(&data, &info.base_url, TOKEN_ENV, token);
+    let cases = dump(&info).await["records"]["cases"].clone();
+    let case_ids: Vec<i64> = cases
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["id"].as_i64())
+        .take(2)
+        .collect();
+
+    for (round, offset) in ["+1d", "-1d"].into_iter().enumerate() {
+        // A sync (the first one is the whole firm), then a change on the
+        // server and an edit here, then another sync.
+        let (code, out, err) = shifted(&data, token, offset, &["sync"]);
+        assert_eq!(code, 0, "clock {offset}: {out}{err}");
+        let renamed = format!("Renamed on the server with the laptop at {offset}");
+        admin(
+            &info,
+            &format!("/admin/records/cases/{}", case_ids[round]),
+            json!({ "name": renamed }),
+        )
+        .await;
+        let event = format!("Made here with the laptop at {offset}");
+        let (code, _, err) = shifted(
+            &data,
+            token,
+            offset,
+            &[
+                "event",
+                "create",
+                "--name",
+                &event,
+                "--start",
+                "2026-12-14T09:30",
+                "--end",
+                "2026-12-14T10:30",
+            ],
+        );
+        assert_eq!(code, 0, "clock {offset}: {err}");
+        let (code, out, err) = shifted(&data, token, offset, &["sync"]);
+        assert_eq!(code, 0, "clock {offset}: {out}{err}");
+
+        let (code, out, err) = run_env(
+            &data,
+            &[(TOKEN_ENV, token)],
+            &["cases", "list", "--json", "--search", &renamed],
+        );
+        assert_eq!(code, 0, "{err}");
+        let found: Value = serde_json::from_str(&out).unwrap();
+        assert!(
+            found
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["name"] == renamed.as_str()),
+            "clock {offset}: the server's rename arrived at the next sync: {found}"
+        );
+        let server = dump(&info).await;
+        let posted = server["records"]["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["name"] == event.as_str())
+            .count();
+        assert_eq!(
+            posted, 1,
+            "clock {offset}: the edit made here is on the server once"
+        );
+    }
+
+    // And the cache holds what the server holds, each record once.
+    let (code, out, err) = run_env(&data, &[(TOKEN_ENV, token)], &["status", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let status: Value = serde_json::from_str(&out).unwrap();
+    let server = dump(&info).await;
+    for (kind, key) in [("case", "cases"), ("event", "events")] {
+        assert_eq!(
+            status[0]["counts"][kind].as_u64().unwrap() as usize,
+            server["records"][key].as_array().unwrap().len(),
+            "{kind}s: the cache holds the server's, once each"
+        );
+    }
+    sandbox.shutdown().await;
+}
