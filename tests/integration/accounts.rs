@@ -78,7 +78,67 @@ async fn filter_cases(client: &Client, text: &str) -> TestResult {
     fill(client, "input[aria-label='Filter cases']", text).await
 }
 
-async fn exercise(client: &Client, firm: &Firm, asked: &Path) -> TestResult {
+/// The secrets the keychain holds for every account under `data_dir`:
+/// tokens, client secrets and cache keys, by name.
+fn keychain_secrets(data_dir: &Path) -> TestResult<Vec<(String, String)>> {
+    use casefile_providers::SecretStore;
+    let keychain = casefile_core::keychain::Keychain::open()?;
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(data_dir.join("accounts"))? {
+        let path = entry?.path();
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let settings: Value = serde_json::from_slice(&std::fs::read(&path)?)?;
+        let Some(ns) = settings["secrets_ns"].as_str() else {
+            continue;
+        };
+        for name in [
+            "access_token",
+            "refresh_token",
+            "client_secret",
+            "cache_key",
+        ] {
+            if let Some(secret) = keychain.get(&format!("{ns}/{name}"))? {
+                found.push((format!("{ns} {name}"), secret));
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// No secret in any file under `data_dir` (cache, WAL, settings, blobs,
+/// and the app's rolling log, written at its most verbose): a cache key
+/// neither as the keychain keeps it (hex) nor as raw bytes.
+fn assert_no_secret_on_disk(data_dir: &Path, secrets: &[(String, String)]) -> TestResult {
+    let files = walkdir(data_dir);
+    let log: Vec<u8> = files
+        .iter()
+        .filter(|p| p.starts_with(data_dir.join("logs")))
+        .flat_map(|p| std::fs::read(p).unwrap_or_default())
+        .collect();
+    if !log.windows(5).any(|w| w == b"TRACE") {
+        return Err("the app's rolling log holds no trace-level line to search".into());
+    }
+    for path in files {
+        let bytes = std::fs::read(&path).unwrap_or_default();
+        for (what, secret) in secrets {
+            let mut needles = vec![secret.as_bytes().to_vec()];
+            if what.ends_with("cache_key") {
+                needles.push(hex::decode(secret)?);
+            }
+            if needles
+                .iter()
+                .any(|n| bytes.windows(n.len()).any(|w| w == n.as_slice()))
+            {
+                return Err(format!("{what} is readable in {}", path.display()).into());
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn exercise(client: &Client, firm: &Firm, asked: &Path) -> TestResult<Vec<(String, String)>> {
     // First run: the demo firm, said plainly, with a way to add a real account.
     let banner = wait_for_text_within(
         client,
@@ -186,6 +246,15 @@ async fn exercise(client: &Client, firm: &Firm, asked: &Path) -> TestResult {
     })
     .await?;
     shot(client, "accounts-full").await?;
+    // What the sign-in and the sync put in the keychain, read before the
+    // sign-out removes it, to search the disk and the log for afterwards.
+    let secrets = keychain_secrets(&firm.data_dir)?;
+    if !secrets
+        .iter()
+        .any(|(what, _)| what.ends_with("refresh_token"))
+    {
+        return Err(format!("the signed-in account keeps no refresh token: {secrets:?}").into());
+    }
 
     // Back to the demo firm: its banner returns and the firm's case is not listed.
     click(client, "[data-testid=show-demo]").await?;
@@ -208,7 +277,7 @@ async fn exercise(client: &Client, firm: &Firm, asked: &Path) -> TestResult {
     shot(client, "accounts-sign-out").await?;
     click(client, "[data-testid=sign-out-confirm]").await?;
     wait_for(client, "[data-testid=no-accounts]").await?;
-    Ok(())
+    Ok(secrets)
 }
 
 #[test]
@@ -237,12 +306,17 @@ fn an_account_is_added_signed_in_switched_and_signed_out_in_the_window() {
         )
         .await?;
         let (browser, asked) = stand_in_browser(scratch.path())?;
-        let driver = start_driver_with(&data_dir, &[("BROWSER", browser.as_str())])?;
+        // The app's log at its most verbose: no secret may reach it.
+        let driver = start_driver_with(
+            &data_dir,
+            &[("BROWSER", browser.as_str()), ("RUST_LOG", "trace")],
+        )?;
         let client = connect_with(driver.port, &[]).await?;
         let result = exercise(&client, &firm, &asked).await;
         let result = end_session(client, "failure-accounts.png", result).await;
         drop(driver);
-        result?;
+        let secrets = result?;
+        assert_no_secret_on_disk(&data_dir, &secrets)?;
         // Signed out: no settings, no cache, no blobs left for the account.
         let left: Vec<String> = std::fs::read_dir(data_dir.join("accounts"))?
             .filter_map(Result::ok)
