@@ -18,6 +18,7 @@ use crate::auth::Auth;
 use crate::error::ProviderError;
 use crate::pacer::Pacer;
 use crate::retry::{retry, RetryPolicy};
+use crate::server_clock::{server_date, ServerClock};
 
 /// How long a connection may take to open, and a whole request to finish.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -101,6 +102,8 @@ pub struct HttpCore {
     requests: AtomicU64,
     classify: Classifier,
     rate_headers: Option<RateLimitHeaders>,
+    /// The server's clock against this laptop's, from its answers.
+    pub clock: ServerClock,
 }
 
 impl HttpCore {
@@ -122,6 +125,7 @@ impl HttpCore {
             requests: AtomicU64::new(0),
             classify,
             rate_headers,
+            clock: ServerClock::default(),
         })
     }
 
@@ -215,7 +219,7 @@ impl HttpCore {
             self.pacer.wait().await;
             self.requests.fetch_add(1, Ordering::Relaxed);
             let response = request.send().await?;
-            self.note_rate_headers(response.headers());
+            self.note_answer(response.headers());
             if response.status() == StatusCode::UNAUTHORIZED && !refreshed {
                 if let Some((auth, generation)) = generation {
                     auth.refresh_after_401(generation).await?;
@@ -242,7 +246,7 @@ impl HttpCore {
         self.pacer.wait().await;
         self.requests.fetch_add(1, Ordering::Relaxed);
         let response = crate::documents::with_progress(request, sent, progress).await?;
-        self.note_rate_headers(response.headers());
+        self.note_answer(response.headers());
         if response.status() == StatusCode::UNAUTHORIZED {
             if let Some((auth, generation)) = generation {
                 auth.refresh_after_401(generation).await?;
@@ -251,8 +255,16 @@ impl HttpCore {
         self.read_answer(response).await
     }
 
+    /// What every answer's headers tell: the server's clock, and its limit.
+    fn note_answer(&self, headers: &HeaderMap) {
+        self.clock.observe(headers);
+        self.note_rate_headers(headers);
+    }
+
     /// Holds every request until the window resets once the server says
-    /// none are left, so the limit is kept before a 429 is needed.
+    /// none are left, so the limit is kept before a 429 is needed. The
+    /// reset is in the server's time, so it is compared with the answer's
+    /// own `Date`: a laptop clock a day slow must not wait a day.
     fn note_rate_headers(&self, headers: &HeaderMap) {
         let Some(names) = self.rate_headers else {
             return;
@@ -264,7 +276,8 @@ impl HttpCore {
                 .and_then(|v| v.trim().parse::<i64>().ok())
         };
         if let (Some(0), Some(reset)) = (number(names.remaining), number(names.reset)) {
-            let wait = reset - chrono::Utc::now().timestamp();
+            let now = server_date(headers).unwrap_or_else(chrono::Utc::now);
+            let wait = reset - now.timestamp();
             if wait > 0 {
                 self.pacer
                     .hold_for(Duration::from_secs(wait.unsigned_abs()));
@@ -357,7 +370,9 @@ pub fn classify_status(status: StatusCode, headers: &HeaderMap, body: &str) -> P
             retry_after: headers
                 .get(RETRY_AFTER)
                 .and_then(|v| v.to_str().ok())
-                .and_then(retry_after),
+                .and_then(|v| {
+                    retry_after(v, server_date(headers).unwrap_or_else(chrono::Utc::now))
+                }),
         },
         s if s >= 500 => ProviderError::Server(s),
         s => ProviderError::Unexpected(s),
@@ -374,14 +389,16 @@ fn short(body: &str) -> String {
     }
 }
 
-/// `Retry-After` as delta-seconds or an HTTP date (RFC 9110 §10.2.3).
-pub fn retry_after(value: &str) -> Option<Duration> {
+/// `Retry-After` as delta-seconds or an HTTP date (RFC 9110 §10.2.3). A
+/// date is the server's, so it is counted from `now` on the server's clock
+/// (the answer's `Date`), not the laptop's, which may be off.
+pub fn retry_after(value: &str, now: chrono::DateTime<chrono::Utc>) -> Option<Duration> {
     let value = value.trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
     let when = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-    let wait = when.with_timezone(&chrono::Utc) - chrono::Utc::now();
+    let wait = when.with_timezone(&chrono::Utc) - now;
     Some(wait.to_std().unwrap_or(Duration::ZERO))
 }
 
@@ -391,15 +408,23 @@ mod tests {
 
     #[test]
     fn retry_after_reads_seconds_and_http_dates() {
-        assert_eq!(retry_after("7"), Some(Duration::from_secs(7)));
+        let now = chrono::Utc::now();
+        assert_eq!(retry_after("7", now), Some(Duration::from_secs(7)));
         assert_eq!(
-            retry_after("Sun, 06 Nov 1994 08:49:37 GMT"),
+            retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now),
             Some(Duration::ZERO)
         );
-        let later = (chrono::Utc::now() + chrono::Duration::seconds(120)).to_rfc2822();
-        let wait = retry_after(&later).unwrap();
+        let later = (now + chrono::Duration::seconds(120)).to_rfc2822();
+        let wait = retry_after(&later, now).unwrap();
         assert!(wait > Duration::from_secs(100) && wait <= Duration::from_secs(120));
-        assert_eq!(retry_after("soon"), None);
+        assert_eq!(retry_after("soon", now), None);
+        // The server's date is the clock: a laptop a day slow waits 2 minutes, not a day.
+        let server_now: chrono::DateTime<chrono::Utc> = "2026-12-04T15:00:00Z".parse().unwrap();
+        let later = (server_now + chrono::Duration::seconds(120)).to_rfc2822();
+        assert_eq!(
+            retry_after(&later, server_now),
+            Some(Duration::from_secs(120))
+        );
     }
 
     #[test]

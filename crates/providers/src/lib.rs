@@ -19,6 +19,7 @@ pub mod pages;
 pub mod provider;
 pub mod registry;
 pub mod retry;
+pub mod server_clock;
 
 pub use auth::{Auth, MemorySecrets, OAuthClient, SecretStore};
 pub use capabilities::{Capabilities, CreateLookup, Deletions, Paging, ResourceCaps, UploadStyle};
