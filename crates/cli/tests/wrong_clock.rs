@@ -12,7 +12,8 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::{add_token_account, dump, run_env, BIN};
+use casefile_sandbox::{Dialect, SandboxConfig};
+use common::{add_token_account, add_token_account_for, dump, run_env, BIN};
 use serde_json::{json, Value};
 
 const TOKEN_ENV: &str = "WRONG_CLOCK_TOKEN";
@@ -162,5 +163,71 @@ async fn a_clock_a_day_fast_or_slow_changes_nothing_about_what_syncs() {
             "{kind}s: the cache holds the server's, once each"
         );
     }
+    sandbox.shutdown().await;
+}
+
+/// LegalServer names when its per-minute window resets in its own time
+/// (`x-rate-limit-reset`). A laptop a day slow must wait for that reset by
+/// the server's clock, not a day: a first sync costing more than a minute's
+/// allowance finishes within about a minute.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_clock_a_day_slow_waits_for_legalservers_reset_by_the_servers_clock() {
+    if common::keychain_or_skip().is_none() {
+        return;
+    }
+    if !faketime_works() {
+        eprintln!("SKIPPED: faketime is missing or does not shift the clock here");
+        return;
+    }
+    let sandbox = casefile_sandbox::start(
+        SandboxConfig::default()
+            .with_dialect(Dialect::LegalServer)
+            .with_per_minute(4),
+    )
+    .await
+    .unwrap();
+    let info = sandbox.info().clone();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let token = info.access_token.as_str();
+    add_token_account_for(&data, &info.dialect, &info.base_url, TOKEN_ENV, token);
+    let started = std::time::Instant::now();
+    let mut child = Command::new("faketime")
+        .args(["-f", "-1d", BIN, "--data-dir"])
+        .arg(&data)
+        .arg("sync")
+        .env(TOKEN_ENV, token)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let limit = std::time::Duration::from_secs(150);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > limit {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!(
+                "the sync still waited after {limit:?}: it counted the reset by the laptop's clock"
+            );
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    };
+    assert!(status.success(), "the sync finished");
+    let server = dump(&info).await;
+    let (code, out, err) = run_env(&data, &[(TOKEN_ENV, token)], &["status", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let status: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        status[0]["counts"]["case"].as_u64().unwrap() as usize,
+        server["records"]["cases"].as_array().unwrap().len(),
+        "the whole firm arrived"
+    );
+    eprintln!(
+        "a laptop a day slow: the first sync took {:?}",
+        started.elapsed()
+    );
     sandbox.shutdown().await;
 }
