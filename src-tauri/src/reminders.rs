@@ -89,7 +89,8 @@ fn laptop_zone() -> Tz {
 
 /// One look: what is due is marked fired, then shown.
 fn check(store: &Store, notify: &dyn Notifier) {
-    let now = Utc::now();
+    // By the server's clock: a laptop's that is off reminds at the real time.
+    let now = casefile_core::clock::server_now(store, Utc::now());
     let found = reminders::saved_lead(store)
         .and_then(|lead| reminders::due(store, now, lead, laptop_zone()))
         .and_then(|due| reminders::mark_fired(store, &due, now).map(|()| due));

@@ -5,7 +5,10 @@
 //! arrives at the next, an edit made here reaches the server once, and
 //! nothing is pulled twice. Pulls go from the server's own times (the
 //! watermark is the newest `updated_at` the server sent), so a laptop's
-//! clock that is off never skips a change.
+//! clock that is off never skips a change. Reminders go by the server's
+//! clock as the last sync saw it (`casefile_core::clock`), so they come at
+//! the event's real time. A second test: LegalServer's rate-limit reset,
+//! named in the server's time, is waited for by the server's clock.
 
 mod common;
 
@@ -81,7 +84,7 @@ async fn a_clock_a_day_fast_or_slow_changes_nothing_about_what_syncs() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let token = info.access_token.as_str();
-    add_token_account(&data, &info.base_url, TOKEN_ENV, token);
+    let account = add_token_account(&data, &info.base_url, TOKEN_ENV, token);
     let cases = dump(&info).await["records"]["cases"].clone();
     let case_ids: Vec<i64> = cases
         .as_array()
@@ -163,6 +166,70 @@ async fn a_clock_a_day_fast_or_slow_changes_nothing_about_what_syncs() {
             "{kind}s: the cache holds the server's, once each"
         );
     }
+
+    // Reminders go by the server's clock, which the last sync (the laptop a
+    // day slow) kept: an event in ten minutes of real time is due now, and
+    // one in ten minutes of the laptop's time (a day ago) is not.
+    let key = casefile_core::accounts::pick(&data, Some(account.as_str()))
+        .unwrap()
+        .cache_key()
+        .unwrap();
+    let store = casefile_store::Store::open_encrypted(
+        &data.join("accounts"),
+        &casefile_domain::ids::AccountId(account.clone()),
+        &key,
+    )
+    .unwrap();
+    let skew = casefile_core::clock::saved_skew(&store).unwrap().unwrap();
+    assert!(
+        (skew - chrono::Duration::days(1)).abs() < chrono::Duration::minutes(1),
+        "the server's clock is a day ahead of the laptop's: {skew}"
+    );
+    let real = chrono::Utc::now();
+    let laptop = real - chrono::Duration::days(1);
+    let soon = |name: &str, at: chrono::DateTime<chrono::Utc>| casefile_domain::entity::Event {
+        meta: casefile_domain::entity::Meta {
+            remote_id: Some(casefile_domain::ids::RemoteId(name.into())),
+            ..casefile_domain::entity::Meta::local(&casefile_domain::ids::AccountId(
+                account.clone(),
+            ))
+        },
+        name: name.into(),
+        description: None,
+        location: None,
+        case: None,
+        staff: Vec::new(),
+        time: casefile_domain::time::EventTime::timed(
+            at,
+            at + chrono::Duration::hours(1),
+            chrono_tz::UTC,
+        )
+        .unwrap(),
+        private: false,
+    };
+    store
+        .apply_page(
+            vec![
+                soon("hearing-real", real + chrono::Duration::minutes(10)),
+                soon("hearing-laptop", laptop + chrono::Duration::minutes(10)),
+            ],
+            None,
+        )
+        .unwrap();
+    let now = casefile_core::clock::server_now(&store, laptop);
+    let due = casefile_core::reminders::due(
+        &store,
+        now,
+        casefile_core::reminders::DEFAULT_LEAD,
+        chrono_tz::UTC,
+    )
+    .unwrap();
+    let names: Vec<&str> = due.iter().map(|r| r.title.as_str()).collect();
+    assert_eq!(
+        names,
+        ["hearing-real"],
+        "reminders at the event's real time"
+    );
     sandbox.shutdown().await;
 }
 

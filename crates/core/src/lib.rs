@@ -26,6 +26,7 @@
 //! what an account's provider can do comes from its capabilities.
 
 pub mod accounts;
+pub mod clock;
 pub mod documents;
 pub mod edits;
 pub mod error;

@@ -122,7 +122,9 @@ impl Session {
     /// Syncs the records, then moves the documents that are due. A failed
     /// transfer stays queued with its reason; it never fails the sync.
     pub async fn sync(&self, options: SyncOptions) -> Result<SessionReport, CoreError> {
-        let sync = self.engine.sync_now(options).await?;
+        let sync = self.engine.sync_now(options).await;
+        self.keep_server_clock();
+        let sync = sync?;
         let transfers = self.run_transfers().await?;
         if let Err(e) = self.refresh_pinned_cases().await {
             tracing::info!(code = %e.class(), "the kept-offline cases' folders were not walked");
@@ -130,6 +132,16 @@ impl Session {
         // Last: the documents waiting matter more than a filter.
         self.learn_who_i_am().await;
         Ok(SessionReport { sync, transfers })
+    }
+
+    /// Keeps the server's clock as its last answer showed it, for the
+    /// reminders ([`crate::clock`]); nothing when it has not answered.
+    fn keep_server_clock(&self) {
+        if let Some(skew) = self.provider().server_clock_skew() {
+            if let Err(e) = crate::clock::remember_skew(&self.cache.store, skew) {
+                tracing::info!(code = %e.class(), "the server's clock was not kept");
+            }
+        }
     }
 
     /// Learns which staff member the user is, once; a failure waits for
@@ -217,6 +229,7 @@ impl Session {
                     }
                     if now != last {
                         last = now;
+                        self.keep_server_clock();
                         if std::mem::take(&mut was_offline) {
                             // The connection is back: what waited for it goes now.
                             let at = chrono::Utc::now().to_rfc3339();

@@ -219,4 +219,10 @@ pub trait Provider: Send + Sync {
     fn throttled_until(&self) -> Option<DateTime<Utc>>;
 
     fn request_count(&self) -> u64;
+
+    /// The server's clock minus this laptop's, from the last answer's
+    /// `Date`; none before any answer (or from a provider that cannot tell).
+    fn server_clock_skew(&self) -> Option<chrono::Duration> {
+        None
+    }
 }

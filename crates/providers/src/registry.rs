@@ -193,6 +193,9 @@ macro_rules! registry {
             fn request_count(&self) -> u64 {
                 match self { $(AnyProvider::$variant(p) => Provider::request_count(p),)+ }
             }
+            fn server_clock_skew(&self) -> Option<chrono::Duration> {
+                match self { $(AnyProvider::$variant(p) => Provider::server_clock_skew(p),)+ }
+            }
         }
 
         impl DocumentTransport for AnyProvider {

@@ -204,4 +204,8 @@ impl Provider for LegalServer {
     fn request_count(&self) -> u64 {
         self.core.request_count()
     }
+
+    fn server_clock_skew(&self) -> Option<chrono::Duration> {
+        self.core.clock.skew()
+    }
 }

@@ -144,6 +144,11 @@ impl MyCase {
         self.core.throttled_until()
     }
 
+    /// The server's clock minus this laptop's, from its last answer.
+    pub fn server_clock_skew(&self) -> Option<chrono::Duration> {
+        self.core.clock.skew()
+    }
+
     fn path(kind: Kind) -> Result<&'static str, ProviderError> {
         match kind {
             Kind::Folder => Err(ProviderError::Unsupported("folder lists".into())),

@@ -118,4 +118,8 @@ impl Provider for MyCase {
     fn request_count(&self) -> u64 {
         MyCase::request_count(self)
     }
+
+    fn server_clock_skew(&self) -> Option<chrono::Duration> {
+        MyCase::server_clock_skew(self)
+    }
 }
