@@ -19,6 +19,7 @@
 //! - `calendar_kit`: what those share (fields, a real pointer, slots, the sandbox's records by name).
 
 mod accounts;
+mod app_kill;
 mod bench;
 mod calendar;
 mod calendar_bench;
