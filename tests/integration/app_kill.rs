@@ -1,10 +1,13 @@
 //! The app itself killed with SIGKILL, not the CLI: mid-upload of a file
-//! dropped from the desktop, and while a large dropped file is being sealed
-//! into the blob store. After each kill the cache passes `integrity_check`
+//! dropped from the desktop, while a large dropped file is being sealed
+//! into the blob store, and just after Save in the task dialog (at once,
+//! 40 ms after, and once the dialog has closed). After each kill the cache passes `integrity_check`
 //! and was not taken for damaged, the blob store keeps no half-written
 //! file once the app starts again, and the app picks up: the upload
 //! resumes and reaches the server once; the file whose import was cut is
-//! either queued whole or not at all, and a drop of it again is taken.
+//! either queued whole or not at all, and a drop of it again is taken; a
+//! task whose save was acknowledged is on the server once, and every task
+//! the cache holds is on the server once and no other.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -64,6 +67,27 @@ fn assert_cache_whole(data_dir: &Path, when: &str) -> TestResult {
         return Err(format!("{when}: integrity_check said {check}").into());
     }
     Ok(())
+}
+
+/// The names of the tasks due on `day` in the account's cache.
+fn local_task_names(data_dir: &Path, day: &str) -> TestResult<Vec<String>> {
+    let settings = casefile_core::accounts::pick(data_dir, None)?;
+    let key = settings.cache_key()?;
+    let store = Store::open_encrypted(&data_dir.join("accounts"), &AccountId(settings.id), &key)?;
+    let next = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")?
+        .succ_opt()
+        .ok_or("a day")?;
+    Ok(store
+        .tasks(&casefile_store::TaskQuery {
+            due_from: Some(day.to_owned()),
+            due_to: Some(next.to_string()),
+            limit: 10_000,
+            ..Default::default()
+        })?
+        .items
+        .into_iter()
+        .map(|t| t.name)
+        .collect())
 }
 
 /// Files being written into the blob store (its `tmp` folder).
@@ -296,5 +320,127 @@ fn the_app_killed_while_sealing_a_dropped_file_keeps_nothing_half_written() {
     });
     if let Err(err) = outcome {
         panic!("app kill mid-import test failed: {err}");
+    }
+}
+
+/// Opens the task dialog, names a task, saves it, waits `after`, and kills
+/// the app. Returns whether the save had been acknowledged (the dialog
+/// closed) when a check was asked for.
+async fn save_then_kill(
+    client: &Client,
+    data_dir: &Path,
+    name: &str,
+    after: Duration,
+    check_ack: bool,
+) -> TestResult<bool> {
+    crate::window::wait_until_synced(client).await?;
+    crate::window::click(client, "[data-nav=tasks]").await?;
+    crate::window::click(client, "[data-testid=new-task]").await?;
+    crate::window::wait_for(client, "[data-testid=task-dialog] input[name=name]")
+        .await?
+        .send_keys(name)
+        .await?;
+    crate::calendar_kit::set_field(
+        client,
+        "[data-testid=task-dialog] input[name=due]",
+        "2026-12-21",
+    )
+    .await?;
+    crate::window::click(client, "[data-testid=task-save]").await?;
+    tokio::time::sleep(after).await;
+    let acknowledged = check_ack
+        && client
+            .find(Locator::Css("[data-testid=task-dialog]"))
+            .await
+            .is_err();
+    kill_app(data_dir)?;
+    Ok(acknowledged)
+}
+
+#[test]
+fn the_app_killed_while_saving_edits_loses_nothing_acknowledged_and_sends_each_once() {
+    if !window_tests_enabled(
+        "the_app_killed_while_saving_edits_loses_nothing_acknowledged_and_sends_each_once",
+    ) {
+        return;
+    }
+    let _serial = APP_LOCK.lock().unwrap_or_else(|p| p.into_inner());
+    let (_scratch, data_dir, runtime) = window_scratch("casefile-kill-edit-e2e-");
+    let outcome: TestResult = runtime.block_on(async {
+        let firm = Firm::start(data_dir.clone()).await?;
+        firm.cli(&["sync"])?;
+        let pid = std::process::id();
+        // Killed at once, a moment after, and well after the dialog closed.
+        let rounds = [(0u64, false), (40, false), (600, true)];
+        let mut acknowledged = Vec::new();
+        for (i, (ms, check)) in rounds.into_iter().enumerate() {
+            let name = format!("Killed save {pid}-{i}");
+            let driver = start_driver_with(&data_dir, &firm.app_env())?;
+            let client = connect_with(driver.port, &[]).await?;
+            match save_then_kill(&client, &data_dir, &name, Duration::from_millis(ms), check).await
+            {
+                Ok(ack) => acknowledged.push((name, ack)),
+                Err(e) => {
+                    let _ = end_session(client, "failure-kill-edit.png", Err::<(), _>(e)).await;
+                    return Err(format!("round {i}: the save could not be made").into());
+                }
+            }
+            drop_session(client, driver).await;
+            assert_cache_whole(&data_dir, &format!("after kill {i}"))?;
+        }
+        if !acknowledged.iter().any(|(_, ack)| *ack) {
+            return Err("no save was acknowledged before its kill".into());
+        }
+
+        // The app again, until everything here has gone out.
+        let driver = start_driver_with(&data_dir, &firm.app_env())?;
+        let client = connect_with(driver.port, &[]).await?;
+        let settled = wait_for_text_within(
+            &client,
+            "[data-testid=sync-status]",
+            "every change sent",
+            Duration::from_secs(120),
+            |t| t.starts_with("Up to date"),
+        )
+        .await;
+        if settled.is_ok() {
+            crate::window::click(&client, "[data-nav=tasks]").await?;
+            crate::window::wait_for(&client, "[data-testid=tasks-list]").await?;
+            shot(&client, "kill-mid-save-after").await?;
+        }
+        end_session(client, "failure-kill-edit-end.png", settled.map(|_| ())).await?;
+        drop(driver);
+        let shown = local_task_names(&data_dir, "2026-12-21")?;
+        let dump = firm.dump().await?;
+        for (name, ack) in &acknowledged {
+            let on_server = dump["records"]["tasks"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|t| t["name"] == name.as_str())
+                .count();
+            eprintln!(
+                "app kill while saving: {name}: acknowledged {ack}, on the server {on_server}"
+            );
+            if on_server > 1 {
+                return Err(format!("{name} is on the server {on_server} times").into());
+            }
+            if *ack && on_server != 1 {
+                return Err(format!("{name} was saved before the kill and is lost").into());
+            }
+            if shown.contains(name) != (on_server == 1) {
+                return Err(format!(
+                    "{name}: the cache holds it {} and the server {on_server} times",
+                    shown.contains(name)
+                )
+                .into());
+            }
+        }
+        assert_cache_whole(&data_dir, "at the end")?;
+        firm.sandbox.shutdown().await;
+        Ok(())
+    });
+    if let Err(err) = outcome {
+        panic!("app kill while saving test failed: {err}");
     }
 }

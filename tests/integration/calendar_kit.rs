@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use crate::documents::window_origin;
 use crate::firm::Firm;
-use crate::window::{click, wait_for, wait_for_text_within, TestResult};
+use crate::window::{click, wait_for, TestResult};
 
 /// The laptop's zone for these tests: DST changes on 2026-03-08 and 2026-11-01.
 pub(crate) const ZONE: &str = "America/New_York";
@@ -119,14 +119,7 @@ pub(crate) fn has_offset(v: &Value, offset: &str) -> bool {
 
 /// Opens the calendar's week of `monday` once the first sync is done.
 pub(crate) async fn week_of(client: &Client, monday: &str) -> TestResult {
-    wait_for_text_within(
-        client,
-        "[data-testid=sync-status]",
-        "the account syncs from the app",
-        Duration::from_secs(120),
-        |t| t.starts_with("Up to date"),
-    )
-    .await?;
+    crate::window::wait_until_synced(client).await?;
     click(client, "[data-nav=calendar]").await?;
     let column = format!(".fc-timegrid-col[data-date='{monday}']");
     // The calendar is drawn while its settings and the first events still

@@ -124,14 +124,7 @@ pub(crate) async fn wait_for_attr(
 /// Waits for the app's first sync, opens the first case's Documents tab,
 /// and returns the screen point in the middle of its file list.
 pub(crate) async fn open_first_case_documents(client: &Client) -> TestResult<(i64, i64)> {
-    wait_for_text_within(
-        client,
-        "[data-testid=sync-status]",
-        "the account syncs from the app",
-        Duration::from_secs(120),
-        |t| t.starts_with("Up to date"),
-    )
-    .await?;
+    crate::window::wait_until_synced(client).await?;
     // The list may be redrawn by the sync that just ended: click until the case opens.
     for _ in 0..10 {
         if let Ok(cell) = client

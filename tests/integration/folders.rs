@@ -12,8 +12,8 @@ use serde_json::{json, Value};
 use crate::documents::shot;
 use crate::firm::Firm;
 use crate::window::{
-    click, connect_with, end_session, start_driver_with, wait_for, wait_for_text,
-    wait_for_text_within, window_scratch, window_tests_enabled, TestResult, APP_LOCK,
+    click, connect_with, end_session, start_driver_with, wait_for, wait_for_text, window_scratch,
+    window_tests_enabled, TestResult, APP_LOCK,
 };
 
 const SERVER_FOLDER: &str = "Made on the server, empty";
@@ -43,14 +43,7 @@ async fn root_folders(firm: &Firm, case: i64) -> TestResult<Vec<String>> {
 }
 
 async fn exercise(client: &Client, firm: &Firm, case: i64, name: &str) -> TestResult {
-    wait_for_text_within(
-        client,
-        "[data-testid=sync-status]",
-        "the account syncs from the app",
-        Duration::from_secs(120),
-        |t| t.starts_with("Up to date"),
-    )
-    .await?;
+    crate::window::wait_until_synced(client).await?;
     // Global search opens the case itself.
     let search = wait_for(client, "input[role=combobox]").await?;
     search.send_keys(name).await?;

@@ -39,14 +39,7 @@ async fn open_case(client: &Client, name: &str) -> TestResult {
 }
 
 async fn exercise(client: &Client, firm: Firm, name: &str) -> TestResult {
-    wait_for_text_within(
-        client,
-        "[data-testid=sync-status]",
-        "the account syncs from the app",
-        Duration::from_secs(120),
-        |t| t.starts_with("Up to date"),
-    )
-    .await?;
+    crate::window::wait_until_synced(client).await?;
     open_case(client, name).await?;
     // Newest first: the note made on LegalServer last.
     wait_for_text_within(

@@ -1,12 +1,10 @@
 //! A task created in the real window and ticked off, checked on the sandbox.
 
-use std::time::Duration;
-
 use crate::documents::shot;
 use crate::firm::Firm;
 use crate::window::{
-    click, connect_with, end_session, start_driver_with, wait_for, wait_for_text_within,
-    window_scratch, window_tests_enabled, TestResult, APP_LOCK,
+    click, connect_with, end_session, start_driver_with, wait_for, window_scratch,
+    window_tests_enabled, TestResult, APP_LOCK,
 };
 
 use crate::calendar_kit::*;
@@ -25,14 +23,7 @@ fn a_task_is_created_and_ticked_off_in_the_window() {
         let client = connect_with(driver.port, &[]).await?;
         let name = format!("Serve the subpoena {}", std::process::id());
         let result = async {
-            wait_for_text_within(
-                &client,
-                "[data-testid=sync-status]",
-                "the account syncs from the app",
-                Duration::from_secs(120),
-                |t| t.starts_with("Up to date"),
-            )
-            .await?;
+            crate::window::wait_until_synced(&client).await?;
             click(&client, "[data-nav=tasks]").await?;
             wait_for(&client, "[data-testid=tasks-list]").await?;
             shot(&client, "tasks-grouped").await?;

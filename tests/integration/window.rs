@@ -235,6 +235,20 @@ pub(crate) async fn end_session<T>(
     Ok(value)
 }
 
+/// Waits until the app's status bar says its account is up to date (its
+/// first sync, which a window test starts from), for up to two minutes.
+pub(crate) async fn wait_until_synced(client: &Client) -> TestResult {
+    wait_for_text_within(
+        client,
+        "[data-testid=sync-status]",
+        "the account syncs from the app",
+        Duration::from_secs(120),
+        |t| t.starts_with("Up to date"),
+    )
+    .await?;
+    Ok(())
+}
+
 /// Waits for `css` as [`wait_for`] does, then clicks it.
 pub(crate) async fn click(client: &Client, css: &str) -> TestResult {
     wait_for(client, css).await?.click().await?;
