@@ -224,7 +224,12 @@ async fn a_clock_a_day_fast_or_slow_changes_nothing_about_what_syncs() {
         chrono_tz::UTC,
     )
     .unwrap();
-    let names: Vec<&str> = due.iter().map(|r| r.title.as_str()).collect();
+    // The firm's own events near now may be due too; these two decide.
+    let names: Vec<&str> = due
+        .iter()
+        .map(|r| r.title.as_str())
+        .filter(|t| t.starts_with("hearing-"))
+        .collect();
     assert_eq!(
         names,
         ["hearing-real"],
