@@ -16,6 +16,7 @@ describe('file badges', () => {
     expect(badge(file({ badge: 'offline' })).label).toBe('Available offline');
     expect(badge(file({ badge: 'queued', document: null })).label).toBe('Queued');
     expect(badge(file({ badge: 'uploading', percent: 42 })).label).toBe('Uploading 42 %');
+    expect(badge(file({ badge: 'uploading', percent: 100 })).label).toBe('Finishing upload');
     expect(badge(file({ badge: 'waiting', reason: 'Could not reach the server.' })).label).toBe('Waiting to retry');
     expect(badge(file({ badge: 'failed', reason: 'The server refused the file: too large.' }))).toEqual({
       label: 'Failed: The server refused the file: too large.',
@@ -28,6 +29,12 @@ describe('transfer rows', () => {
   it('show progress, speed and time left while running', () => {
     expect(progressLine(transfer({}))).toBe('3.0 MB of 10 MB · 1.0 MB/s · 7 s left');
     expect(progressLine(transfer({ state: 'paused' }))).toBe('3.0 MB of 10 MB');
+  });
+
+  it('wait for the server once every byte of an upload is sent, and do not count down', () => {
+    const sent = transfer({ done_bytes: 10 * 1024 * 1024, seconds_left: 0 });
+    expect(progressLine(sent)).toBe('10 MB sent · waiting for the server to confirm');
+    expect(progressLine({ ...sent, upload: false })).toBe('10 MB of 10 MB · 1.0 MB/s · 1 s left');
   });
 
   it('offer only what the state allows', () => {

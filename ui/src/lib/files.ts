@@ -38,7 +38,8 @@ export function badge(file: FileItem): { label: string; tone: 'ok' | 'busy' | 'w
     case 'queued':
       return { label: 'Queued', tone: 'wait' };
     case 'uploading':
-      return { label: `Uploading ${file.percent} %`, tone: 'busy' };
+      // Every byte sent is not every byte received: the server's answer says that.
+      return { label: file.percent >= 100 ? 'Finishing upload' : `Uploading ${file.percent} %`, tone: 'busy' };
     case 'paused':
       return { label: 'Paused', tone: 'wait' };
     case 'waiting':
@@ -48,9 +49,14 @@ export function badge(file: FileItem): { label: string; tone: 'ok' | 'busy' | 'w
   }
 }
 
-/** A transfer's progress line: "3.1 MB of 10 MB · 1.2 MB/s · 6 s left". */
+/** A transfer's progress line: "3.1 MB of 10 MB · 1.2 MB/s · 6 s left". Bytes
+ * count as sent once the network takes them, so an upload whose bytes are all
+ * sent still waits for the server to confirm them, and says so. */
 export function progressLine(t: TransferItem): string {
   const parts: string[] = [];
+  if (t.state === 'running' && t.upload && t.size !== null && t.done_bytes !== null && t.done_bytes >= t.size) {
+    return `${formatSize(t.size)} sent · waiting for the server to confirm`;
+  }
   if (t.state === 'done') parts.push(formatSize(t.size));
   else parts.push(t.size === null ? formatSize(t.done_bytes) : `${formatSize(t.done_bytes)} of ${formatSize(t.size)}`);
   if (t.state === 'running' && t.bytes_per_s) parts.push(`${formatSize(t.bytes_per_s)}/s`);
