@@ -14,6 +14,7 @@ use serde_json::{json, Value};
 
 use crate::documents::shot;
 use crate::firm::Firm;
+use crate::secrets_on_disk::{assert_no_secret_on_disk, keychain_secrets, walkdir};
 use crate::window::{
     click, connect_with, end_session, start_driver_with, wait_for, wait_for_text,
     wait_for_text_within, window_scratch, window_tests_enabled, TestResult, APP_LOCK,
@@ -76,66 +77,6 @@ async fn play_browser(asked: &Path, authorize_url: &str) -> TestResult {
 
 async fn filter_cases(client: &Client, text: &str) -> TestResult {
     fill(client, "input[aria-label='Filter cases']", text).await
-}
-
-/// The secrets the keychain holds for every account under `data_dir`:
-/// tokens, client secrets and cache keys, by name.
-fn keychain_secrets(data_dir: &Path) -> TestResult<Vec<(String, String)>> {
-    use casefile_providers::SecretStore;
-    let keychain = casefile_core::keychain::Keychain::open()?;
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir(data_dir.join("accounts"))? {
-        let path = entry?.path();
-        if path.extension().is_none_or(|e| e != "json") {
-            continue;
-        }
-        let settings: Value = serde_json::from_slice(&std::fs::read(&path)?)?;
-        let Some(ns) = settings["secrets_ns"].as_str() else {
-            continue;
-        };
-        for name in [
-            "access_token",
-            "refresh_token",
-            "client_secret",
-            "cache_key",
-        ] {
-            if let Some(secret) = keychain.get(&format!("{ns}/{name}"))? {
-                found.push((format!("{ns} {name}"), secret));
-            }
-        }
-    }
-    Ok(found)
-}
-
-/// No secret in any file under `data_dir` (cache, WAL, settings, blobs,
-/// and the app's rolling log, written at its most verbose): a cache key
-/// neither as the keychain keeps it (hex) nor as raw bytes.
-fn assert_no_secret_on_disk(data_dir: &Path, secrets: &[(String, String)]) -> TestResult {
-    let files = walkdir(data_dir);
-    let log: Vec<u8> = files
-        .iter()
-        .filter(|p| p.starts_with(data_dir.join("logs")))
-        .flat_map(|p| std::fs::read(p).unwrap_or_default())
-        .collect();
-    if !log.windows(5).any(|w| w == b"TRACE") {
-        return Err("the app's rolling log holds no trace-level line to search".into());
-    }
-    for path in files {
-        let bytes = std::fs::read(&path).unwrap_or_default();
-        for (what, secret) in secrets {
-            let mut needles = vec![secret.as_bytes().to_vec()];
-            if what.ends_with("cache_key") {
-                needles.push(hex::decode(secret)?);
-            }
-            if needles
-                .iter()
-                .any(|n| bytes.windows(n.len()).any(|w| w == n.as_slice()))
-            {
-                return Err(format!("{what} is readable in {}", path.display()).into());
-            }
-        }
-    }
-    Ok(())
 }
 
 async fn exercise(client: &Client, firm: &Firm, asked: &Path) -> TestResult<Vec<(String, String)>> {
@@ -652,21 +593,4 @@ async fn add_by_password(client: &Client, firm: &Firm, data_dir: &std::path::Pat
         }
     }
     Ok(())
-}
-
-/// Every file under `dir`.
-fn walkdir(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    let mut todo = vec![dir.to_path_buf()];
-    while let Some(d) = todo.pop() {
-        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                todo.push(path);
-            } else {
-                out.push(path);
-            }
-        }
-    }
-    out
 }

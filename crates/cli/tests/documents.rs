@@ -419,7 +419,6 @@ async fn hostile_document_names_are_saved_safely_inside_the_target() {
         "REPORT.pdf",
     ];
     // The server holds documents with these names (put there as the server's own data).
-    let admin = reqwest::Client::new();
     let cases = ok_json(&data, t, &["cases", "list", "--json"]);
     let case_remote = cases
         .as_array()
@@ -438,15 +437,7 @@ async fn hostile_document_names_are_saved_safely_inside_the_target() {
             },
             "content_base64": content,
         });
-        admin
-            .post(format!("{}/admin/documents", info.base_url))
-            .bearer_auth(&info.admin_token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
-            .error_for_status()
-            .unwrap();
+        common::admin(&info, reqwest::Method::POST, "/admin/documents", &body).await;
     }
     let (code, _, err) = cli(&data, t, &["sync"]);
     assert_eq!(code, 0, "{err}");

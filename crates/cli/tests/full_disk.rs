@@ -240,16 +240,7 @@ async fn a_full_disk_stops_a_first_sync_and_a_download_cleanly_and_both_resume()
                          "filename": "Exhibit 12.bin", "path": "Exhibits/Exhibit 12.bin"},
             "content_base64": base64::engine::general_purpose::STANDARD.encode(&bytes),
         });
-        casefile_providers::http::client(std::time::Duration::from_secs(60))
-            .unwrap()
-            .post(format!("{}/admin/documents", info.base_url))
-            .bearer_auth(&info.admin_token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
-            .error_for_status()
-            .unwrap();
+        common::admin(&info, reqwest::Method::POST, "/admin/documents", &body).await;
     }
     let (code, _, err) = cli(&data, token, &["sync"]);
     assert_eq!(code, 0, "{err}");

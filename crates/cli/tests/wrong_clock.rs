@@ -54,19 +54,6 @@ fn faketime_works() -> bool {
         .is_some_and(|then| then - now > 80_000)
 }
 
-async fn admin(info: &casefile_sandbox::ReadyInfo, path: &str, body: Value) {
-    casefile_providers::http::client(std::time::Duration::from_secs(30))
-        .unwrap()
-        .put(format!("{}{path}", info.base_url))
-        .bearer_auth(&info.admin_token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .error_for_status()
-        .unwrap();
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_clock_a_day_fast_or_slow_changes_nothing_about_what_syncs() {
     if common::keychain_or_skip().is_none() {
@@ -100,10 +87,11 @@ async fn a_clock_a_day_fast_or_slow_changes_nothing_about_what_syncs() {
         let (code, out, err) = shifted(&data, token, offset, &["sync"]);
         assert_eq!(code, 0, "clock {offset}: {out}{err}");
         let renamed = format!("Renamed on the server with the laptop at {offset}");
-        admin(
+        common::admin(
             &info,
+            reqwest::Method::PUT,
             &format!("/admin/records/cases/{}", case_ids[round]),
-            json!({ "name": renamed }),
+            &json!({ "name": renamed }),
         )
         .await;
         let event = format!("Made here with the laptop at {offset}");

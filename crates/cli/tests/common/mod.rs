@@ -99,6 +99,21 @@ pub async fn sandbox() -> casefile_sandbox::RunningSandbox {
         .unwrap()
 }
 
+/// Calls the sandbox's admin API with a JSON body, as another user or a
+/// fixture would change the server; panics on an error status.
+pub async fn admin(info: &ReadyInfo, method: reqwest::Method, path: &str, body: &Value) {
+    casefile_providers::http::client(std::time::Duration::from_secs(60))
+        .unwrap()
+        .request(method, format!("{}{path}", info.base_url))
+        .bearer_auth(&info.admin_token)
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap();
+}
+
 /// The sandbox's whole state (`/admin/dump`).
 pub async fn dump(info: &ReadyInfo) -> Value {
     reqwest::Client::new()
